@@ -1,0 +1,3 @@
+"""quizapp: practise diffusion-model interviews in the terminal."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,43 @@
+"""The outcome of grading one answer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class GradeResult:
+    """What the learner sees after submitting.
+
+    Attributes:
+        correct: True/False, or None when the answer could not be graded (the reference
+            worker failed) or is self-rated (flashcard, explain).
+        expected: The reference answer, formatted for display.
+        got: What the learner's answer was parsed as, formatted for display.
+        detail: One line: why it is right or wrong, or why it could not be graded.
+        trace: For executed questions, what ran: versions, scheduler, t, shapes at each point.
+        trap: The `why` of the trap the answer fell into, if any.
+    """
+
+    correct: bool | None
+    expected: str
+    got: str
+    detail: str = ""
+    trace: tuple[str, ...] = field(default_factory=tuple)
+    trap: str | None = None
+
+    @property
+    def graded(self) -> bool:
+        """False when the answer could not be graded."""
+        return self.correct is not None
+
+    def as_json(self) -> dict[str, object]:
+        """The `quizapp grade --json` object."""
+        return {
+            "correct": self.correct,
+            "expected": self.expected,
+            "got": self.got,
+            "detail": self.detail,
+            "trap": self.trap,
+            "trace": list(self.trace),
+        }

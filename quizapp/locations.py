@@ -1,0 +1,56 @@
+"""Every path quizapp reads or writes, computed on call (never at import time).
+
+`QUIZAPP_HOME` moves all user data, so tests never touch the real home.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "quizapp"
+
+
+def data_dir() -> Path:
+    """The user's data folder: `$QUIZAPP_HOME`, or the platform's user data dir."""
+    home = os.environ.get("QUIZAPP_HOME")
+    path = Path(home).expanduser() if home else Path(platformdirs.user_data_dir(APP_NAME))
+    return path
+
+
+def ensure_data_dir() -> Path:
+    """The data folder, created if missing."""
+    path = data_dir()
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def db_path() -> Path:
+    """The SQLite progress store."""
+    return data_dir() / "quizapp.db"
+
+
+def user_packs_dir() -> Path:
+    """Packs the user installed; loaded after the bundled ones."""
+    return data_dir() / "packs"
+
+
+def content_dir() -> Path:
+    """Bundled packs, schema and models: inside the wheel, or the checkout's `content/`."""
+    here = Path(__file__).resolve().parent
+    installed = here / "_content"
+    if installed.is_dir():
+        return installed
+    return here.parent / "content"
+
+
+def models_dir() -> Path:
+    """Bundled diffusers model folders, one per model id."""
+    return content_dir() / "models"
+
+
+def schema_path() -> Path:
+    """The pack JSON Schema that editors read."""
+    return content_dir() / "pack.schema.json"

@@ -1,0 +1,1 @@
+"""Pack format: pydantic models, the YAML loader with line/column marks, the registry."""

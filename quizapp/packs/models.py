@@ -1,0 +1,245 @@
+"""Pydantic models of the pack format (DESIGN.md, "Question packs").
+
+Field names are a contract shared with authors, tests and tools: extend, never rename.
+Every model forbids unknown keys so that a typo is an error, not a silently ignored field.
+Checks that need more than one field (a choice question has a correct choice, `expect`
+matches the observable's kind, ...) live in `packs/semantics.py`, where they can point
+at the exact YAML node.
+"""
+
+from __future__ import annotations
+
+import difflib
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from quizapp.packs.vocabulary import (
+    SCHEDULERS,
+    Mistake,
+    describe_observables,
+    observable_kind,
+)
+
+ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+QUESTION_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
+MODEL_NONE = "none"
+
+#: A reference value: a shape (ints), a number, a name, or a list of numbers.
+Value = int | float | str | list[int] | list[float]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Objective(_Strict):
+    """One thing the lab teaches; questions name the objectives they cover."""
+
+    id: Annotated[str, Field(pattern=ID_PATTERN, description="Unique inside the pack.")]
+    kind: Literal["mechanism", "checkpoint", "trap", "interview"]
+    text: str
+
+
+class PackHeader(_Strict):
+    """The `pack:` block."""
+
+    id: Annotated[
+        str, Field(pattern=ID_PATTERN, description="[a-z0-9-]+, unique across loaded packs.")
+    ]
+    title: str
+    version: Annotated[int, Field(ge=1)] = 1
+    description: str = ""
+    source: str | None = Field(default=None, description="The lab or handbook section.")
+    objectives: list[Objective] = Field(default_factory=list)
+
+
+class Tolerance(_Strict):
+    """|got - expected| <= max(rel * |expected|, abs)."""
+
+    rel: Annotated[float, Field(ge=0)] = 1e-3
+    abs: Annotated[float, Field(ge=0)] = 1e-6
+
+
+DEFAULT_TOLERANCE = Tolerance()
+
+
+class Trap(_Strict):
+    """A classic wrong answer and why it is wrong."""
+
+    answer: Value
+    why: str
+
+
+class Fill(_Strict):
+    """A tensor filled with one value, exactly (not scaled by init_noise_sigma)."""
+
+    fill: float
+
+
+class Probe(_Strict):
+    """The executed reference: one denoising loop whose `observe`d value is the answer.
+
+    Defaults and semantics are DESIGN.md's "Probes: the executed reference".
+    """
+
+    model: str = Field(
+        default="tiny-sd",
+        description="A bundled model id, a path to a diffusers model folder, or `none`.",
+    )
+    scheduler: str = Field(description="A scheduler class name exported by diffusers.")
+    scheduler_config: dict[str, int | float | str | bool | list[float] | None] = Field(
+        default_factory=dict,
+        description="Overrides merged over the model's scheduler config.",
+    )
+    num_inference_steps: Annotated[int, Field(ge=1, le=1000)] = 50
+    step: Annotated[int, Field(ge=0, le=2000)] = 0
+    height: Annotated[int, Field(ge=8, le=2048)] = 512
+    width: Annotated[int, Field(ge=8, le=2048)] = 512
+    latent_shape: (
+        Annotated[list[Annotated[int, Field(ge=1, le=512)]], Field(min_length=4, max_length=4)]
+        | None
+    ) = None
+    batch_size: Annotated[int, Field(ge=1, le=16)] = 1
+    num_images_per_prompt: Annotated[int, Field(ge=1, le=8)] = 1
+    guidance_scale: float = 1.0
+    prompt_length: Annotated[int, Field(ge=1, le=512)] = 77
+    seed: Annotated[int, Field(ge=0)] = 0
+    latents: Literal["random"] | Fill = "random"
+    noise_pred: Literal["model", "random"] | Fill = "model"
+    mistake: Mistake = "none"
+    observe: str = Field(description="What to read off the step: " + describe_observables())
+
+    @field_validator("scheduler")
+    @classmethod
+    def _known_scheduler(cls, name: str) -> str:
+        if name not in SCHEDULERS:
+            close = difflib.get_close_matches(name, sorted(SCHEDULERS), n=1)
+            hint = f" (did you mean {close[0]}?)" if close else ""
+            raise ValueError(f"unknown scheduler {name!r}{hint}")
+        return name
+
+    @field_validator("observe")
+    @classmethod
+    def _known_observable(cls, observe: str) -> str:
+        if observable_kind(observe) is None:
+            raise ValueError(f"unknown observable {observe!r}; one of: {describe_observables()}")
+        return observe.replace(" ", "") if "[" in observe else observe
+
+
+class Choice(_Strict):
+    """One option of a choice question."""
+
+    text: str
+    correct: bool = False
+    why: str | None = Field(default=None, description="Shown when this wrong choice is picked.")
+    value: Value | None = Field(
+        default=None, description="With a probe: the choice equal to the result is correct."
+    )
+
+
+class _QuestionBase(_Strict):
+    id: Annotated[str, Field(pattern=QUESTION_ID_PATTERN)]
+    origin: Literal["mechanism", "checkpoint", "trap", "interview"]
+    topic: Annotated[str, Field(min_length=1)]
+    difficulty: Annotated[int, Field(ge=1, le=5)]
+    tags: list[str] = Field(default_factory=list)
+    covers: list[str] = Field(default_factory=list)
+    prompt: Annotated[str, Field(min_length=1)]
+    hints: list[str] = Field(default_factory=list)
+    explanation: str = ""
+
+    @property
+    def executed(self) -> bool:
+        """True when the reference answer comes from running a probe."""
+        return getattr(self, "probe", None) is not None
+
+
+class _Probed(_QuestionBase):
+    probe: Probe | None = None
+    expect: Value | None = Field(
+        default=None, description="What the author believes the probe returns; `check` verifies."
+    )
+
+
+class _Trapped(_Probed):
+    traps: list[Trap] = Field(default_factory=list)
+
+
+class FlashcardQuestion(_QuestionBase):
+    type: Literal["flashcard"]
+    answer: Annotated[str, Field(min_length=1)]
+
+
+class ChoiceQuestion(_Probed):
+    type: Literal["choice"]
+    choices: Annotated[list[Choice], Field(min_length=2, max_length=6)]
+    multiple: bool = False
+
+
+class TextQuestion(_Trapped):
+    type: Literal["text"]
+    accept: list[str] = Field(default_factory=list)
+    accept_regex: str | None = None
+
+
+class NumericQuestion(_Trapped):
+    type: Literal["numeric"]
+    answer: float | None = None
+    tolerance: Tolerance | None = None
+
+
+class ShapeQuestion(_Trapped):
+    type: Literal["shape"]
+    answer: list[Annotated[int, Field(ge=0)]] | None = None
+
+
+class SequenceQuestion(_Trapped):
+    type: Literal["sequence"]
+    answer: list[float] | None = None
+    tolerance: Tolerance | None = None
+
+
+class ExplainQuestion(_QuestionBase):
+    type: Literal["explain"]
+    answer: Annotated[str, Field(min_length=1, description="The model answer shown after.")]
+    rubric: Annotated[list[str], Field(min_length=1)]
+
+
+AnyQuestion = (
+    FlashcardQuestion
+    | ChoiceQuestion
+    | TextQuestion
+    | NumericQuestion
+    | ShapeQuestion
+    | SequenceQuestion
+    | ExplainQuestion
+)
+Question = Annotated[AnyQuestion, Field(discriminator="type")]
+
+QUESTION_TYPES: tuple[str, ...] = (
+    "flashcard",
+    "choice",
+    "text",
+    "numeric",
+    "shape",
+    "sequence",
+    "explain",
+)
+
+#: Types graded by comparison; flashcard and explain are rated by the learner.
+OBJECTIVE_TYPES: frozenset[str] = frozenset({"choice", "text", "numeric", "shape", "sequence"})
+
+
+class Pack(_Strict):
+    """One YAML file: a header and its questions."""
+
+    pack: PackHeader
+    questions: Annotated[list[Question], Field(min_length=1)]
+
+    def question(self, question_id: str) -> AnyQuestion | None:
+        """The question with this id, or None."""
+        for question in self.questions:
+            if question.id == question_id:
+                return question
+        return None

@@ -1,0 +1,166 @@
+"""What a probe may name: schedulers, observables and mistakes, as plain data.
+
+The UI process checks packs against these lists without importing torch or diffusers;
+`tests/test_vocabulary_torch.py` imports diffusers and keeps the scheduler list honest.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+#: Every class name diffusers 0.42.1 exports whose name ends in "Scheduler".
+SCHEDULERS: frozenset[str] = frozenset(
+    {
+        "AmusedScheduler",
+        "BlockRefinementScheduler",
+        "CMStochasticIterativeScheduler",
+        "CogVideoXDDIMScheduler",
+        "CogVideoXDPMScheduler",
+        "CosineDPMSolverMultistepScheduler",
+        "DDIMInverseScheduler",
+        "DDIMParallelScheduler",
+        "DDIMScheduler",
+        "DDPMParallelScheduler",
+        "DDPMScheduler",
+        "DDPMWuerstchenScheduler",
+        "DEISMultistepScheduler",
+        "DPMSolverMultistepInverseScheduler",
+        "DPMSolverMultistepScheduler",
+        "DPMSolverSDEScheduler",
+        "DPMSolverSinglestepScheduler",
+        "DiscreteDDIMScheduler",
+        "EDMDPMSolverMultistepScheduler",
+        "EDMEulerScheduler",
+        "EntropyBoundScheduler",
+        "EulerAncestralDiscreteScheduler",
+        "EulerDiscreteScheduler",
+        "FlowMapEulerDiscreteScheduler",
+        "FlowMatchEulerDiscreteScheduler",
+        "FlowMatchHeunDiscreteScheduler",
+        "FlowMatchLCMScheduler",
+        "HeliosDMDScheduler",
+        "HeliosScheduler",
+        "HeunDiscreteScheduler",
+        "IPNDMScheduler",
+        "KDPM2AncestralDiscreteScheduler",
+        "KDPM2DiscreteScheduler",
+        "KarrasVeScheduler",
+        "LCMScheduler",
+        "LMSDiscreteScheduler",
+        "LTXEulerAncestralRFScheduler",
+        "MiniMaxH3Scheduler",
+        "PNDMScheduler",
+        "PiflowScheduler",
+        "RFD4ProteinaScheduler",
+        "RePaintScheduler",
+        "SASolverScheduler",
+        "SCMScheduler",
+        "ScoreSdeVeScheduler",
+        "TCDScheduler",
+        "UnCLIPScheduler",
+        "UniPCMultistepScheduler",
+        "VQDiffusionScheduler",
+    }
+)
+
+#: Schedulers that diffusers only builds when an optional package is installed.
+#: quizapp does not depend on these packages, so such a probe fails with this reason.
+SCHEDULER_NEEDS: dict[str, str] = {
+    "LMSDiscreteScheduler": "scipy",
+    "DPMSolverSDEScheduler": "torchsde",
+}
+
+ObservableKind = Literal["shape", "number", "sequence", "name"]
+
+#: Fixed observables and the kind of value each yields.
+OBSERVABLES: dict[str, ObservableKind] = {
+    "latents.shape": "shape",
+    "latent_model_input.shape": "shape",
+    "encoder_hidden_states.shape": "shape",
+    "unet_output.shape": "shape",
+    "noise_pred.shape": "shape",
+    "prev_sample.shape": "shape",
+    "pred_original_sample.shape": "shape",
+    "image.shape": "shape",
+    "timesteps": "sequence",
+    "sigmas": "sequence",
+    "num_timesteps": "number",
+    "timestep": "number",
+    "sigma": "number",
+    "init_noise_sigma": "number",
+    "input_scale": "number",
+    "alpha_prod_t": "number",
+    "order": "number",
+    "prev_sample.mean": "number",
+    "prev_sample.std": "number",
+    "pred_original_sample.mean": "number",
+    "raises": "name",
+}
+
+#: Indexed observables: `prev_sample[0,1,2,3]`, `alphas_cumprod[500]`.
+INDEXED_OBSERVABLE = re.compile(
+    r"^(?P<name>prev_sample|pred_original_sample|alphas_cumprod)"
+    r"\[(?P<index>\s*\d+\s*(?:,\s*\d+\s*)*)\]$"
+)
+
+#: How many indices each indexed observable takes.
+INDEXED_ARITY: dict[str, int] = {
+    "prev_sample": 4,
+    "pred_original_sample": 4,
+    "alphas_cumprod": 1,
+}
+
+#: Observables that only exist when the UNet runs (`noise_pred: model`).
+NEEDS_UNET: frozenset[str] = frozenset(
+    {"unet_output.shape", "encoder_hidden_states.shape", "latent_model_input.shape"}
+)
+
+#: Observables that need the VAE.
+NEEDS_VAE: frozenset[str] = frozenset({"image.shape"})
+
+MISTAKES: tuple[str, ...] = (
+    "none",
+    "skip_set_timesteps",
+    "index_as_timestep",
+    "step_twice",
+    "no_cfg_concat",
+    "skip_scale_model_input",
+)
+
+Mistake = Literal[
+    "none",
+    "skip_set_timesteps",
+    "index_as_timestep",
+    "step_twice",
+    "no_cfg_concat",
+    "skip_scale_model_input",
+]
+
+
+def observable_kind(observe: str) -> ObservableKind | None:
+    """The kind of value `observe` yields, or None when it is not in the vocabulary."""
+    kind = OBSERVABLES.get(observe)
+    if kind is not None:
+        return kind
+    match = INDEXED_OBSERVABLE.match(observe.replace(" ", ""))
+    if match is None:
+        return None
+    indices = match.group("index").split(",")
+    if len(indices) != INDEXED_ARITY[match.group("name")]:
+        return None
+    return "number"
+
+
+def parse_indexed(observe: str) -> tuple[str, tuple[int, ...]] | None:
+    """Split `prev_sample[0,1,2,3]` into ("prev_sample", (0, 1, 2, 3)); None if not indexed."""
+    match = INDEXED_OBSERVABLE.match(observe.replace(" ", ""))
+    if match is None:
+        return None
+    return match.group("name"), tuple(int(i) for i in match.group("index").split(","))
+
+
+def describe_observables() -> str:
+    """One line listing the vocabulary, for error messages."""
+    fixed = ", ".join(OBSERVABLES)
+    return f"{fixed}, prev_sample[i,j,k,l], pred_original_sample[i,j,k,l], alphas_cumprod[t]"

@@ -1,0 +1,1 @@
+"""The SQLite progress store and its migrations."""
