@@ -69,7 +69,64 @@ SCHEDULERS: frozenset[str] = frozenset(
 SCHEDULER_NEEDS: dict[str, str] = {
     "LMSDiscreteScheduler": "scipy",
     "DPMSolverSDEScheduler": "torchsde",
+    "CosineDPMSolverMultistepScheduler": "torchsde",
 }
+
+#: Schedulers whose `step()` output has `pred_original_sample` (others return only
+#: `prev_sample`, or `denoised`); observing it elsewhere is a validation error.
+PRED_ORIGINAL_SCHEDULERS: frozenset[str] = frozenset(
+    {
+        "AmusedScheduler",
+        "CogVideoXDDIMScheduler",
+        "CogVideoXDPMScheduler",
+        "DDIMInverseScheduler",
+        "DDIMParallelScheduler",
+        "DDIMScheduler",
+        "DDPMParallelScheduler",
+        "DDPMScheduler",
+        "EDMEulerScheduler",
+        "EulerAncestralDiscreteScheduler",
+        "EulerDiscreteScheduler",
+        "HeunDiscreteScheduler",
+        "KDPM2AncestralDiscreteScheduler",
+        "KDPM2DiscreteScheduler",
+        "LMSDiscreteScheduler",
+        "RePaintScheduler",
+        "SCMScheduler",
+        "UnCLIPScheduler",
+    }
+)
+
+#: Schedulers that keep a `sigmas` table after `set_timesteps` (the sigma observables).
+SIGMA_SCHEDULERS: frozenset[str] = frozenset(
+    {
+        "CMStochasticIterativeScheduler",
+        "CosineDPMSolverMultistepScheduler",
+        "DEISMultistepScheduler",
+        "DPMSolverMultistepInverseScheduler",
+        "DPMSolverMultistepScheduler",
+        "DPMSolverSDEScheduler",
+        "DPMSolverSinglestepScheduler",
+        "EDMDPMSolverMultistepScheduler",
+        "EDMEulerScheduler",
+        "EulerAncestralDiscreteScheduler",
+        "EulerDiscreteScheduler",
+        "FlowMapEulerDiscreteScheduler",
+        "FlowMatchEulerDiscreteScheduler",
+        "FlowMatchHeunDiscreteScheduler",
+        "FlowMatchLCMScheduler",
+        "HeunDiscreteScheduler",
+        "KDPM2AncestralDiscreteScheduler",
+        "KDPM2DiscreteScheduler",
+        "LMSDiscreteScheduler",
+        "LTXEulerAncestralRFScheduler",
+        "MiniMaxH3Scheduler",
+        "PiflowScheduler",
+        "SASolverScheduler",
+        "ScoreSdeVeScheduler",
+        "UniPCMultistepScheduler",
+    }
+)
 
 ObservableKind = Literal["shape", "number", "sequence", "name"]
 

@@ -1,1 +1,1 @@
-"""Spaced repetition (FSRS), practice-session and mock-interview planners. Pure: `now` is passed in."""
+"""Spaced repetition (FSRS), practice and mock-interview planners; `now` is passed in."""

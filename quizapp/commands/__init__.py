@@ -1,0 +1,1 @@
+"""Subcommands of the `quizapp` command line, grouped by the user they serve."""

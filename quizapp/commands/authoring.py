@@ -1,0 +1,76 @@
+"""Commands for pack authors: validate, schema, new."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from quizapp.commands.common import Context, UserError, pass_context
+from quizapp.packs.registry import Registry, pack_files
+from quizapp.packs.scaffold import ScaffoldError, scaffold
+from quizapp.packs.schema import pack_schema_text
+
+
+def expand_paths(paths: tuple[str, ...]) -> list[Path]:
+    """Files as given and the pack files inside folders; a missing path is a user error."""
+    files: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            files.extend(pack_files(path))
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise UserError(f"no such file or folder: {raw}")
+    return files
+
+
+def registry_for(ctx: Context, paths: tuple[str, ...]) -> Registry:
+    """The packs named on the command line, or every loaded pack when none is."""
+    if paths:
+        return Registry.load_files(expand_paths(paths))
+    return ctx.registry()
+
+
+@click.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@pass_context
+def validate(ctx: Context, paths: tuple[str, ...]) -> None:
+    """Check packs (files or folders; default: all loaded packs).
+
+    Prints every problem as path:line:col: message and exits 1 if there is any.
+    """
+    registry = registry_for(ctx, paths)
+    for error in registry.errors:
+        click.echo(str(error))
+    questions = sum(len(p.pack.questions) for p in registry.packs.values())
+    summary = f"{len(registry)} pack(s), {questions} question(s)"
+    if registry.errors:
+        click.echo(f"{len(registry.errors)} error(s); {summary} valid", err=True)
+        raise SystemExit(1)
+    click.echo(f"ok: {summary}", err=True)
+
+
+@click.command()
+def schema() -> None:
+    """Print the pack JSON Schema."""
+    click.echo(pack_schema_text(), nl=False)
+
+
+@click.command()
+@click.argument("pack_id")
+def new(pack_id: str) -> None:
+    """Write PACK_ID.yaml in the current folder: a valid pack to start from."""
+    try:
+        text = scaffold(pack_id)
+    except ScaffoldError as error:
+        raise UserError(str(error)) from None
+    target = Path.cwd() / f"{pack_id}.yaml"
+    try:
+        # "x" mode: never overwrite an author's work.
+        with target.open("x", encoding="utf-8") as file:
+            file.write(text)
+    except FileExistsError:
+        raise UserError(f"{target.name} already exists; choose another id") from None
+    click.echo(f"wrote {target.name}: edit it, then `quizapp validate {target.name}`")

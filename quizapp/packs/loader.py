@@ -1,0 +1,152 @@
+"""Load one pack file: safe YAML, pydantic validation, semantic checks, located errors."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
+
+from quizapp.packs import models
+from quizapp.packs.errors import PackError, PackLoadError
+from quizapp.packs.models import Pack
+from quizapp.packs.semantics import check_pack
+from quizapp.packs.yamlnodes import MAX_FILE_BYTES, YamlNodeError, build, compose, locate
+
+PACK_SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass(frozen=True)
+class LoadedPack:
+    """A valid pack and where it came from."""
+
+    pack: Pack
+    path: Path
+    id_line: int
+    id_col: int
+
+    @property
+    def id(self) -> str:
+        return self.pack.pack.id
+
+
+def load_pack(path: Path) -> LoadedPack:
+    """Load and validate the pack at `path`.
+
+    Raises:
+        PackLoadError: with every problem found, each located at line and column.
+    """
+    return load_pack_text(_read(path), path)
+
+
+def load_pack_text(text: str, path: Path) -> LoadedPack:
+    """Load a pack from `text`, reporting errors against `path`."""
+    try:
+        root = compose(text)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line, col = (mark.line, mark.column) if mark else (0, 0)
+        problem = error.problem or error.context or "invalid YAML"
+        raise _fail(path, line, col, f"YAML syntax error: {problem}") from None
+    except yaml.YAMLError as error:
+        raise _fail(path, 0, 0, f"YAML error: {error}") from None
+    if root is None:
+        raise _fail(path, 0, 0, "empty file: a pack is a mapping with `pack` and `questions`")
+    if not isinstance(root, yaml.MappingNode):
+        found = "a list" if isinstance(root, yaml.SequenceNode) else "a single value"
+        raise _fail(
+            path,
+            root.start_mark.line,
+            root.start_mark.column,
+            f"the top level must be a mapping with `pack` and `questions`, not {found}",
+        )
+    try:
+        data = build(root)
+    except YamlNodeError as error:
+        raise _fail(path, error.line, error.col, error.message) from None
+    try:
+        pack = Pack.model_validate(data)
+    except ValidationError as error:
+        raise PackLoadError(_located(path, root, data, error.errors())) from None
+    issues = check_pack(pack, path.parent)
+    if issues:
+        errors = [_at(path, root, loc, _prefix(data, loc) + message) for loc, message in issues]
+        raise PackLoadError(sorted(set(errors)))
+    line, col = locate(root, ("pack", "id"))
+    return LoadedPack(pack, path, line + 1, col + 1)
+
+
+def _read(path: Path) -> str:
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise _fail(path, 0, 0, f"file is {size} bytes; packs are limited to {MAX_FILE_BYTES}")
+        raw = path.read_bytes()
+    except OSError as error:
+        raise _fail(path, 0, 0, f"cannot read: {error.strerror or error}") from None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise _fail(path, 0, 0, f"not UTF-8 text (byte {error.start})") from None
+
+
+def _fail(path: Path, line: int, col: int, message: str) -> PackLoadError:
+    return PackLoadError([PackError(path, line + 1, col + 1, message)])
+
+
+def _at(path: Path, root: yaml.Node, loc: tuple[int | str, ...], message: str) -> PackError:
+    line, col = locate(root, loc)
+    return PackError(path, line + 1, col + 1, message)
+
+
+def _located(path: Path, root: yaml.Node, data: Any, errors: list[ErrorDetails]) -> list[PackError]:
+    found: dict[tuple[int, int], PackError] = {}
+    for error in errors:
+        located = _at(path, root, error["loc"], _prefix(data, error["loc"]) + _message(error))
+        # A union's members each report the same bad value; one message per spot is enough.
+        found.setdefault((located.line, located.col), located)
+    return sorted(found.values())
+
+
+def _prefix(data: Any, loc: tuple[int | str, ...]) -> str:
+    """`question 'noise-pred' (#3): ` for errors inside a question, to name the culprit."""
+    if len(loc) >= 2 and loc[0] == "questions" and isinstance(loc[1], int):
+        questions = data.get("questions") if isinstance(data, dict) else None
+        if isinstance(questions, list) and 0 <= loc[1] < len(questions):
+            question = questions[loc[1]]
+            qid = question.get("id") if isinstance(question, dict) else None
+            if isinstance(qid, str):
+                return f"question {qid!r}: "
+            return f"question #{loc[1] + 1}: "
+    return ""
+
+
+def _message(error: ErrorDetails) -> str:
+    kind = error["type"]
+    loc = [part for part in error["loc"] if isinstance(part, str)]
+    field = loc[-1] if loc else "value"
+    if kind == "extra_forbidden":
+        close = difflib.get_close_matches(field, _all_field_names(), n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        return f"unknown key {field!r}{hint}"
+    if kind == "missing":
+        return f"missing required key {field!r}"
+    if kind == "union_tag_invalid":
+        tag = error.get("ctx", {}).get("tag", "?")
+        return f"unknown question type {tag!r}; one of: {', '.join(models.QUESTION_TYPES)}"
+    if kind == "union_tag_not_found":
+        return f"missing required key 'type' (one of: {', '.join(models.QUESTION_TYPES)})"
+    message = error["msg"].removeprefix("Value error, ")
+    return f"{field}: {message}"
+
+
+def _all_field_names() -> list[str]:
+    names: set[str] = set()
+    for value in vars(models).values():
+        if isinstance(value, type) and issubclass(value, BaseModel):
+            names.update(value.model_fields)
+    return sorted(names)

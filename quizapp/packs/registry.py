@@ -1,0 +1,86 @@
+"""All loaded packs: bundled, the user's data-dir `packs/`, and every `--packs DIR`.
+
+One broken pack never stops the others from loading; its errors are kept for display.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from quizapp import locations
+from quizapp.packs.errors import PackError, PackLoadError
+from quizapp.packs.loader import PACK_SUFFIXES, LoadedPack, load_pack
+from quizapp.packs.models import AnyQuestion
+
+
+def pack_files(folder: Path) -> list[Path]:
+    """The pack files directly inside `folder`, sorted by name."""
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.suffix in PACK_SUFFIXES and p.is_file())
+
+
+def default_folders(extra: Iterable[Path] = ()) -> list[Path]:
+    """Bundled content, then the user's packs, then `--packs` folders, in that order."""
+    return [locations.content_dir(), locations.user_packs_dir(), *extra]
+
+
+@dataclass
+class Registry:
+    """Packs by id, in load order, plus every error met while loading."""
+
+    packs: dict[str, LoadedPack] = field(default_factory=dict)
+    errors: list[PackError] = field(default_factory=list)
+
+    @classmethod
+    def load(cls, folders: Iterable[Path]) -> Registry:
+        """Load every pack file of `folders` (missing folders are skipped)."""
+        registry = cls()
+        for folder in folders:
+            for path in pack_files(folder):
+                registry.add_file(path)
+        return registry
+
+    @classmethod
+    def load_files(cls, paths: Iterable[Path]) -> Registry:
+        """Load exactly these files."""
+        registry = cls()
+        for path in paths:
+            registry.add_file(path)
+        return registry
+
+    def add_file(self, path: Path) -> LoadedPack | None:
+        """Load one file; on failure record its errors and return None."""
+        try:
+            loaded = load_pack(path)
+        except PackLoadError as error:
+            self.errors.extend(error.errors)
+            return None
+        first = self.packs.get(loaded.id)
+        if first is not None:
+            self.errors.append(
+                PackError(
+                    path,
+                    loaded.id_line,
+                    loaded.id_col,
+                    f"duplicate pack id {loaded.id!r}, already loaded from {first.path}",
+                )
+            )
+            return None
+        self.packs[loaded.id] = loaded
+        return loaded
+
+    def get(self, pack_id: str) -> LoadedPack | None:
+        """The pack with this id, or None."""
+        return self.packs.get(pack_id)
+
+    def questions(self) -> Iterator[tuple[LoadedPack, AnyQuestion]]:
+        """Every question of every pack, in load order."""
+        for loaded in self.packs.values():
+            for question in loaded.pack.questions:
+                yield loaded, question
+
+    def __len__(self) -> int:
+        return len(self.packs)

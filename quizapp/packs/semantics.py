@@ -1,0 +1,207 @@
+"""Checks that span several fields or questions, reported at a pydantic-style location.
+
+The schema (models.py) decides what each field may hold; this module decides whether the
+fields make sense together: ids are unique, `covers` names declared objectives, a choice
+question has a correct choice, a probe can run and its observable fits the question type.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from quizapp.packs.modelref import ModelNotFound, resolve_model
+from quizapp.packs.models import (
+    MODEL_NONE,
+    AnyQuestion,
+    ChoiceQuestion,
+    NumericQuestion,
+    Pack,
+    Probe,
+    SequenceQuestion,
+    ShapeQuestion,
+    TextQuestion,
+    Value,
+)
+from quizapp.packs.vocabulary import (
+    NEEDS_UNET,
+    NEEDS_VAE,
+    PRED_ORIGINAL_SCHEDULERS,
+    SCHEDULER_NEEDS,
+    SIGMA_SCHEDULERS,
+    ObservableKind,
+    observable_kind,
+)
+
+Loc = tuple[int | str, ...]
+Issue = tuple[Loc, str]
+
+#: The observable kind each graded type expects from its probe.
+_KIND_OF_TYPE: dict[str, ObservableKind] = {
+    "numeric": "number",
+    "shape": "shape",
+    "sequence": "sequence",
+    "text": "name",
+}
+
+
+def check_pack(pack: Pack, pack_dir: Path | None) -> list[Issue]:
+    """Every semantic problem in `pack`, each with the location of the offending field."""
+    issues: list[Issue] = []
+    issues += _unique([o.id for o in pack.pack.objectives], ("pack", "objectives"), "objective id")
+    issues += _unique([q.id for q in pack.questions], ("questions",), "question id")
+    objectives = {o.id for o in pack.pack.objectives}
+    for index, question in enumerate(pack.questions):
+        at: Loc = ("questions", index)
+        for j, objective in enumerate(question.covers):
+            if objective not in objectives:
+                declared = ", ".join(sorted(objectives)) or "none declared"
+                issues.append(
+                    ((*at, "covers", j), f"covers unknown objective {objective!r} ({declared})")
+                )
+        issues += [((*at, *loc), message) for loc, message in _check_question(question, pack_dir)]
+    return issues
+
+
+def _unique(ids: list[str], at: Loc, what: str) -> Iterator[Issue]:
+    seen: set[str] = set()
+    for index, item in enumerate(ids):
+        if item in seen:
+            yield (*at, index, "id"), f"duplicate {what} {item!r}"
+        seen.add(item)
+
+
+def _check_question(question: AnyQuestion, pack_dir: Path | None) -> Iterator[Issue]:
+    if isinstance(question, ChoiceQuestion):
+        yield from _check_choice(question)
+    if isinstance(question, TextQuestion):
+        yield from _check_text(question)
+    if isinstance(question, NumericQuestion | ShapeQuestion | SequenceQuestion) and (
+        (question.answer is None) == (question.probe is None)
+    ):
+        yield (), f"a {question.type} question needs exactly one of `answer` or `probe`"
+    probe: Probe | None = getattr(question, "probe", None)
+    if probe is not None:
+        yield from _check_probe(probe, question.type, pack_dir)
+    elif getattr(question, "expect", None) is not None:
+        yield ("expect",), "`expect` only makes sense with a `probe`"
+    kind = _answer_kind(question)
+    if kind is not None:
+        expect: Value | None = getattr(question, "expect", None)
+        if probe is not None and expect is not None:
+            yield from _check_value(expect, kind, ("expect",))
+        for index, trap in enumerate(getattr(question, "traps", [])):
+            yield from _check_value(trap.answer, kind, ("traps", index, "answer"))
+        if isinstance(question, ChoiceQuestion) and probe is not None:
+            for index, choice in enumerate(question.choices):
+                if choice.value is not None:
+                    yield from _check_value(choice.value, kind, ("choices", index, "value"))
+
+
+def _answer_kind(question: AnyQuestion) -> ObservableKind | None:
+    probe: Probe | None = getattr(question, "probe", None)
+    if probe is not None:
+        return observable_kind(probe.observe)
+    return _KIND_OF_TYPE.get(question.type)
+
+
+def _check_choice(question: ChoiceQuestion) -> Iterator[Issue]:
+    correct = [i for i, choice in enumerate(question.choices) if choice.correct]
+    if question.probe is not None:
+        for index, choice in enumerate(question.choices):
+            if choice.value is None:
+                yield ("choices", index), "with a probe, every choice needs a `value`"
+            if choice.correct:
+                yield (
+                    ("choices", index, "correct"),
+                    "with a probe, the correct choice is the one whose `value` equals the "
+                    "result; remove `correct`",
+                )
+        return
+    if not correct:
+        yield ("choices",), "no choice is marked `correct: true`"
+    elif len(correct) > 1 and not question.multiple:
+        yield (
+            ("choices", correct[1], "correct"),
+            "several choices are correct; set `multiple: true` or keep one",
+        )
+
+
+def _check_text(question: TextQuestion) -> Iterator[Issue]:
+    if not question.accept and question.accept_regex is None and question.probe is None:
+        yield (), "a text question needs `accept`, `accept_regex` or a `probe`"
+    if question.accept_regex is not None:
+        try:
+            re.compile(question.accept_regex)
+        except re.error as error:
+            yield ("accept_regex",), f"invalid regular expression: {error}"
+
+
+def _check_probe(probe: Probe, question_type: str, pack_dir: Path | None) -> Iterator[Issue]:
+    at: Loc = ("probe",)
+    kind = observable_kind(probe.observe)
+    wanted = _KIND_OF_TYPE.get(question_type)
+    if question_type in ("flashcard", "explain"):
+        yield at, f"a {question_type} question is self-rated and cannot have a probe"
+    elif wanted is not None and kind != wanted:
+        yield (
+            (*at, "observe"),
+            f"observable {probe.observe!r} yields a {kind}, but a {question_type} question "
+            f"needs a {wanted}",
+        )
+    try:
+        resolve_model(probe.model, pack_dir)
+    except ModelNotFound as error:
+        yield (*at, "model"), str(error)
+    needs = SCHEDULER_NEEDS.get(probe.scheduler)
+    if needs is not None and importlib.util.find_spec(needs) is None:
+        yield (
+            (*at, "scheduler"),
+            f"{probe.scheduler} needs the {needs!r} package, which is not installed "
+            "(quizapp does not depend on it)",
+        )
+    no_model = probe.model == MODEL_NONE
+    if no_model and probe.noise_pred == "model":
+        yield (
+            (*at, "noise_pred"),
+            "with `model: none` there is no UNet: set `noise_pred` to `random` or `{fill: x}`",
+        )
+    if probe.observe in NEEDS_UNET and (no_model or probe.noise_pred != "model"):
+        yield (*at, "observe"), f"{probe.observe!r} needs the UNet to run (`noise_pred: model`)"
+    if probe.observe in NEEDS_VAE and no_model:
+        yield (*at, "observe"), f"{probe.observe!r} needs a model with a VAE"
+    name = probe.observe.split("[")[0].split(".")[0]
+    if name == "pred_original_sample" and probe.scheduler not in PRED_ORIGINAL_SCHEDULERS:
+        yield (
+            (*at, "observe"),
+            f"{probe.scheduler}.step() returns no pred_original_sample",
+        )
+    if name in ("sigma", "sigmas") and probe.scheduler not in SIGMA_SCHEDULERS:
+        yield (*at, "observe"), f"{probe.scheduler} keeps no sigmas"
+
+
+def _check_value(value: Value, kind: ObservableKind, at: Loc) -> Iterator[Issue]:
+    ok = {
+        "shape": isinstance(value, list) and all(_is_int(v) and v >= 0 for v in value),
+        "number": _is_number(value),
+        "sequence": isinstance(value, list) and all(_is_number(v) for v in value),
+        "name": isinstance(value, str),
+    }[kind]
+    if not ok:
+        wanted = {
+            "shape": "a list of non-negative integers",
+            "number": "a number",
+            "sequence": "a list of numbers",
+            "name": "a name",
+        }[kind]
+        yield at, f"expected {wanted}, got {value!r}"
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
