@@ -1,0 +1,102 @@
+"""Comparisons of a parsed answer with a reference, one small function per kind."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from quizapp.grading.values import ValueKind, as_number, as_sequence, as_shape, as_text
+from quizapp.packs.models import DEFAULT_TOLERANCE, Tolerance
+
+
+def numbers_close(got: float, expected: float, tol: Tolerance = DEFAULT_TOLERANCE) -> bool:
+    """|got - expected| <= max(rel * |expected|, abs).
+
+    The relative part scales with the reference, not the answer, so that a trap's distance
+    from the reference means the same thing in the grader and in `quizapp check`.
+    """
+    return abs(got - expected) <= max(tol.rel * abs(expected), tol.abs)
+
+
+def shapes_equal(got: Sequence[int], expected: Sequence[int]) -> bool:
+    """Exact equality, dimension by dimension (a list and a tuple can be equal)."""
+    return tuple(got) == tuple(expected)
+
+
+def sequences_close(
+    got: Sequence[float], expected: Sequence[float], tol: Tolerance = DEFAULT_TOLERANCE
+) -> bool:
+    """Same length, and every element within `tol` of the expected one."""
+    return len(got) == len(expected) and all(
+        numbers_close(g, e, tol) for g, e in zip(got, expected, strict=True)
+    )
+
+
+def names_equal(got: str, expected: str) -> bool:
+    """Case-insensitive equality of exception class names (or "none")."""
+    return got.strip().casefold() == expected.strip().casefold()
+
+
+def fold_text(text: str) -> str:
+    """Case folded, inner whitespace collapsed to one space, ends stripped."""
+    return " ".join(text.split()).casefold()
+
+
+def text_accepted(text: str, accept: Sequence[str], accept_regex: str | None) -> bool:
+    """Whether free text matches one accepted answer or the regex.
+
+    Both sides are compared case- and whitespace-folded. The regex must match the whole
+    (whitespace-collapsed) answer, case-insensitively, so that `adam` does not accept
+    `not adam`.
+    """
+    folded = fold_text(text)
+    if any(folded == fold_text(answer) for answer in accept):
+        return True
+    if accept_regex is None:
+        return False
+    return re.fullmatch(accept_regex, " ".join(text.split()), re.IGNORECASE) is not None
+
+
+def values_match(
+    got: object, expected: object, kind: ValueKind, tol: Tolerance = DEFAULT_TOLERANCE
+) -> bool:
+    """Whether two loose values are equal as `kind` (False when either is not of `kind`).
+
+    Used where a pack's own values meet: a trap or a choice's `value` against the reference.
+    """
+    match kind:
+        case "shape":
+            got_shape, expected_shape = as_shape(got), as_shape(expected)
+            return (
+                got_shape is not None
+                and expected_shape is not None
+                and shapes_equal(got_shape, expected_shape)
+            )
+        case "number":
+            got_number, expected_number = as_number(got), as_number(expected)
+            return (
+                got_number is not None
+                and expected_number is not None
+                and numbers_close(got_number, expected_number, tol)
+            )
+        case "sequence":
+            got_list, expected_list = as_sequence(got), as_sequence(expected)
+            return (
+                got_list is not None
+                and expected_list is not None
+                and sequences_close(got_list, expected_list, tol)
+            )
+        case "name":
+            got_name, expected_name = as_text(got), as_text(expected)
+            return (
+                got_name is not None
+                and expected_name is not None
+                and names_equal(got_name, expected_name)
+            )
+        case "text":
+            got_text, expected_text = as_text(got), as_text(expected)
+            return (
+                got_text is not None
+                and expected_text is not None
+                and fold_text(got_text) == fold_text(expected_text)
+            )
