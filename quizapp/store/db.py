@@ -1,0 +1,446 @@
+"""`Store`: the SQLite progress store (DESIGN.md, "Storage").
+
+One service with explicit SQL. The connection is in autocommit mode, so every write is
+durable the moment its method returns: a crash after an answer is graded never loses it.
+WAL mode lets the CLI (`quizapp stats`) read while the TUI writes.
+
+Opening is careful with files that are not ours. Before anything writes, a read-only
+connection checks that the file is an empty/new database or a quizapp store at a schema
+version this code knows; anything else (random bytes, a corrupt store, another
+application's SQLite file, a store from a newer quizapp) raises `StoreError` and the file's
+bytes are left exactly as they were.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Self
+
+from quizapp.store.migrations import APPLICATION_ID, LATEST_VERSION, pending
+from quizapp.store.rows import (
+    MODES,
+    CardRow,
+    FlagRow,
+    MockRow,
+    ReviewRow,
+    to_db_time,
+)
+
+_SQLITE_HEADER = b"SQLite format 3\x00"
+# Another process (the CLI while the TUI runs) may hold the write lock for a moment.
+_BUSY_TIMEOUT_MS = 5000
+
+
+class StoreError(Exception):
+    """The store cannot be opened or used; the message is one line meant for the user."""
+
+
+@dataclass(frozen=True)
+class _Existing:
+    """What a read-only look at the file found."""
+
+    version: int
+
+
+def _one_line(error: BaseException) -> str:
+    return " ".join(str(error).split()) or type(error).__name__
+
+
+def _inspect(path: Path) -> _Existing:
+    """Check, without writing, that `path` is new, empty, or a store we can migrate.
+
+    Raises:
+        StoreError: For anything that is not ours or is newer than this code.
+    """
+    if not path.exists():
+        return _Existing(version=0)
+    if not path.is_file():
+        raise StoreError(f"{path} is not a file; quizapp needs a database file there")
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(len(_SQLITE_HEADER))
+    except OSError as error:
+        raise StoreError(f"cannot read {path}: {_one_line(error)}") from error
+    if not header:
+        # SQLite itself treats a zero-byte file as a new database: there is nothing to lose.
+        return _Existing(version=0)
+    if header != _SQLITE_HEADER:
+        raise StoreError(
+            f"{path} is not a SQLite database; move it aside (or set QUIZAPP_HOME) to start fresh"
+        )
+    # With no -wal file, no connection has the database open: read it as immutable so that
+    # SQLite creates no -wal/-shm files beside a file we may end up refusing. With one,
+    # a plain read-only connection sees the committed pages still in the WAL.
+    wal = path.with_name(path.name + "-wal")
+    uri = path.resolve().as_uri() + ("?mode=ro" if wal.exists() else "?mode=ro&immutable=1")
+    try:
+        probe = sqlite3.connect(uri, uri=True)
+    except sqlite3.Error as error:
+        raise StoreError(f"cannot open {path}: {_one_line(error)}") from error
+    try:
+        application_id = probe.execute("PRAGMA application_id").fetchone()[0]
+        version = probe.execute("PRAGMA user_version").fetchone()[0]
+        tables = probe.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        is_ours = application_id == APPLICATION_ID
+        is_blank = application_id == 0 and version == 0 and tables == 0
+        if not (is_ours or is_blank):
+            raise StoreError(
+                f"{path} is a SQLite database of another application; quizapp will not touch it"
+            )
+        if version > LATEST_VERSION:
+            raise StoreError(
+                f"{path} was written by a newer quizapp (schema version {version}; this one "
+                f"knows up to {LATEST_VERSION}); upgrade quizapp to use it"
+            )
+        # A damaged page often reads fine until the row on it is needed; find out now.
+        check = probe.execute("PRAGMA quick_check(1)").fetchone()[0]
+        if check != "ok":
+            detail = " ".join(str(check).split())
+            raise StoreError(f"{path} is corrupt ({detail}); move it aside to start fresh")
+    except sqlite3.DatabaseError as error:
+        raise StoreError(
+            f"{path} is corrupt ({_one_line(error)}); move it aside to start fresh"
+        ) from error
+    finally:
+        probe.close()
+    return _Existing(version=version)
+
+
+class Store:
+    """The progress store. Open with `Store.open(path)`; use as a context manager.
+
+    One Store may be shared by the UI thread and thread workers: calls are serialized
+    by a lock, and each write commits before the call returns.
+    """
+
+    def __init__(self, path: Path, connection: sqlite3.Connection) -> None:
+        """Wrap an open, migrated connection; use `Store.open` instead."""
+        self.path = path
+        self._connection: sqlite3.Connection | None = connection
+        self._lock = threading.Lock()
+
+    # -- lifecycle -------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: Path) -> Store:
+        """Open (creating and migrating as needed) the store at `path`.
+
+        Args:
+            path: The database file; missing parent folders are created.
+
+        Returns:
+            An open store at schema version `LATEST_VERSION`.
+
+        Raises:
+            StoreError: If the file is corrupt, not SQLite, another application's database,
+                or from a newer schema version; the file is then left untouched.
+        """
+        existing = _inspect(path)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            connection = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        except (OSError, sqlite3.Error) as error:
+            raise StoreError(f"cannot open {path}: {_one_line(error)}") from error
+        connection.row_factory = sqlite3.Row
+        try:
+            connection.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
+            mode = connection.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            if str(mode).lower() != "wal":
+                raise StoreError(f"cannot put {path} in WAL mode (got {mode})")
+            connection.execute("PRAGMA foreign_keys = ON")
+            _migrate(connection, existing.version)
+        except sqlite3.Error as error:
+            connection.close()
+            raise StoreError(f"cannot prepare {path}: {_one_line(error)}") from error
+        except StoreError:
+            connection.close()
+            raise
+        return cls(path, connection)
+
+    def close(self) -> None:
+        """Close the connection; further calls raise `StoreError`. Safe to call twice."""
+        with self._lock:
+            if self._connection is not None:
+                self._connection.close()
+                self._connection = None
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    @contextmanager
+    def _db(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            if self._connection is None:
+                raise StoreError(f"the progress store {self.path} is closed")
+            yield self._connection
+
+    def _write(self, sql: str, params: tuple[Any, ...]) -> int:
+        with self._db() as db:
+            cursor = db.execute(sql, params)
+            return cursor.lastrowid or 0
+
+    def _read(self, sql: str, params: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
+        with self._db() as db:
+            return db.execute(sql, params).fetchall()
+
+    # -- reviews ---------------------------------------------------------------------
+
+    def record_review(
+        self,
+        pack_id: str,
+        question_id: str,
+        answer: str,
+        correct: bool | None,
+        rating: int | None,
+        seconds: float,
+        mode: str,
+        reviewed_at: datetime,
+    ) -> int:
+        """Record one answer; committed before returning.
+
+        Args:
+            pack_id: The pack's id.
+            question_id: The question's id inside the pack.
+            answer: What the learner typed or picked, as text.
+            correct: The grade, or None (self-rated, or could not be graded).
+            rating: The FSRS rating 1..4 applied to the card, or None.
+            seconds: Time spent answering.
+            mode: `practice`, `cram` or `mock`.
+            reviewed_at: Timezone-aware time of the answer.
+
+        Returns:
+            The review's row id.
+
+        Raises:
+            ValueError: For an unknown mode, a rating outside 1..4, or negative seconds.
+        """
+        if mode not in MODES:
+            raise ValueError(f"mode must be one of {sorted(MODES)}, got {mode!r}")
+        if rating is not None and not 1 <= rating <= 4:
+            raise ValueError(f"rating must be 1..4 or None, got {rating}")
+        if seconds < 0:
+            raise ValueError(f"seconds must be >= 0, got {seconds}")
+        return self._write(
+            "INSERT INTO reviews (pack_id, question_id, answer, correct, rating, seconds,"
+            " mode, reviewed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                pack_id,
+                question_id,
+                answer,
+                None if correct is None else int(correct),
+                rating,
+                float(seconds),
+                mode,
+                to_db_time(reviewed_at),
+            ),
+        )
+
+    def reviews(
+        self, pack_id: str | None = None, question_id: str | None = None
+    ) -> list[ReviewRow]:
+        """Reviews, oldest first, optionally of one pack and/or one question id."""
+        rows = self._read(
+            "SELECT * FROM reviews WHERE (?1 IS NULL OR pack_id = ?1)"
+            " AND (?2 IS NULL OR question_id = ?2) ORDER BY reviewed_at, id",
+            (pack_id, question_id),
+        )
+        return [ReviewRow.from_row(row) for row in rows]
+
+    # -- FSRS cards ------------------------------------------------------------------
+
+    def card(self, pack_id: str, question_id: str) -> CardRow | None:
+        """The FSRS state of one question, or None if it was never scheduled."""
+        rows = self._read(
+            "SELECT * FROM cards WHERE pack_id = ? AND question_id = ?", (pack_id, question_id)
+        )
+        return CardRow.from_row(rows[0]) if rows else None
+
+    def save_card(self, pack_id: str, question_id: str, card_json: str, due: datetime) -> None:
+        """Insert or replace the FSRS state of one question; committed before returning."""
+        self._write(
+            "INSERT INTO cards (pack_id, question_id, card_json, due) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (pack_id, question_id)"
+            " DO UPDATE SET card_json = excluded.card_json, due = excluded.due",
+            (pack_id, question_id, card_json, to_db_time(due)),
+        )
+
+    def cards(self, pack_id: str | None = None) -> dict[tuple[str, str], CardRow]:
+        """Every scheduled question, keyed by (pack id, question id)."""
+        rows = self._read(
+            "SELECT * FROM cards WHERE (?1 IS NULL OR pack_id = ?1) ORDER BY pack_id, question_id",
+            (pack_id,),
+        )
+        cards = (CardRow.from_row(row) for row in rows)
+        return {card.key: card for card in cards}
+
+    # -- flags -----------------------------------------------------------------------
+
+    def add_flag(self, pack_id: str, question_id: str, note: str, flagged_at: datetime) -> int:
+        """Flag a question for its author; returns the flag's row id."""
+        return self._write(
+            "INSERT INTO flags (pack_id, question_id, note, flagged_at) VALUES (?, ?, ?, ?)",
+            (pack_id, question_id, note, to_db_time(flagged_at)),
+        )
+
+    def flags(self, pack_id: str | None = None) -> list[FlagRow]:
+        """Flags, oldest first, optionally of one pack."""
+        rows = self._read(
+            "SELECT * FROM flags WHERE (?1 IS NULL OR pack_id = ?1) ORDER BY flagged_at, id",
+            (pack_id,),
+        )
+        return [FlagRow.from_row(row) for row in rows]
+
+    # -- mock interviews -------------------------------------------------------------
+
+    def save_mock(
+        self,
+        started_at: datetime,
+        finished_at: datetime,
+        report_json: str,
+        score: float,
+        paused_seconds: float = 0.0,
+    ) -> int:
+        """Store a finished mock interview; returns its row id.
+
+        Args:
+            started_at: When the clock started.
+            finished_at: When the last answer was given or the clock ran out.
+            report_json: `study.report.to_json(report)`.
+            score: 0..1.
+            paused_seconds: Time the clock was paused.
+        """
+        return self._write(
+            "INSERT INTO mock_sessions (started_at, finished_at, report_json, score,"
+            " paused_seconds) VALUES (?, ?, ?, ?, ?)",
+            (
+                to_db_time(started_at),
+                to_db_time(finished_at),
+                report_json,
+                float(score),
+                float(paused_seconds),
+            ),
+        )
+
+    def mock_sessions(self) -> list[MockRow]:
+        """Every mock interview, newest first."""
+        rows = self._read("SELECT * FROM mock_sessions ORDER BY started_at DESC, id DESC")
+        return [MockRow.from_row(row) for row in rows]
+
+    def mock_session(self, n: int = 1) -> MockRow | None:
+        """The n-th latest mock interview (n=1: the latest), or None if there is none."""
+        if n < 1:
+            return None
+        rows = self._read(
+            "SELECT * FROM mock_sessions ORDER BY started_at DESC, id DESC LIMIT 1 OFFSET ?",
+            (n - 1,),
+        )
+        return MockRow.from_row(rows[0]) if rows else None
+
+    # -- probe cache -----------------------------------------------------------------
+
+    def cache_get(self, key: str) -> tuple[str, str] | None:
+        """The cached (value_json, trace_json) of an executed probe, or None."""
+        rows = self._read("SELECT value_json, trace_json FROM probe_cache WHERE key = ?", (key,))
+        return (rows[0]["value_json"], rows[0]["trace_json"]) if rows else None
+
+    def cache_put(self, key: str, value_json: str, trace_json: str) -> None:
+        """Cache an executed probe's result under `key` (replacing any older entry)."""
+        self._write(
+            "INSERT OR REPLACE INTO probe_cache (key, value_json, trace_json) VALUES (?, ?, ?)",
+            (key, value_json, trace_json),
+        )
+
+    # -- statistics ------------------------------------------------------------------
+
+    def stats(self, now: datetime) -> dict[str, Any]:
+        """Totals for `quizapp stats` and the stats screen.
+
+        Counts every mode (practice, cram, mock). Packs are those with history in the store,
+        including packs no longer installed: their history is kept.
+
+        Args:
+            now: Cards due at or before `now` count as due.
+
+        Returns:
+            `{"reviews": N, "mock_sessions": N, "packs": {pack_id: {"reviews", "correct",
+            "graded", "retention", "cards", "due"}}, "flags": [{"pack", "question", "note",
+            "flagged_at"}]}`; `retention` is correct / graded, or None with nothing graded.
+        """
+        at = to_db_time(now)
+        with self._db() as db:
+            reviews = db.execute(
+                "SELECT pack_id, count(*) AS n, coalesce(sum(correct = 1), 0) AS correct,"
+                " count(correct) AS graded FROM reviews GROUP BY pack_id"
+            ).fetchall()
+            cards = db.execute(
+                "SELECT pack_id, count(*) AS n, coalesce(sum(due <= ?), 0) AS due"
+                " FROM cards GROUP BY pack_id",
+                (at,),
+            ).fetchall()
+            mocks = db.execute("SELECT count(*) FROM mock_sessions").fetchone()[0]
+            flag_rows = db.execute("SELECT * FROM flags ORDER BY flagged_at, id").fetchall()
+        packs: dict[str, dict[str, Any]] = {}
+
+        def pack(pack_id: str) -> dict[str, Any]:
+            return packs.setdefault(
+                pack_id,
+                {"reviews": 0, "correct": 0, "graded": 0, "retention": None, "cards": 0, "due": 0},
+            )
+
+        for row in reviews:
+            entry = pack(row["pack_id"])
+            entry.update(reviews=row["n"], correct=row["correct"], graded=row["graded"])
+            if row["graded"]:
+                entry["retention"] = row["correct"] / row["graded"]
+        for row in cards:
+            pack(row["pack_id"]).update(cards=row["n"], due=row["due"])
+        flags = [FlagRow.from_row(row) for row in flag_rows]
+        return {
+            "reviews": sum(row["n"] for row in reviews),
+            "mock_sessions": mocks,
+            "packs": dict(sorted(packs.items())),
+            "flags": [
+                {
+                    "pack": flag.pack_id,
+                    "question": flag.question_id,
+                    "note": flag.note,
+                    "flagged_at": flag.flagged_at.isoformat(),
+                }
+                for flag in flags
+            ],
+        }
+
+
+def _migrate(connection: sqlite3.Connection, seen_version: int) -> None:
+    """Apply pending migrations, each in its own immediate transaction.
+
+    The version is re-read under the write lock because another process may have migrated
+    the file since `_inspect` looked at it.
+    """
+    for migration in pending(seen_version):
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            current = connection.execute("PRAGMA user_version").fetchone()[0]
+            if current < migration.version:
+                for statement in migration.statements:
+                    connection.execute(statement)
+                connection.execute(f"PRAGMA user_version = {migration.version}")
+            connection.execute("COMMIT")
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise

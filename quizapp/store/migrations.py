@@ -1,0 +1,129 @@
+"""The store's schema, as an ordered list of migrations keyed by `PRAGMA user_version`.
+
+A database at version N has had migrations 1..N applied. A migration is never edited once
+released: a change to the schema is a new migration appended to `MIGRATIONS`, so that every
+file in the wild follows the same path to the latest version.
+
+Progress is keyed by (pack id, question id) as plain text, with no foreign key to any pack
+table: packs live in YAML files, and the history of a question removed from its pack is kept.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+#: `PRAGMA application_id` of every quizapp store ("QUIZ" in ASCII). A SQLite file with
+#: another id (or tables and no id) belongs to someone else and is never touched.
+APPLICATION_ID = 0x5155495A
+
+
+@dataclass(frozen=True)
+class Migration:
+    """One step of the schema.
+
+    Attributes:
+        version: The `user_version` the database has once this migration is applied.
+        description: One line, for logs and tests.
+        statements: SQL statements run in one transaction, in order.
+    """
+
+    version: int
+    description: str
+    statements: tuple[str, ...]
+
+
+# Times are TEXT in one fixed ISO 8601 UTC format (see rows.to_db_time), so that comparing
+# the strings compares the instants and `due <= ?` works in SQL.
+_V1 = Migration(
+    version=1,
+    description="reviews, FSRS cards, flags, mock sessions, probe cache",
+    statements=(
+        f"PRAGMA application_id = {APPLICATION_ID}",
+        """
+        CREATE TABLE reviews (
+            id INTEGER PRIMARY KEY,
+            pack_id TEXT NOT NULL,
+            question_id TEXT NOT NULL,
+            answer TEXT NOT NULL,
+            correct INTEGER CHECK (correct IN (0, 1)),
+            rating INTEGER CHECK (rating BETWEEN 1 AND 4),
+            seconds REAL NOT NULL,
+            mode TEXT NOT NULL CHECK (mode IN ('practice', 'cram', 'mock')),
+            reviewed_at TEXT NOT NULL
+        )
+        """,
+        "CREATE INDEX reviews_by_question ON reviews (pack_id, question_id)",
+        """
+        CREATE TABLE cards (
+            pack_id TEXT NOT NULL,
+            question_id TEXT NOT NULL,
+            card_json TEXT NOT NULL,
+            due TEXT NOT NULL,
+            PRIMARY KEY (pack_id, question_id)
+        )
+        """,
+        """
+        CREATE TABLE flags (
+            id INTEGER PRIMARY KEY,
+            pack_id TEXT NOT NULL,
+            question_id TEXT NOT NULL,
+            note TEXT NOT NULL,
+            flagged_at TEXT NOT NULL
+        )
+        """,
+        """
+        CREATE TABLE mock_sessions (
+            id INTEGER PRIMARY KEY,
+            started_at TEXT NOT NULL,
+            finished_at TEXT NOT NULL,
+            report_json TEXT NOT NULL,
+            score REAL NOT NULL
+        )
+        """,
+        """
+        CREATE TABLE probe_cache (
+            key TEXT PRIMARY KEY,
+            value_json TEXT NOT NULL,
+            trace_json TEXT NOT NULL
+        )
+        """,
+    ),
+)
+
+# A paused mock interview must not count the pause against the candidate's clock; the
+# report needs the paused time to show time used honestly.
+_V2 = Migration(
+    version=2,
+    description="mock_sessions.paused_seconds",
+    statements=("ALTER TABLE mock_sessions ADD COLUMN paused_seconds REAL NOT NULL DEFAULT 0",),
+)
+
+MIGRATIONS: tuple[Migration, ...] = (_V1, _V2)
+
+#: The schema version this code reads and writes.
+LATEST_VERSION = MIGRATIONS[-1].version
+
+#: Tables a quizapp store has at the latest version.
+TABLES: frozenset[str] = frozenset({"reviews", "cards", "flags", "mock_sessions", "probe_cache"})
+
+
+def pending(current: int) -> tuple[Migration, ...]:
+    """The migrations that take a database from version `current` to `LATEST_VERSION`.
+
+    Args:
+        current: The database's `PRAGMA user_version`.
+
+    Returns:
+        The migrations still to apply, in order (empty when up to date).
+    """
+    return tuple(m for m in MIGRATIONS if m.version > current)
+
+
+def _check_order() -> None:
+    # A gap or reordering would silently skip a step on some users' files.
+    versions = [m.version for m in MIGRATIONS]
+    if versions != list(range(1, len(MIGRATIONS) + 1)):
+        raise RuntimeError(f"migrations must be numbered 1..N in order, got {versions}")
+
+
+_check_order()

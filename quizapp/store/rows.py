@@ -1,0 +1,156 @@
+"""Rows of the store as small frozen dataclasses, and converters from SQLite rows.
+
+Every time crosses the SQLite boundary as TEXT in one fixed-width ISO 8601 UTC format, so
+that string order is time order. Naive datetimes are refused: a wall-clock time without a
+zone would silently shift due dates by the user's UTC offset.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Literal, cast
+
+Mode = Literal["practice", "cram", "mock"]
+MODES: frozenset[str] = frozenset({"practice", "cram", "mock"})
+
+
+def to_db_time(moment: datetime) -> str:
+    """A timezone-aware datetime as fixed-width UTC text.
+
+    Args:
+        moment: Any timezone-aware datetime.
+
+    Returns:
+        e.g. `2025-01-02T03:04:05.000000+00:00`.
+
+    Raises:
+        ValueError: If `moment` is naive.
+    """
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError(f"datetime must be timezone-aware, got naive {moment.isoformat()}")
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def from_db_time(text: str) -> datetime:
+    """The UTC datetime stored by `to_db_time`."""
+    return datetime.fromisoformat(text).astimezone(UTC)
+
+
+@dataclass(frozen=True)
+class ReviewRow:
+    """One answer given, in any mode.
+
+    Attributes:
+        correct: None for self-rated questions or answers that could not be graded.
+        rating: The FSRS rating 1..4 applied, or None (cram, mock).
+    """
+
+    id: int
+    pack_id: str
+    question_id: str
+    answer: str
+    correct: bool | None
+    rating: int | None
+    seconds: float
+    mode: Mode
+    reviewed_at: datetime
+
+    @classmethod
+    def from_row(cls, row: sqlite3.Row) -> ReviewRow:
+        """Convert a `reviews` row."""
+        correct = row["correct"]
+        return cls(
+            id=row["id"],
+            pack_id=row["pack_id"],
+            question_id=row["question_id"],
+            answer=row["answer"],
+            correct=None if correct is None else bool(correct),
+            rating=row["rating"],
+            seconds=row["seconds"],
+            mode=cast(Mode, row["mode"]),
+            reviewed_at=from_db_time(row["reviewed_at"]),
+        )
+
+
+@dataclass(frozen=True)
+class CardRow:
+    """The FSRS state of one question.
+
+    Attributes:
+        card_json: `fsrs.Card.to_json()`; only `study.scheduling` interprets it.
+        due: When the card is next due (copied out of the JSON so SQL can compare it).
+    """
+
+    pack_id: str
+    question_id: str
+    card_json: str
+    due: datetime
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """(pack id, question id): how progress is keyed everywhere."""
+        return (self.pack_id, self.question_id)
+
+    @classmethod
+    def from_row(cls, row: sqlite3.Row) -> CardRow:
+        """Convert a `cards` row."""
+        return cls(
+            pack_id=row["pack_id"],
+            question_id=row["question_id"],
+            card_json=row["card_json"],
+            due=from_db_time(row["due"]),
+        )
+
+
+@dataclass(frozen=True)
+class FlagRow:
+    """A question the learner flagged for the author to edit."""
+
+    id: int
+    pack_id: str
+    question_id: str
+    note: str
+    flagged_at: datetime
+
+    @classmethod
+    def from_row(cls, row: sqlite3.Row) -> FlagRow:
+        """Convert a `flags` row."""
+        return cls(
+            id=row["id"],
+            pack_id=row["pack_id"],
+            question_id=row["question_id"],
+            note=row["note"],
+            flagged_at=from_db_time(row["flagged_at"]),
+        )
+
+
+@dataclass(frozen=True)
+class MockRow:
+    """One finished mock interview.
+
+    Attributes:
+        report_json: `study.report.to_json(report)`.
+        score: 0..1, copied out of the report for listings.
+        paused_seconds: Time the clock was paused (schema version 2; 0 for older sessions).
+    """
+
+    id: int
+    started_at: datetime
+    finished_at: datetime
+    report_json: str
+    score: float
+    paused_seconds: float
+
+    @classmethod
+    def from_row(cls, row: sqlite3.Row) -> MockRow:
+        """Convert a `mock_sessions` row."""
+        return cls(
+            id=row["id"],
+            started_at=from_db_time(row["started_at"]),
+            finished_at=from_db_time(row["finished_at"]),
+            report_json=row["report_json"],
+            score=row["score"],
+            paused_seconds=row["paused_seconds"],
+        )
