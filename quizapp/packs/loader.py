@@ -52,6 +52,10 @@ def load_pack_text(text: str, path: Path) -> LoadedPack:
         line, col = (mark.line, mark.column) if mark else (0, 0)
         problem = error.problem or error.context or "invalid YAML"
         raise _fail(path, line, col, f"YAML syntax error: {problem}") from None
+    except yaml.reader.ReaderError as error:
+        raise _fail(
+            path, 0, 0, f"character {error.character!r} at byte {error.position} is not allowed"
+        ) from None
     except yaml.YAMLError as error:
         raise _fail(path, 0, 0, f"YAML error: {error}") from None
     if root is None:
@@ -95,18 +99,26 @@ def _read(path: Path) -> str:
 
 
 def _fail(path: Path, line: int, col: int, message: str) -> PackLoadError:
-    return PackLoadError([PackError(path, line + 1, col + 1, message)])
+    return PackLoadError([PackError(path, line + 1, col + 1, _one_line(message))])
 
 
-def _at(path: Path, root: yaml.Node, loc: tuple[int | str, ...], message: str) -> PackError:
-    line, col = locate(root, loc)
-    return PackError(path, line + 1, col + 1, message)
+def _one_line(message: str) -> str:
+    """Errors print one per line, so messages never span several."""
+    return " ".join(message.split())
+
+
+def _at(
+    path: Path, root: yaml.Node, loc: tuple[int | str, ...], message: str, at_key: bool = False
+) -> PackError:
+    line, col = locate(root, loc, at_key)
+    return PackError(path, line + 1, col + 1, _one_line(message))
 
 
 def _located(path: Path, root: yaml.Node, data: Any, errors: list[ErrorDetails]) -> list[PackError]:
     found: dict[tuple[int, int], PackError] = {}
     for error in errors:
-        located = _at(path, root, error["loc"], _prefix(data, error["loc"]) + _message(error))
+        message = _prefix(data, error["loc"]) + _message(error)
+        located = _at(path, root, error["loc"], message, error["type"] == "extra_forbidden")
         # A union's members each report the same bad value; one message per spot is enough.
         found.setdefault((located.line, located.col), located)
     return sorted(found.values())

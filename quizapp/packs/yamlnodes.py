@@ -95,29 +95,25 @@ def _error(node: yaml.Node, message: str) -> YamlNodeError:
     return YamlNodeError(message, node.start_mark.line, node.start_mark.column)
 
 
-def locate(root: yaml.Node | None, loc: Sequence[int | str]) -> tuple[int, int]:
+def locate(
+    root: yaml.Node | None, loc: Sequence[int | str], at_key: bool = False
+) -> tuple[int, int]:
     """0-based (line, column) of the deepest node along `loc` (a pydantic error location).
 
-    Parts that are not keys or indexes of the tree (a union's tag name) are skipped; a
-    missing key points at the mapping that lacks it; an unknown key points at the key.
+    Parts that are not keys or indexes of the tree (a union's tag name) are skipped, so a
+    missing key points at the mapping that lacks it. With `at_key`, the last part names a
+    key and the key itself is pointed at (an unknown key); otherwise its value is.
     """
     node = root
     if node is None:
         return 0, 0
-    for part in loc:
+    for position, part in enumerate(loc):
         if isinstance(node, yaml.MappingNode):
-            found = None
             for key_node, value_node in node.value:
                 if key_node.value == part:
-                    found = (key_node, value_node)
+                    last = position == len(loc) - 1
+                    node = key_node if (at_key and last) else value_node
                     break
-            if found is None:
-                continue
-            key_node, value_node = found
-            # Point at the key when the error is about the key itself (an unknown key).
-            node = value_node if part != loc[-1] else key_node
-            if part == loc[-1]:
-                break
         elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
             if 0 <= part < len(node.value):
                 node = node.value[part]

@@ -1,0 +1,106 @@
+"""`quizapp validate`, `schema`, `new` and the one-line user errors."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from quizapp.cli import main
+from quizapp.packs.schema import pack_schema
+
+GOOD = Path(__file__).parent / "packs" / "good.yaml"
+
+
+def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as done:
+        main(argv)
+    out, err = capsys.readouterr()
+    code = done.value.code
+    return (code if isinstance(code, int) else 1), out, err
+
+
+def test_validate_clean_file(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(["validate", str(GOOD)], capsys)
+    assert code == 0
+    assert out == ""
+    assert "ok: 1 pack(s), 3 question(s)" in err
+
+
+def test_validate_folder_with_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    shutil.copy(GOOD, tmp_path / "good.yaml")
+    (tmp_path / "bad.yaml").write_text(
+        GOOD.read_text().replace("test-good", "x").replace("difficulty: 2", "difficulty: 8")
+    )
+    (tmp_path / "notes.txt").write_text("not a pack")
+    code, out, _ = run(["validate", str(tmp_path)], capsys)
+    assert code == 1
+    assert out.splitlines() == [
+        f"{tmp_path / 'bad.yaml'}:27:17: question 'noise-pred': difficulty: "
+        "Input should be less than or equal to 5"
+    ]
+
+
+def test_validate_default_loads_every_pack_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    shutil.copy(GOOD, tmp_path / "good.yaml")
+    code, _, err = run(["--packs", str(tmp_path), "validate"], capsys)
+    assert code == 0, err
+    assert "ok:" in err
+
+
+def test_missing_path_is_a_user_error(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(["validate", "/no/such/pack.yaml"], capsys)
+    assert code == 2
+    assert err == "quizapp: error: no such file or folder: /no/such/pack.yaml\n"
+
+
+def test_missing_packs_folder_is_a_user_error(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(["--packs", "/no/such/dir", "validate"], capsys)
+    assert code == 2
+    assert err.count("\n") == 1 and "--packs /no/such/dir: no such folder" in err
+
+
+def test_unknown_command_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(["frobnicate"], capsys)
+    assert code == 2
+    assert err.count("\n") == 1 and "No such command 'frobnicate'" in err
+
+
+def test_schema_prints_the_json_schema(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["schema"], capsys)
+    assert code == 0
+    assert json.loads(out) == json.loads(json.dumps(pack_schema()))
+
+
+def test_new_writes_a_valid_pack_and_never_overwrites(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = run(["new", "my-pack"], capsys)
+    assert code == 0 and "wrote my-pack.yaml" in out
+    written = (tmp_path / "my-pack.yaml").read_text()
+    code, _, err = run(["validate", "my-pack.yaml"], capsys)
+    assert code == 0, err
+    code, _, err = run(["new", "my-pack"], capsys)
+    assert code == 2 and "already exists" in err
+    assert (tmp_path / "my-pack.yaml").read_text() == written
+
+
+def test_new_rejects_a_bad_id(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(["new", "My Pack"], capsys)
+    assert code == 2 and "invalid pack id 'My Pack'" in err
+
+
+def test_help_on_each_command() -> None:
+    for command in (["--help"], ["validate", "--help"], ["schema", "--help"], ["new", "--help"]):
+        out = subprocess.run(
+            [sys.executable, "-m", "quizapp", *command], capture_output=True, text=True
+        )
+        assert out.returncode == 0, out.stderr
+        assert "Usage:" in out.stdout

@@ -1,0 +1,35 @@
+"""Layers: the domain imports neither textual nor torch (checked in a fresh interpreter)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+DOMAIN = [
+    "quizapp.packs.models",
+    "quizapp.packs.loader",
+    "quizapp.packs.registry",
+    "quizapp.packs.semantics",
+    "quizapp.packs.schema",
+    "quizapp.packs.scaffold",
+    "quizapp.locations",
+]
+
+
+def imported_after(modules: list[str]) -> set[str]:
+    code = (
+        "import importlib, json, sys\n"
+        f"for name in {modules!r}:\n"
+        "    importlib.import_module(name)\n"
+        "print(json.dumps(sorted(sys.modules)))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return set(json.loads(out.stdout))
+
+
+def test_pack_layer_imports_neither_textual_nor_torch() -> None:
+    loaded = imported_after(DOMAIN)
+    assert "textual" not in loaded
+    assert "torch" not in loaded
+    assert "diffusers" not in loaded
