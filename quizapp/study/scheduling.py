@@ -1,0 +1,98 @@
+"""Spaced repetition with FSRS (the `fsrs` package): ratings in, card JSON and due date out.
+
+Pure functions: the clock is an argument, fuzzing is off, and a new card's id comes from
+`now`, so the same reviews at the same times always give the same schedule.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from fsrs import Card, Rating, Scheduler
+
+from quizapp.store.rows import CardRow
+
+AGAIN, HARD, GOOD, EASY = 1, 2, 3, 4
+
+#: A right answer given within `FAST_SECONDS_PER_DIFFICULTY * difficulty` seconds is "fast"
+#: and rated Easy: about the time to read a short prompt and answer from memory, growing
+#: with difficulty because harder questions have longer prompts and more to compute.
+FAST_SECONDS_PER_DIFFICULTY = 8.0
+
+# Fuzzing spreads due dates randomly; off, so that scheduling is reproducible and testable.
+_SCHEDULER = Scheduler(enable_fuzzing=False)
+
+
+def fast_threshold_seconds(difficulty: int) -> float:
+    """Seconds under which a right answer to a question of this difficulty counts as fast."""
+    if not 1 <= difficulty <= 5:
+        raise ValueError(f"difficulty must be 1..5, got {difficulty}")
+    return FAST_SECONDS_PER_DIFFICULTY * difficulty
+
+
+def suggest_rating(correct: bool | None, seconds: float, difficulty: int) -> int:
+    """The FSRS rating an answer earns by default; the learner may override it with 1-4.
+
+    Args:
+        correct: The grade, or None for self-rated questions (flashcard, explain) and
+            answers that could not be graded.
+        seconds: Time taken to answer.
+        difficulty: The question's difficulty, 1..5.
+
+    Returns:
+        1 (Again) when wrong; 4 (Easy) when right within `fast_threshold_seconds`;
+        3 (Good) when right but slower, or when there is no grade to go on.
+
+    Raises:
+        ValueError: For negative seconds or a difficulty outside 1..5.
+    """
+    if seconds < 0:
+        raise ValueError(f"seconds must be >= 0, got {seconds}")
+    threshold = fast_threshold_seconds(difficulty)
+    if correct is None:
+        return GOOD
+    if not correct:
+        return AGAIN
+    return EASY if seconds <= threshold else GOOD
+
+
+def _utc(now: datetime) -> datetime:
+    # fsrs demands tzinfo == timezone.utc exactly; accept any aware time, refuse naive.
+    if now.tzinfo is None or now.utcoffset() is None:
+        raise ValueError(f"now must be timezone-aware, got naive {now.isoformat()}")
+    return now.astimezone(UTC)
+
+
+def new_card_json(now: datetime) -> str:
+    """The JSON of a never-reviewed card, due at `now`."""
+    now = _utc(now)
+    card = Card(card_id=int(now.timestamp() * 1000), due=now)
+    return str(card.to_json())
+
+
+def review(card_json: str | None, rating: int, now: datetime) -> tuple[str, datetime]:
+    """Apply one rating to a card.
+
+    Args:
+        card_json: The stored card (`CardRow.card_json`), or None for a first review.
+        rating: 1 Again, 2 Hard, 3 Good, 4 Easy.
+        now: Timezone-aware time of the review.
+
+    Returns:
+        The new card JSON and when it is next due (UTC).
+
+    Raises:
+        ValueError: For a rating outside 1..4 or a naive `now`.
+    """
+    if rating not in (AGAIN, HARD, GOOD, EASY):
+        raise ValueError(f"rating must be 1..4, got {rating}")
+    now = _utc(now)
+    card = Card.from_json(card_json if card_json is not None else new_card_json(now))
+    card, _log = _SCHEDULER.review_card(card, Rating(rating), review_datetime=now)
+    due: datetime = card.due.astimezone(UTC)
+    return str(card.to_json()), due
+
+
+def is_due(card: CardRow | None, now: datetime) -> bool:
+    """True when the card is due at `now`; a question never reviewed is new, not due."""
+    return card is not None and card.due <= _utc(now)
