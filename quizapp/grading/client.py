@@ -129,6 +129,8 @@ class _Process:
             code = self.popen.wait(timeout=5)
         except subprocess.TimeoutExpired:
             return "worker closed its output but did not exit"
+        # The stderr reader ends at EOF, right after the exit; let it catch the last words.
+        self._threads[1].join(timeout=1.0)
         tail = next((line for line in reversed(self.stderr_tail) if line), "")
         where = f": {tail[:200]}" if tail else ""
         return f"worker exited with code {code}{where}"
