@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from quizapp import __version__
-from quizapp.commands import authoring
+from quizapp.commands import authoring, grading, study
 from quizapp.commands.common import Context, UserError
 
 
@@ -37,7 +37,15 @@ def cli(click_ctx: click.Context, pack_dirs: tuple[Path, ...]) -> None:
         run_app(click_ctx.obj)
 
 
-for command in (authoring.validate, authoring.schema, authoring.new):
+for command in (
+    authoring.validate,
+    authoring.schema,
+    authoring.new,
+    grading.grade,
+    grading.check,
+    study.practice,
+    study.stats,
+):
     cli.add_command(command)
 
 

@@ -1,0 +1,195 @@
+"""Headless grading: `quizapp grade` and `quizapp check`."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import click
+
+from quizapp import locations
+from quizapp.commands.authoring import registry_for
+from quizapp.commands.common import Context, UserError, pass_context
+from quizapp.grading.check import check_question
+from quizapp.grading.client import ProbeFailed
+from quizapp.grading.formatting import format_value
+from quizapp.grading.parsers import AnswerSyntaxError
+from quizapp.grading.service import GradingService
+from quizapp.grading.values import reference_kind
+from quizapp.packs.errors import PackLoadError
+from quizapp.packs.loader import LoadedPack, load_pack
+from quizapp.packs.models import AnyQuestion
+from quizapp.store.db import Store, StoreError
+
+
+@contextmanager
+def grading_service() -> Iterator[GradingService]:
+    """A service whose probe cache is the user's store; the worker is closed on exit."""
+    try:
+        store = Store.open(locations.db_path())
+    except StoreError as error:
+        raise UserError(str(error)) from None
+    service = GradingService(cache=store)
+    try:
+        yield service
+    finally:
+        service.close()
+        store.close()
+
+
+def find_pack(ctx: Context, pack: str) -> LoadedPack:
+    """A pack by id among the loaded ones, or by file path."""
+    path = Path(pack)
+    if path.suffix in (".yaml", ".yml") or path.is_file():
+        if not path.is_file():
+            raise UserError(f"no such pack file: {pack}")
+        try:
+            return load_pack(path)
+        except PackLoadError as error:
+            raise UserError(f"{error.errors[0]} ({len(error.errors)} error(s))") from None
+    registry = ctx.registry()
+    loaded = registry.get(pack)
+    if loaded is None:
+        known = ", ".join(sorted(registry.packs)) or "none"
+        raise UserError(f"unknown pack {pack!r} (loaded: {known})")
+    return loaded
+
+
+@click.command()
+@click.argument("pack")
+@click.argument("question")
+@click.argument("answer")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@pass_context
+def grade(ctx: Context, pack: str, question: str, answer: str, as_json: bool) -> None:
+    """Grade ANSWER to QUESTION of PACK (a pack id or a pack file) without the TUI.
+
+    Exits 0 whether the answer is right or wrong, 1 when it could not be graded
+    (the reference could not be computed), 2 on bad input.
+    """
+    loaded = find_pack(ctx, pack)
+    found = loaded.pack.question(question)
+    if found is None:
+        raise UserError(f"pack {loaded.id!r} has no question {question!r}")
+    with grading_service() as service:
+        try:
+            result = service.grade(found, answer, loaded.path.parent)
+        except AnswerSyntaxError as error:
+            raise UserError(str(error)) from None
+    if as_json:
+        click.echo(json.dumps(result.as_json()))
+    else:
+        verdict = {True: "correct", False: "wrong", None: "not graded"}[result.correct]
+        click.echo(f"{verdict}: expected {result.expected}, got {result.got}")
+        if result.detail:
+            click.echo(result.detail)
+        if result.trap:
+            click.echo(f"trap: {result.trap}")
+        for line in result.trace:
+            click.echo(f"  {line}")
+    if result.correct is None and found.type not in ("flashcard", "explain"):
+        raise SystemExit(1)
+
+
+@dataclass(frozen=True)
+class CheckRow:
+    """One line of `quizapp check`: what the probe computed and the verdict."""
+
+    pack: str
+    question: str
+    observe: str | None
+    value: Any
+    expect: Any
+    ok: bool
+    error: str | None
+    warnings: tuple[str, ...] = ()
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "pack": self.pack,
+            "question": self.question,
+            "observe": self.observe,
+            "value": self.value,
+            "expect": self.expect,
+            "ok": self.ok,
+            "error": self.error,
+        }
+
+
+def check_one(service: GradingService, loaded: LoadedPack, question: AnyQuestion) -> CheckRow:
+    """Run `question`'s probe (or take its typed answer) and judge expect and traps."""
+    probe = getattr(question, "probe", None)
+    observe = probe.observe if probe is not None else None
+    expect = getattr(question, "expect", None)
+    try:
+        reference = service.reference(question, loaded.path.parent)
+    except ProbeFailed as failure:
+        return CheckRow(loaded.id, question.id, observe, None, expect, False, failure.reason)
+    if reference is None:
+        return CheckRow(loaded.id, question.id, observe, None, expect, True, None)
+    verdict = check_question(question, reference)
+    error = "; ".join(verdict.errors) or None
+    return CheckRow(
+        loaded.id,
+        question.id,
+        observe,
+        reference.value,
+        expect,
+        verdict.ok,
+        error,
+        verdict.warnings,
+    )
+
+
+@click.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list of results.")
+@pass_context
+def check(ctx: Context, paths: tuple[str, ...], as_json: bool) -> None:
+    """Run every probe of the packs in PATHS (default: all loaded packs).
+
+    Prints each computed answer; exits 1 where an `expect` differs from what diffusers
+    computes, a trap would be graded correct, or a pack does not validate.
+    """
+    registry = registry_for(ctx, paths)
+    for pack_error in registry.errors:
+        click.echo(str(pack_error), err=True)
+    rows: list[CheckRow] = []
+    with grading_service() as service:
+        for loaded, question in registry.questions():
+            executed = question.executed
+            row = check_one(service, loaded, question)
+            # Typed questions are checked too (a trap inside the tolerance), but only
+            # reported when something is wrong: `check` is about executed answers.
+            if executed or not row.ok or row.warnings:
+                rows.append(row)
+                if not as_json:
+                    echo_row(row, question)
+    failed = [row for row in rows if not row.ok]
+    if as_json:
+        click.echo(json.dumps([row.as_json() for row in rows], indent=2))
+    else:
+        click.echo(
+            f"{len(rows)} checked, {len(failed)} failed, "
+            f"{sum(len(r.warnings) for r in rows)} warning(s)",
+            err=True,
+        )
+    if failed or registry.errors:
+        raise SystemExit(1)
+
+
+def echo_row(row: CheckRow, question: AnyQuestion) -> None:
+    """`pack/question  observe = value  ok` and the reasons, one per line."""
+    kind = reference_kind(question)
+    shown = format_value(row.value, kind) if (kind and row.value is not None) else "-"
+    status = "ok" if row.ok else "FAIL"
+    observed = f"{row.observe} = " if row.observe else "answer = "
+    click.echo(f"{status:4}  {row.pack}/{row.question}  {observed}{shown}")
+    if row.error:
+        click.echo(f"      {row.error}")
+    for warning in row.warnings:
+        click.echo(f"      warning: {warning}")
