@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -203,3 +204,24 @@ def test_real_worker_protocol_on_the_wire() -> None:
     assert responses[2]["id"] == 7 and responses[2]["error"].startswith("bad probe: observe")
     assert responses[3]["id"] == 8 and responses[3]["ok"] is True
     assert len(responses) == 4
+
+
+def test_close_interrupts_a_hung_run(fake: tuple[Path, Path]) -> None:
+    worker = fake_worker(fake, "hang", timeout=30.0, startup_timeout=10.0)
+    failures: list[str] = []
+
+    def run() -> None:
+        try:
+            worker.run(EULER_SCALE, None)
+        except ProbeFailed as failure:
+            failures.append(failure.reason)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    time.sleep(1.0)
+    started = time.monotonic()
+    worker.close()
+    thread.join(timeout=10)
+    assert not thread.is_alive()
+    assert time.monotonic() - started < 8
+    assert failures and failures[0].startswith("worker exited with code")

@@ -235,11 +235,14 @@ class ReferenceWorker:
         )
 
     def close(self) -> None:
-        """Stop the worker (end of input first, then kill) and reap it."""
-        with self._lock:
-            if self._process is not None:
-                self._process.stop(grace=2.0)
-                self._process = None
+        """Stop the worker (end of input first, then kill) and reap it.
+
+        It does not wait for the lock: closing the app must not wait out a hung probe. A
+        `run` in progress then sees the worker exit and raises ProbeFailed.
+        """
+        process, self._process = self._process, None
+        if process is not None:
+            process.stop(grace=2.0)
 
     def _ensure_process(self) -> _Process:
         if self._process is not None and not self._process.alive():

@@ -112,7 +112,11 @@ def main() -> None:
 
     configure_torch()
     torch.manual_seed(0)
-    serve(sys.stdin, protocol)
+    try:
+        serve(sys.stdin, protocol)
+    except KeyboardInterrupt:
+        # Ctrl+C in the terminal reaches the whole process group; the UI reports it.
+        sys.exit(130)
 
 
 if __name__ == "__main__":
