@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from quizapp.commands.common import Context, UserError, pass_context
+from quizapp.packs.coverage import format_coverage, pack_coverage
 from quizapp.packs.registry import Registry, pack_files
 from quizapp.packs.scaffold import ScaffoldError, scaffold
 from quizapp.packs.schema import pack_schema_text
@@ -35,15 +36,26 @@ def registry_for(ctx: Context, paths: tuple[str, ...]) -> Registry:
 
 @click.command()
 @click.argument("paths", nargs=-1, type=click.Path())
+@click.option(
+    "--coverage",
+    is_flag=True,
+    help="Also list each objective's questions per type; flag objectives with fewer than 3.",
+)
 @pass_context
-def validate(ctx: Context, paths: tuple[str, ...]) -> None:
+def validate(ctx: Context, paths: tuple[str, ...], coverage: bool) -> None:
     """Check packs (files or folders; default: all loaded packs).
 
     Prints every problem as path:line:col: message and exits 1 if there is any.
+    With --coverage, also prints the coverage of each valid pack's objectives (thin
+    coverage is advice: it does not change the exit status).
     """
     registry = registry_for(ctx, paths)
     for error in registry.errors:
         click.echo(str(error))
+    if coverage:
+        for loaded in registry.packs.values():
+            for line in format_coverage(loaded.id, pack_coverage(loaded.pack)):
+                click.echo(line)
     questions = sum(len(p.pack.questions) for p in registry.packs.values())
     summary = f"{len(registry)} pack(s), {questions} question(s)"
     if registry.errors:
