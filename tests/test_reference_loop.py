@@ -177,6 +177,9 @@ def test_missing_packages_give_clear_errors() -> None:
         probe = Probe(model="none", scheduler=scheduler, noise_pred="random", observe="timesteps")
         with pytest.raises(ProbeError, match=f"{scheduler} needs the {package} package"):
             run_probe(probe, None)
+    placeholder = Probe(model="none", scheduler="KarrasVeScheduler", observe="raises")
+    with pytest.raises(ProbeError, match="exports KarrasVeScheduler only as a placeholder"):
+        run_probe(placeholder, None)
 
 
 def test_step_past_the_end_is_a_probe_error() -> None:
@@ -199,6 +202,11 @@ def test_model_none_with_model_noise_pred_is_a_probe_error() -> None:
 
 
 def test_model_folder_that_does_not_load(tmp_path: Path, tiny_sd: Path) -> None:
+    missing = tmp_path / "missing"
+    probe = Probe(model=str(missing), scheduler="DDIMScheduler", observe="timesteps")
+    with pytest.raises(ProbeError, match="does not exist"):
+        run_probe(probe, missing)
+
     empty = tmp_path / "empty"
     empty.mkdir()
     probe = Probe(model=str(empty), scheduler="DDIMScheduler", observe="timesteps")

@@ -54,8 +54,14 @@ def scheduler_class(name: str) -> Any:
     # missing; report the missing package instead of that multi-line message.
     if isinstance(cls, DummyObject):
         backends = [b for b in getattr(cls, "_backends", []) if b != "torch"]
-        package = SCHEDULER_NEEDS.get(name) or ", ".join(backends) or "an optional package"
-        raise ProbeError(f"{name} needs the {package} package, which quizapp does not install")
+        package = SCHEDULER_NEEDS.get(name) or ", ".join(backends)
+        if package:
+            raise ProbeError(f"{name} needs the {package} package, which quizapp does not install")
+        # e.g. the deprecated KarrasVeScheduler: a placeholder even with torch installed.
+        raise ProbeError(
+            f"diffusers {diffusers.__version__} exports {name} only as a placeholder; "
+            "it cannot be run"
+        )
     return cls
 
 

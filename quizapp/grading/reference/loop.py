@@ -37,6 +37,8 @@ def run_loop(probe: Probe, model_path: Path | None) -> StepRecord:
             `step` is past the end of the schedule, or the probe needs a UNet it has not.
     """
     load.configure_torch()
+    if model_path is not None and not model_path.is_dir():
+        raise ProbeError(f"model folder {model_path} does not exist")
     policy = policy_for(probe.mistake)
     scheduler_cls = load.scheduler_class(probe.scheduler)
     base = load.base_scheduler_config(model_path)
