@@ -1,0 +1,549 @@
+"""A mock interview as it runs: the clocks, each question's state, grades, self-scores, the end.
+
+UI-free: the mock screen drives it, tests drive it directly. The injected clock is the only
+source of time, so a test (or a snapshot) moves time by hand.
+
+Time: the interview has one total countdown and a budget per question. Only running time
+counts: time spent paused is recorded for the report but stops both clocks, and a question
+accumulates the time it was on screen over all its visits (skip, then come back).
+
+Grading is not done here (it blocks, and executed answers wait for the reference worker):
+the screen grades in a thread worker and hands each result to `accept_grade`, in any order,
+during or after the interview. Each answer is written to the store as a `mock` review the
+moment its grade is known (objective answers when graded, explain and flashcard answers when
+self-scored at the end), which also reschedules its FSRS card; the report is stored by
+`save` once every grade is in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Literal
+
+from quizapp.grading.formatting import format_value
+from quizapp.grading.grader import Reference, correct_choices
+from quizapp.grading.result import GradeResult
+from quizapp.grading.values import reference_kind
+from quizapp.packs.models import AnyQuestion, ChoiceQuestion, ExplainQuestion, FlashcardQuestion
+from quizapp.store.db import Store
+from quizapp.study import scheduling
+from quizapp.study.mock import question_budget_seconds, total_budget
+from quizapp.study.report import MockReport, ReportItem, Status, build_report, to_json
+from quizapp.study.session import StudyItem
+
+Clock = Callable[[], datetime]
+SlotState = Literal["open", "skipped", "answered", "missed"]
+EndReason = Literal["done", "ended", "timeout"]
+
+#: The one rubric item a flashcard is self-scored on at the end of an interview.
+RECALLED = "My answer matched the model answer"
+
+
+class InterviewError(RuntimeError):
+    """An action that the interview's state does not allow (a bug in the caller)."""
+
+
+@dataclass
+class Slot:
+    """One question of the interview and what happened to it.
+
+    Attributes:
+        item: The question.
+        budget: Its time budget, in seconds.
+        state: `open` (not yet left), `skipped` (left unanswered), `answered`, or `missed`
+            (unanswered when the clock ran out).
+        seen: True once it has been on screen.
+        answer: What the candidate answered.
+        seconds: Running time it was on screen, over all visits.
+        answered_at: When it was answered.
+        result: Its grade, once it arrived (objective types only).
+        expected: The reference answer for display, for questions never graded.
+        ticked: Self-scored types: the rubric items ticked at the end.
+        recorded: True once its review is in the store.
+    """
+
+    item: StudyItem
+    budget: int
+    state: SlotState = "open"
+    seen: bool = False
+    answer: str = ""
+    seconds: float = 0.0
+    answered_at: datetime | None = None
+    result: GradeResult | None = None
+    expected: str | None = None
+    ticked: tuple[int, ...] | None = None
+    recorded: bool = False
+
+    @property
+    def question(self) -> AnyQuestion:
+        """The question model."""
+        return self.item.question
+
+    @property
+    def self_scored(self) -> bool:
+        """True for explain and flashcard questions: the candidate scores them at the end."""
+        return self.question.type in ("explain", "flashcard")
+
+    @property
+    def unanswered(self) -> bool:
+        """True while it can still be answered (open or skipped)."""
+        return self.state in ("open", "skipped")
+
+    @property
+    def rubric(self) -> tuple[str, ...]:
+        """What a self-scored question is ticked against; empty for objective ones."""
+        question = self.question
+        if isinstance(question, ExplainQuestion):
+            return tuple(question.rubric)
+        if isinstance(question, FlashcardQuestion):
+            return (RECALLED,)
+        return ()
+
+    @property
+    def model_answer(self) -> str:
+        """The model answer of a self-scored question ("" for objective ones)."""
+        question = self.question
+        if isinstance(question, ExplainQuestion | FlashcardQuestion):
+            return question.answer
+        return ""
+
+    @property
+    def resolved(self) -> bool:
+        """True when the report has all it needs about this question."""
+        if self.state == "answered":
+            return self.ticked is not None if self.self_scored else self.result is not None
+        return self.self_scored or self.expected is not None
+
+
+def describe_expected(question: AnyQuestion, reference: Reference | None) -> str:
+    """The reference answer of `question` as the report shows it.
+
+    Args:
+        question: Any question.
+        reference: Its typed or computed reference (None for self-rated types).
+    """
+    if isinstance(question, ExplainQuestion | FlashcardQuestion):
+        return question.answer
+    if isinstance(question, ChoiceQuestion):
+        correct = correct_choices(question, reference)
+        return "; ".join(
+            f"{chr(ord('a') + i)}) {question.choices[i].text}" for i in sorted(correct)
+        )
+    if reference is None:
+        return ""
+    kind = reference_kind(question)
+    return format_value(reference.value, kind) if kind is not None else str(reference.value)
+
+
+class MockInterview:
+    """The controller of one mock interview.
+
+    Args:
+        items: The planned questions (`study.mock.plan_mock`), in the order asked.
+        store: Where reviews, cards and the finished report go.
+        clock: Returns the current timezone-aware time.
+        total_seconds: The total clock; default the sum of the questions' budgets.
+        pack_dirs: Folder of each pack id, for probes whose model is a relative path.
+
+    Raises:
+        ValueError: With no items, or a total clock that is not positive.
+    """
+
+    def __init__(
+        self,
+        items: Sequence[StudyItem],
+        store: Store,
+        clock: Clock,
+        total_seconds: int | None = None,
+        pack_dirs: Mapping[str, Path] | None = None,
+    ) -> None:
+        if not items:
+            raise ValueError("a mock interview needs at least one question")
+        total = total_budget(items) if total_seconds is None else total_seconds
+        if total <= 0:
+            raise ValueError(f"the total clock must be positive, got {total} s")
+        self.slots = [Slot(item, question_budget_seconds(item.question)) for item in items]
+        self.store = store
+        self.clock = clock
+        self.total_seconds = total
+        self.pack_dirs = dict(pack_dirs or {})
+        self.index = 0
+        self.started_at: datetime | None = None
+        self.finished_at: datetime | None = None
+        self.end_reason: EndReason | None = None
+        self.paused_seconds = 0.0
+        self.pauses = 0
+        self._paused_at: datetime | None = None
+        # When the current question's time started counting; None while paused or over.
+        self._visit_from: datetime | None = None
+
+    # -- state -----------------------------------------------------------------------
+
+    @property
+    def started(self) -> bool:
+        """True once `start` was called."""
+        return self.started_at is not None
+
+    @property
+    def finished(self) -> bool:
+        """True once the interview ended (done, ended early, or timed out)."""
+        return self.finished_at is not None
+
+    @property
+    def running(self) -> bool:
+        """True between `start` and the end, paused or not."""
+        return self.started and not self.finished
+
+    @property
+    def paused(self) -> bool:
+        """True while the clocks are stopped."""
+        return self._paused_at is not None
+
+    @property
+    def current(self) -> Slot | None:
+        """The question on screen, or None once the interview is over."""
+        return self.slots[self.index] if self.running else None
+
+    def pack_dir(self, slot: Slot) -> Path | None:
+        """The folder of the slot's pack (probe model paths are relative to it)."""
+        return self.pack_dirs.get(slot.item.pack_id)
+
+    def progress(self) -> str:
+        """ "3/8 · pack · topic · 2 answered" for the question on screen."""
+        answered = sum(slot.state == "answered" for slot in self.slots)
+        slot = self.current
+        if slot is None:
+            return f"{answered}/{len(self.slots)} answered"
+        return (
+            f"Question {self.index + 1}/{len(self.slots)} · {slot.item.pack_id} · "
+            f"{slot.question.topic} · {answered} answered"
+        )
+
+    # -- clocks ----------------------------------------------------------------------
+
+    def elapsed(self) -> float:
+        """Running seconds since the start, paused time excluded."""
+        if self.started_at is None:
+            return 0.0
+        now = self.finished_at or self._paused_at or self.clock()
+        return max(0.0, (now - self.started_at).total_seconds() - self.paused_seconds)
+
+    def remaining(self) -> float:
+        """Seconds left on the total clock (never negative)."""
+        return max(0.0, self.total_seconds - self.elapsed())
+
+    def question_elapsed(self) -> float:
+        """Running seconds the question on screen has had, over all its visits."""
+        slot = self.current
+        if slot is None:
+            return 0.0
+        extra = 0.0
+        if self._visit_from is not None:
+            extra = max(0.0, (self.clock() - self._visit_from).total_seconds())
+        return slot.seconds + extra
+
+    def question_remaining(self) -> float:
+        """Seconds left of the current question's budget; negative once over it."""
+        slot = self.current
+        return 0.0 if slot is None else slot.budget - self.question_elapsed()
+
+    def _deadline(self) -> datetime:
+        assert self.started_at is not None
+        return self.started_at + timedelta(seconds=self.total_seconds + self.paused_seconds)
+
+    def check_time(self) -> bool:
+        """End the interview if the total clock has run out; call it on every tick.
+
+        Returns:
+            True when this call ended the interview by time-out.
+        """
+        if not self.running or self.paused or self.remaining() > 0:
+            return False
+        # The end is the moment the clock hit zero, not the (later) tick that noticed it.
+        deadline = self._deadline()
+        self._leave(deadline)
+        for slot in self.slots:
+            if slot.unanswered:
+                slot.state = "missed"
+        self._end("timeout", deadline)
+        return True
+
+    # -- the candidate's actions -----------------------------------------------------
+
+    def start(self) -> None:
+        """Start the clocks on the first question."""
+        if self.started:
+            raise InterviewError("the interview has already started")
+        now = self.clock()
+        self.started_at = now
+        self._visit(0, now)
+
+    def answer(self, text: str) -> Slot | None:
+        """Answer the question on screen and move to the next unanswered one.
+
+        An answer is final: `back` only returns to unanswered questions.
+
+        Returns:
+            The answered slot (grade it, then `accept_grade`), or None when the clock had
+            already run out (the interview is then over and the answer not taken).
+        """
+        if self.check_time():
+            return None
+        slot = self._require_active()
+        now = self.clock()
+        self._leave(now)
+        slot.state = "answered"
+        slot.answer = text
+        slot.answered_at = now
+        self._move_forward(now)
+        return slot
+
+    def skip(self) -> bool:
+        """Leave the question unanswered and go to the next unanswered one.
+
+        Returns:
+            False when it is the only unanswered question left (nothing else to go to);
+            the question then stays on screen.
+        """
+        if self.check_time():
+            return False
+        slot = self._require_active()
+        if self._next_unanswered(self.index, forward=True) is None:
+            return False
+        now = self.clock()
+        self._leave(now)
+        slot.state = "skipped"
+        self._move_forward(now)
+        return True
+
+    def back(self) -> bool:
+        """Go back to the nearest earlier question left unanswered (wrapping around).
+
+        Returns:
+            False when no other question seen so far is unanswered.
+        """
+        if self.check_time():
+            return False
+        slot = self._require_active()
+        target = self._next_unanswered(self.index, forward=False, seen_only=True)
+        if target is None:
+            return False
+        now = self.clock()
+        self._leave(now)
+        slot.state = "skipped"
+        self._visit(target, now)
+        return True
+
+    def pause(self) -> None:
+        """Stop both clocks; the time paused is recorded on the report."""
+        self._require_active()
+        now = self.clock()
+        self._leave(now)
+        self._paused_at = now
+        self.pauses += 1
+
+    def resume(self) -> None:
+        """Start the clocks again after `pause`."""
+        if self._paused_at is None:
+            raise InterviewError("the interview is not paused")
+        now = self.clock()
+        self.paused_seconds += max(0.0, (now - self._paused_at).total_seconds())
+        self._paused_at = None
+        self._visit(self.index, now)
+
+    def end(self) -> None:
+        """End the interview early: questions not answered count as skipped."""
+        if not self.running:
+            raise InterviewError("the interview is not running")
+        if self.paused:
+            self.resume()
+        now = self.clock()
+        self._leave(now)
+        for slot in self.slots:
+            if slot.unanswered:
+                slot.state = "skipped"
+        self._end("ended", now)
+
+    # -- results arriving ------------------------------------------------------------
+
+    def accept_grade(self, index: int, result: GradeResult) -> None:
+        """Take the grade of an answered objective question, and record its review.
+
+        Raises:
+            InterviewError: If the slot is not an answered objective question.
+        """
+        slot = self.slots[index]
+        if slot.state != "answered" or slot.self_scored:
+            raise InterviewError(f"question {index + 1} has no answer to grade")
+        slot.result = result
+        rating = None
+        if result.correct is not None:
+            rating = scheduling.suggest_rating(
+                result.correct, slot.seconds, slot.question.difficulty
+            )
+        self._record(slot, result.correct, rating)
+
+    def accept_expected(self, index: int, expected: str) -> None:
+        """Take the reference answer, for display, of a question never answered."""
+        self.slots[index].expected = expected
+
+    def needs_expected(self) -> list[int]:
+        """Unanswered objective questions whose reference answer is still unknown."""
+        return [
+            i
+            for i, slot in enumerate(self.slots)
+            if not slot.self_scored and slot.state != "answered" and slot.expected is None
+        ]
+
+    def needs_self_score(self) -> list[int]:
+        """Answered explain and flashcard questions not yet scored against their rubric."""
+        return [
+            i
+            for i, slot in enumerate(self.slots)
+            if slot.self_scored and slot.state == "answered" and slot.ticked is None
+        ]
+
+    def pending_grades(self) -> list[int]:
+        """Answered objective questions whose grade has not arrived yet."""
+        return [
+            i
+            for i, slot in enumerate(self.slots)
+            if not slot.self_scored and slot.state == "answered" and slot.result is None
+        ]
+
+    def self_score(self, index: int, ticked: Collection[int]) -> None:
+        """Score an answered explain (or flashcard) question by the rubric items ticked.
+
+        Credit is the fraction of the rubric ticked; the FSRS rating follows it (none
+        Again, some Hard, all Good).
+
+        Raises:
+            InterviewError: If the slot is not an answered self-scored question.
+        """
+        slot = self.slots[index]
+        if slot.state != "answered" or not slot.self_scored:
+            raise InterviewError(f"question {index + 1} is not an answered self-scored question")
+        total = len(slot.rubric)
+        slot.ticked = tuple(sorted({i for i in ticked if 0 <= i < total}))
+        covered = len(slot.ticked)
+        if covered <= 0:
+            rating = scheduling.AGAIN
+        else:
+            rating = scheduling.GOOD if covered >= total else scheduling.HARD
+        self._record(slot, None, rating)
+
+    # -- the end ---------------------------------------------------------------------
+
+    @property
+    def ready(self) -> bool:
+        """True once the interview is over and every question is resolved."""
+        return self.finished and all(slot.resolved for slot in self.slots)
+
+    def report(self) -> MockReport:
+        """The scored report.
+
+        Raises:
+            InterviewError: Before the interview is over and every grade is in.
+        """
+        if not self.ready or self.started_at is None or self.finished_at is None:
+            raise InterviewError("the report needs a finished interview with every grade in")
+        items = [self._report_item(slot) for slot in self.slots]
+        return build_report(items, self.started_at, self.finished_at, self.paused_seconds)
+
+    def save(self) -> tuple[MockReport, int]:
+        """Store the report; returns it and its row id in the store."""
+        report = self.report()
+        assert self.started_at is not None and self.finished_at is not None
+        row_id = self.store.save_mock(
+            self.started_at,
+            self.finished_at,
+            to_json(report),
+            report.score,
+            paused_seconds=self.paused_seconds,
+        )
+        return report, row_id
+
+    # -- internals -------------------------------------------------------------------
+
+    def _report_item(self, slot: Slot) -> ReportItem:
+        # A question never answered when the candidate ended early counts as skipped.
+        status: Status = "skipped"
+        if slot.state in ("answered", "missed"):
+            status = "answered" if slot.state == "answered" else "missed"
+        result = slot.result
+        correct: bool | None = result.correct if result is not None else None
+        if isinstance(slot.question, FlashcardQuestion) and slot.ticked is not None:
+            correct = bool(slot.ticked)
+        expected = slot.model_answer if slot.self_scored else (slot.expected or "")
+        if result is not None and result.expected:
+            expected = result.expected
+        return ReportItem.from_question(
+            slot.item.pack_id,
+            slot.question,
+            answer=slot.answer,
+            expected=expected,
+            correct=correct,
+            seconds=round(slot.seconds, 1),
+            rubric_ticked=slot.ticked or (),
+            trap=result.trap if result is not None else None,
+            status=status,
+        )
+
+    def _record(self, slot: Slot, correct: bool | None, rating: int | None) -> None:
+        if slot.recorded:
+            return
+        at = slot.answered_at or self.clock()
+        pack_id, question_id = slot.item.key
+        self.store.record_review(
+            pack_id, question_id, slot.answer, correct, rating, slot.seconds, "mock", at
+        )
+        if rating is not None:
+            card = self.store.card(pack_id, question_id)
+            card_json, due = scheduling.review(card.card_json if card else None, rating, at)
+            self.store.save_card(pack_id, question_id, card_json, due)
+        slot.recorded = True
+
+    def _require_active(self) -> Slot:
+        slot = self.current
+        if slot is None:
+            raise InterviewError("the interview is not running")
+        if self.paused:
+            raise InterviewError("the interview is paused")
+        return slot
+
+    def _visit(self, index: int, now: datetime) -> None:
+        self.index = index
+        self.slots[index].seen = True
+        self._visit_from = now
+
+    def _leave(self, now: datetime) -> None:
+        """Add the time of the current visit to the question on screen."""
+        if self._visit_from is not None:
+            seconds = max(0.0, (now - self._visit_from).total_seconds())
+            self.slots[self.index].seconds += seconds
+            self._visit_from = None
+
+    def _next_unanswered(self, start: int, *, forward: bool, seen_only: bool = False) -> int | None:
+        count = len(self.slots)
+        step = 1 if forward else -1
+        for offset in range(1, count):
+            index = (start + step * offset) % count
+            slot = self.slots[index]
+            if slot.unanswered and (slot.seen or not seen_only):
+                return index
+        return None
+
+    def _move_forward(self, now: datetime) -> None:
+        target = self._next_unanswered(self.index, forward=True)
+        if target is None:
+            self._end("done", now)
+        else:
+            self._visit(target, now)
+
+    def _end(self, reason: EndReason, at: datetime) -> None:
+        self._visit_from = None
+        self.finished_at = at
+        self.end_reason = reason
