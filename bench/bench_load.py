@@ -12,9 +12,9 @@ from pathlib import Path
 import yaml
 
 sys.path.insert(0, str(Path(__file__).parent))
-from common import alternate, report  # noqa: E402
+from common import alternate, report
 
-from quizapp.packs.registry import Registry  # noqa: E402
+from quizapp.packs.registry import Registry
 
 FILES = 10
 PER_FILE = 500
