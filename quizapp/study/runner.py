@@ -1,0 +1,343 @@
+"""A practice session as it runs: the current question, answers recorded, ratings, summary.
+
+UI-free: screens drive it, tests drive it directly. Every graded answer is written to the
+store the moment `record` is called (a review row, and the FSRS card unless cramming), so
+a crash or a kill after an answer never loses it. The clock is injected.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Literal
+
+from quizapp.grading.result import GradeResult
+from quizapp.store.db import Store
+from quizapp.study import scheduling
+from quizapp.study.session import StudyItem, plan_cram, plan_practice
+
+Clock = Callable[[], datetime]
+Mode = Literal["practice", "cram"]
+
+RATING_NAMES: dict[int, str] = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
+
+
+@dataclass(frozen=True)
+class PracticeOptions:
+    """What `quizapp practice` and the home screen ask for.
+
+    Attributes:
+        pack: Only this pack id.
+        topic: Only this topic.
+        tag: Only questions with this tag.
+        new_limit: New questions added after the due ones.
+        cram: Practise every matching question without touching the schedule.
+    """
+
+    pack: str | None = None
+    topic: str | None = None
+    tag: str | None = None
+    new_limit: int = 10
+    cram: bool = False
+
+
+@dataclass
+class Outcome:
+    """One answered question.
+
+    Attributes:
+        item: The question answered.
+        answer: What the learner typed or picked, as stored.
+        result: The grade.
+        seconds: Time from the question being shown to the answer.
+        suggested: The rating the answer earns by default; None when it could not be graded
+            (the schedule is then left alone unless the learner rates it).
+        rating: The rating applied to the card (the suggestion or the learner's override).
+        card_before: The card JSON before this answer, kept so an override can be re-applied.
+        hints_used: Hints revealed before answering.
+    """
+
+    item: StudyItem
+    answer: str
+    result: GradeResult
+    seconds: float
+    suggested: int | None
+    rating: int | None = None
+    card_before: str | None = None
+    hints_used: int = 0
+
+    @property
+    def right(self) -> bool:
+        """Right when graded correct, or self-rated Good or Easy."""
+        if self.result.correct is not None:
+            return self.result.correct
+        return self.rating is not None and self.rating >= scheduling.GOOD
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The end of a session.
+
+    Attributes:
+        answered: Questions answered (not skipped).
+        right: Answers graded right, or self-rated Good/Easy.
+        ungraded: Answers that could not be graded.
+        skipped: Questions skipped.
+        flagged: Questions flagged for their author.
+        seconds: Time spent answering.
+        due_now: Cards due at the end of the session, across all packs.
+        next_due: The earliest future due time, or None when nothing is scheduled.
+        cram: Whether the schedule was left alone.
+    """
+
+    answered: int
+    right: int
+    ungraded: int
+    skipped: int
+    flagged: int
+    seconds: float
+    due_now: int
+    next_due: datetime | None
+    cram: bool
+
+
+def rubric_rating(ticked: int, total: int) -> int:
+    """The rating a self-scored explain answer earns: none covered Again, some Hard, all Good.
+
+    Easy is left to the learner's override: covering the rubric says nothing about ease.
+    """
+    if total <= 0 or ticked <= 0:
+        return scheduling.AGAIN
+    return scheduling.GOOD if ticked >= total else scheduling.HARD
+
+
+@dataclass
+class PracticeSession:
+    """The controller of one practice (or cram) session.
+
+    Args:
+        items: The planned questions, in order.
+        store: Where reviews, cards and flags go.
+        clock: Returns the current timezone-aware time.
+        pack_dirs: Folder of each pack id, for probes whose model is a relative path.
+        cram: When True, answers are recorded with mode `cram` and no card changes.
+    """
+
+    items: Sequence[StudyItem]
+    store: Store
+    clock: Clock
+    pack_dirs: Mapping[str, Path] = field(default_factory=dict)
+    cram: bool = False
+    index: int = 0
+    outcomes: list[Outcome] = field(default_factory=list)
+    skipped: int = 0
+    flagged: int = 0
+    _shown_at: datetime | None = None
+    _hints_shown: int = 0
+
+    @classmethod
+    def plan(
+        cls,
+        items: Iterable[StudyItem],
+        store: Store,
+        clock: Clock,
+        options: PracticeOptions,
+        pack_dirs: Mapping[str, Path] | None = None,
+    ) -> PracticeSession:
+        """Plan a session from every loaded question: due first, then new (or all, cramming)."""
+        filters = {"pack": options.pack, "topic": options.topic, "tag": options.tag}
+        if options.cram:
+            planned = plan_cram(items, **filters)
+        else:
+            planned = plan_practice(
+                items, store.cards(), clock(), new_limit=options.new_limit, **filters
+            )
+        return cls(planned, store, clock, dict(pack_dirs or {}), cram=options.cram)
+
+    # -- where we are ----------------------------------------------------------------
+
+    @property
+    def mode(self) -> Mode:
+        """The mode reviews are recorded with."""
+        return "cram" if self.cram else "practice"
+
+    @property
+    def finished(self) -> bool:
+        """True once every planned question was answered or skipped."""
+        return self.index >= len(self.items)
+
+    @property
+    def current(self) -> StudyItem | None:
+        """The question being asked, or None when the session is over."""
+        return None if self.finished else self.items[self.index]
+
+    def pack_dir(self, item: StudyItem) -> Path | None:
+        """The folder of the item's pack (probe model paths are relative to it)."""
+        return self.pack_dirs.get(item.pack_id)
+
+    def progress(self) -> str:
+        """ "3/10 · pack · topic" for the question being asked."""
+        item = self.current
+        if item is None:
+            return f"{len(self.items)}/{len(self.items)}"
+        return f"{self.index + 1}/{len(self.items)} · {item.pack_id} · {item.question.topic}"
+
+    # -- asking ----------------------------------------------------------------------
+
+    def show(self) -> None:
+        """Start timing the current question (call when it appears on screen)."""
+        self._shown_at = self.clock()
+        self._hints_shown = 0
+
+    def next_hint(self) -> str | None:
+        """The next hint of the current question, or None when none is left."""
+        item = self.current
+        if item is None or self._hints_shown >= len(item.question.hints):
+            return None
+        hint = item.question.hints[self._hints_shown]
+        self._hints_shown += 1
+        return hint
+
+    @property
+    def hints_shown(self) -> int:
+        """Hints revealed for the current question."""
+        return self._hints_shown
+
+    def elapsed(self) -> float:
+        """Seconds since the current question was shown."""
+        if self._shown_at is None:
+            return 0.0
+        return max(0.0, (self.clock() - self._shown_at).total_seconds())
+
+    # -- answering -------------------------------------------------------------------
+
+    def suggest(
+        self, result: GradeResult, seconds: float, rubric: tuple[int, int] | None
+    ) -> int | None:
+        """The default rating of an answer to the current question.
+
+        Args:
+            result: The grade.
+            seconds: Time taken.
+            rubric: (ticked, total) for explain questions.
+
+        Returns:
+            1..4, or None for an objective answer that could not be graded.
+        """
+        item = self._require()
+        question = item.question
+        if rubric is not None:
+            return rubric_rating(*rubric)
+        if result.correct is None and question.type not in ("flashcard", "explain"):
+            return None
+        rating = scheduling.suggest_rating(result.correct, seconds, question.difficulty)
+        # A hint did part of the recall: right with help is Good at best.
+        if self._hints_shown and rating == scheduling.EASY:
+            rating = scheduling.GOOD
+        return rating
+
+    def record(
+        self,
+        answer: str,
+        result: GradeResult,
+        rubric: tuple[int, int] | None = None,
+        seconds: float | None = None,
+    ) -> Outcome:
+        """Record the graded answer to the current question, committed before returning.
+
+        The review is stored with the suggested rating and the card is rescheduled with it
+        (unless cramming, or the answer could not be graded); `rate` replaces the rating.
+
+        Args:
+            answer: The answer as given.
+            result: Its grade.
+            rubric: (ticked, total) for explain questions.
+            seconds: Time taken, measured at submission (grading may take a while
+                longer); defaults to the time since `show`.
+        """
+        item = self._require()
+        seconds = self.elapsed() if seconds is None else seconds
+        suggested = self.suggest(result, seconds, rubric)
+        outcome = Outcome(item, answer, result, seconds, suggested, hints_used=self._hints_shown)
+        card = self.store.card(*item.key)
+        outcome.card_before = card.card_json if card is not None else None
+        now = self.clock()
+        self.store.record_review(
+            item.pack_id,
+            item.question.id,
+            answer,
+            result.correct,
+            None if self.cram else suggested,
+            seconds,
+            self.mode,
+            now,
+        )
+        if suggested is not None:
+            self._apply(outcome, suggested, now)
+        self.outcomes.append(outcome)
+        return outcome
+
+    def rate(self, outcome: Outcome, rating: int) -> None:
+        """Override the rating of `outcome` (1 Again .. 4 Easy): reschedule from before it.
+
+        Raises:
+            ValueError: For a rating outside 1..4.
+        """
+        if rating not in RATING_NAMES:
+            raise ValueError(f"rating must be 1..4, got {rating}")
+        if rating != outcome.rating:
+            self._apply(outcome, rating, self.clock())
+
+    def _apply(self, outcome: Outcome, rating: int, now: datetime) -> None:
+        outcome.rating = rating
+        if self.cram:
+            return
+        card_json, due = scheduling.review(outcome.card_before, rating, now)
+        self.store.save_card(outcome.item.pack_id, outcome.item.question.id, card_json, due)
+
+    def skip(self) -> None:
+        """Move past the current question without recording an answer."""
+        self._require()
+        self.skipped += 1
+        self.advance()
+
+    def flag(self, note: str) -> None:
+        """Flag the current question for its author (stored at once)."""
+        item = self._require()
+        self.store.add_flag(item.pack_id, item.question.id, note, self.clock())
+        self.flagged += 1
+
+    def advance(self) -> None:
+        """Go to the next question."""
+        self.index += 1
+        self._shown_at = None
+        self._hints_shown = 0
+
+    # -- the end ---------------------------------------------------------------------
+
+    def summary(self) -> Summary:
+        """Answered, right, time, and what is due next."""
+        now = self.clock()
+        dues = [card.due for card in self.store.cards().values()]
+        future = [due for due in dues if due > now]
+        return Summary(
+            answered=len(self.outcomes),
+            right=sum(outcome.right for outcome in self.outcomes),
+            ungraded=sum(
+                outcome.suggested is None and outcome.rating is None for outcome in self.outcomes
+            ),
+            skipped=self.skipped,
+            flagged=self.flagged,
+            seconds=sum(outcome.seconds for outcome in self.outcomes),
+            due_now=sum(due <= now for due in dues),
+            next_due=min(future) if future else None,
+            cram=self.cram,
+        )
+
+    def _require(self) -> StudyItem:
+        item = self.current
+        if item is None:
+            raise RuntimeError("the session is over: no current question")
+        return item
