@@ -1,0 +1,150 @@
+"""The Textual app: builds the services once, pushes screens, holds app-wide commands.
+
+It wires, it does not decide: planning lives in `study/`, grading in `grading/`, progress in
+`store/`. Everything has a default built from `locations`, so `QuizApp()` runs headless in
+tests and benchmarks; the clock is injectable so that snapshots and tests are deterministic.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
+from typing import ClassVar
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+
+from quizapp import locations
+from quizapp.grading.service import GradingService
+from quizapp.packs.models import AnyQuestion
+from quizapp.packs.registry import Registry, default_folders
+from quizapp.screens.help import HelpScreen
+from quizapp.screens.home import HomeScreen
+from quizapp.screens.practice import PracticeScreen
+from quizapp.store.db import Store
+from quizapp.study.runner import Clock, PracticeOptions, PracticeSession
+from quizapp.study.session import StudyItem
+
+
+def utc_now() -> datetime:
+    """The real clock."""
+    return datetime.now(UTC)
+
+
+class QuizApp(App[None]):
+    """quizapp's TUI.
+
+    Args:
+        registry: Loaded packs; default: bundled, user and nothing else.
+        store: The progress store; default: `Store.open(locations.db_path())`, which
+            raises `StoreError` for a corrupt or foreign file (never overwritten).
+        grading: The grading service; default: one caching in `store`.
+        clock: Returns the current aware UTC time.
+        start: Open straight into a practice session with these options.
+    """
+
+    TITLE = "quizapp"
+    SUB_TITLE = "diffusion interview practice"
+    CSS_PATH = "app.tcss"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("question_mark", "help", "Help"),
+        Binding("f1", "help", "Help", show=False),
+    ]
+
+    def __init__(
+        self,
+        registry: Registry | None = None,
+        store: Store | None = None,
+        grading: GradingService | None = None,
+        clock: Clock | None = None,
+        start: PracticeOptions | None = None,
+    ) -> None:
+        super().__init__()
+        self.registry = registry if registry is not None else Registry.load(default_folders())
+        self._owns_store = store is None
+        self.store = store if store is not None else Store.open(locations.db_path())
+        self._owns_grading = grading is None
+        self.grading = grading if grading is not None else GradingService(cache=self.store)
+        self.clock: Clock = clock or utc_now
+        self.start = start
+
+    # -- lifecycle -------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        self.push_screen(HomeScreen())
+        if self.start is not None:
+            self.start_practice(self.start)
+
+    def on_unmount(self) -> None:
+        if self._owns_grading:
+            self.grading.close()
+        if self._owns_store:
+            self.store.close()
+
+    # -- what screens ask of the app -------------------------------------------------
+
+    def study_items(self) -> list[StudyItem]:
+        """Every loaded question as a study item, in pack order."""
+        return [StudyItem(loaded.id, question) for loaded, question in self.registry.questions()]
+
+    def start_practice(self, options: PracticeOptions | None = None) -> None:
+        """Plan a session and open it; with nothing to practise, say so."""
+        options = options or PracticeOptions()
+        pack_dirs = {pack_id: loaded.path.parent for pack_id, loaded in self.registry.packs.items()}
+        session = PracticeSession.plan(
+            self.study_items(), self.store, self.clock, options, pack_dirs
+        )
+        if not session.items:
+            self.notify("Nothing to practise: no question is due or new with these filters.")
+            return
+        questions = [item.question for item in session.items]
+        if any(question.executed for question in questions):
+            self.warm_up(questions)
+        self.push_screen(PracticeScreen(session, self.grading))
+
+    @work(thread=True, exclusive=True, group="warm-up", exit_on_error=False)
+    def warm_up(self, questions: list[AnyQuestion]) -> None:
+        """Start the reference worker so torch imports while the learner reads."""
+        self.grading.warm_up_for(questions)
+
+    # -- actions and commands --------------------------------------------------------
+
+    def action_practice(self) -> None:
+        """Due questions first, then new ones, across every pack."""
+        self.start_practice(PracticeOptions())
+
+    def action_help(self) -> None:
+        """Keys of every screen."""
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_stats(self) -> None:
+        """Totals in a notification (the full table is `quizapp stats`)."""
+        stats = self.store.stats(self.clock())
+        due = sum(pack["due"] for pack in stats["packs"].values())
+        self.notify(
+            f"{stats['reviews']} reviews · {due} due now · {len(stats['flags'])} flags · "
+            f"{stats['mock_sessions']} mock interviews",
+            title="Stats",
+        )
+
+    def open_optional(self, action: str, what: str) -> None:
+        """Run `action_<action>` if a screen for it is built, else say it is not."""
+        method: Callable[[], object] | None = getattr(self, f"action_{action}", None)
+        if method is None:
+            self.notify(f"{what} is not available yet.", severity="warning")
+        else:
+            method()
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("Start practice", "Due questions, then new ones", self.action_practice)
+        yield SystemCommand("Stats", "Reviews, due cards, flags", self.action_stats)
+        yield SystemCommand("Help", "Keys of every screen", self.action_help)
+        if hasattr(self, "action_browse"):
+            yield SystemCommand("Browse", "Every pack and question", self.action_browse)
+        if hasattr(self, "action_mock"):
+            yield SystemCommand("Mock interview", "Timed, feedback at the end", self.action_mock)

@@ -1,0 +1,177 @@
+"""Feedback: the grade of one answer, then the rating that schedules the question again.
+
+Grading runs in a thread worker (an executed question may wait for the reference worker
+to import torch); the worker answers with a message and never touches widgets. The answer
+is recorded in the store the moment its grade arrives.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Markdown, Static
+from textual.worker import Worker, WorkerState
+
+from quizapp.grading.client import ProbeFailed
+from quizapp.grading.parsers import AnswerSyntaxError
+from quizapp.grading.result import GradeResult
+from quizapp.grading.service import GradingService
+from quizapp.packs.models import AnyQuestion
+from quizapp.study.runner import RATING_NAMES, Outcome, PracticeSession
+from quizapp.widgets.grade_view import GradeView
+
+WARMING_UP = "warming up the reference worker (importing torch)…"
+RUNNING = "running the denoising step…"
+GRADING = "grading…"
+
+
+def needs_worker(grading: GradingService, question: AnyQuestion, pack_dir: object) -> bool:
+    """True when grading must wait for the reference worker (executed and not cached)."""
+    if not question.executed:
+        return False
+    try:
+        return grading.cached_reference(question, pack_dir) is None  # type: ignore[arg-type]
+    except ProbeFailed:
+        return False  # grading will report the reason at once
+
+
+class FeedbackScreen(Screen[str | None]):
+    """Dismisses with None to go on, or with a message when the answer must be retyped."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "accept", "Accept rating"),
+        Binding("1", "rate(1)", "Again"),
+        Binding("2", "rate(2)", "Hard"),
+        Binding("3", "rate(3)", "Good"),
+        Binding("4", "rate(4)", "Easy"),
+        Binding("escape", "leave", "Skip", show=False),
+    ]
+
+    class Graded(Message):
+        """The grading worker finished."""
+
+        def __init__(self, result: GradeResult) -> None:
+            super().__init__()
+            self.result = result
+
+    class Rejected(Message):
+        """The grader could not read the answer."""
+
+        def __init__(self, reason: str) -> None:
+            super().__init__()
+            self.reason = reason
+
+    def __init__(
+        self,
+        session: PracticeSession,
+        grading: GradingService,
+        answer: str,
+        rubric: tuple[int, int] | None,
+        seconds: float,
+    ) -> None:
+        super().__init__()
+        self.session = session
+        self.grading = grading
+        self.answer = answer
+        self.rubric = rubric
+        self.seconds = seconds
+        item = session.current
+        if item is None:
+            raise RuntimeError("feedback needs a current question")
+        self.item = item
+        self.outcome: Outcome | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="feedback"):
+            yield Static(self.session.progress(), id="progress", markup=False)
+            yield Markdown(self.item.question.prompt, id="feedback-prompt")
+            yield GradeView(self.item.question, id="grade")
+            yield Static("", id="rating")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        view = self.query_one(GradeView)
+        pack_dir = self.session.pack_dir(self.item)
+        if needs_worker(self.grading, self.item.question, pack_dir):
+            view.pending = RUNNING if self.grading.worker_ready else WARMING_UP
+            self.set_interval(0.5, self._poll_worker, name="worker-status")
+        else:
+            view.pending = GRADING
+        self.grade()
+
+    def _poll_worker(self) -> None:
+        view = self.query_one(GradeView)
+        if view.result is None and view.pending == WARMING_UP and self.grading.worker_ready:
+            view.pending = RUNNING
+
+    @work(thread=True, exclusive=True, group="grade", exit_on_error=False)
+    def grade(self) -> None:
+        """Grade off the UI thread; the answer comes back as a message."""
+        pack_dir = self.session.pack_dir(self.item)
+        try:
+            result = self.grading.grade(self.item.question, self.answer, pack_dir)
+        except AnswerSyntaxError as error:
+            self.post_message(self.Rejected(str(error)))
+            return
+        self.post_message(self.Graded(result))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        # A bug in grading must not end the session: that question is "could not grade".
+        if event.worker.group == "grade" and event.state == WorkerState.ERROR:
+            error = event.worker.error
+            reason = " ".join(str(error).split()) or type(error).__name__
+            self.post_message(
+                self.Graded(GradeResult(None, "?", self.answer, f"could not grade: {reason}"))
+            )
+
+    def on_feedback_screen_rejected(self, event: Rejected) -> None:
+        self.dismiss(event.reason)
+
+    def on_feedback_screen_graded(self, event: Graded) -> None:
+        if self.outcome is not None:
+            return
+        self.outcome = self.session.record(self.answer, event.result, self.rubric, self.seconds)
+        self.query_one(GradeView).result = event.result
+        self._show_rating()
+        self.refresh_bindings()
+
+    def _show_rating(self) -> None:
+        outcome = self.outcome
+        if outcome is None:
+            return
+        keys = "  ".join(f"[b]{n}[/] {name}" for n, name in RATING_NAMES.items())
+        if outcome.rating is not None:
+            lead = f"Rating: [b]{RATING_NAMES[outcome.rating]}[/] — enter accepts"
+        else:
+            lead = "Not graded: enter moves on with the schedule unchanged"
+        cram = " (cram: the schedule is not changed)" if self.session.cram else ""
+        self.query_one("#rating", Static).update(f"{lead}{cram}, or override:  {keys}")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("accept", "rate"):
+            # Shown but inert until the grade is in.
+            return True if self.outcome is not None else None
+        return True
+
+    def action_accept(self) -> None:
+        """Keep the suggested rating and go on."""
+        if self.outcome is not None:
+            self.dismiss(None)
+
+    def action_rate(self, rating: int) -> None:
+        """Override the rating (1 Again, 2 Hard, 3 Good, 4 Easy) and go on."""
+        if self.outcome is None:
+            return
+        self.session.rate(self.outcome, rating)
+        self.dismiss(None)
+
+    def action_leave(self) -> None:
+        """Escape: go on; while still grading, the answer is dropped (nothing recorded)."""
+        self.dismiss(None)

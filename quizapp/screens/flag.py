@@ -1,0 +1,36 @@
+"""A small dialog: flag the current question for its author, with an optional note."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label
+
+
+class FlagScreen(ModalScreen[str | None]):
+    """Dismisses with the note ("" for none), or None when cancelled."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, pack_id: str, question_id: str) -> None:
+        super().__init__()
+        self.pack_id = pack_id
+        self.question_id = question_id
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="flag-dialog"):
+            yield Label(f"Flag {self.pack_id} / {self.question_id} for its author", markup=False)
+            yield Input(placeholder="what is wrong? (optional) — enter to flag", id="flag-note")
+            yield Label("enter flag · escape cancel", classes="dim")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.dismiss(event.value.strip())
+
+    def action_cancel(self) -> None:
+        """Close without flagging."""
+        self.dismiss(None)

@@ -1,0 +1,145 @@
+"""Home: every pack with total / due / new counts and a mastery bar; start from here."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar, cast
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from quizapp.study.overview import PackProgress, pack_progress
+from quizapp.study.runner import PracticeOptions
+
+if TYPE_CHECKING:
+    from quizapp.app import QuizApp
+
+BAR_WIDTH = 12
+
+
+def mastery_bar(share: float, width: int = BAR_WIDTH) -> Text:
+    """A bar of `width` cells filled to `share` (0..1), with the percentage."""
+    filled = round(max(0.0, min(1.0, share)) * width)
+    bar = Text("█" * filled, style="green")
+    bar.append("░" * (width - filled), style="dim")
+    bar.append(f" {share:4.0%}")
+    return bar
+
+
+class HomeScreen(Screen[None]):
+    """The packs and what is due; `enter` practises the highlighted pack."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("p", "practice_all", "Practice all"),
+        # Priority: the table would otherwise take enter and hide this key from the footer.
+        Binding("enter", "practice_pack", "Practice pack", priority=True),
+        Binding("c", "cram_pack", "Cram pack"),
+        Binding("m", "mock", "Mock interview"),
+        Binding("b", "browse", "Browse"),
+        Binding("q", "app.quit", "Quit"),
+    ]
+
+    @property
+    def quiz(self) -> QuizApp:
+        """The app, typed."""
+        return cast("QuizApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="home"):
+            yield Static("", id="home-summary")
+            yield DataTable(id="packs", cursor_type="row", zebra_stripes=True)
+            yield Static("", id="pack-errors", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#packs", DataTable)
+        table.add_columns("Pack", "Title", "Total", "Due", "New", "Mastery")
+        self.refresh_packs()
+
+    def on_screen_resume(self) -> None:
+        # Back from a session: counts have changed.
+        self.refresh_packs()
+
+    def progress(self) -> list[PackProgress]:
+        """Current counts of every loaded pack."""
+        registry = self.quiz.registry
+        titles = {pack_id: loaded.pack.pack.title for pack_id, loaded in registry.packs.items()}
+        return pack_progress(
+            self.quiz.study_items(), titles, self.quiz.store.cards(), self.quiz.clock()
+        )
+
+    def refresh_packs(self) -> None:
+        """Redraw the table, the totals line and the load errors."""
+        packs = self.progress()
+        table = self.query_one("#packs", DataTable)
+        row = table.cursor_row
+        table.clear()
+        for pack in packs:
+            table.add_row(
+                pack.pack_id,
+                pack.title,
+                Text(str(pack.total), justify="right"),
+                Text(str(pack.due), justify="right", style="bold yellow" if pack.due else ""),
+                Text(str(pack.new), justify="right"),
+                mastery_bar(pack.mastery),
+                key=pack.pack_id,
+            )
+        if packs:
+            table.move_cursor(row=min(row, len(packs) - 1))
+        due, new = sum(p.due for p in packs), sum(p.new for p in packs)
+        summary = self.query_one("#home-summary", Static)
+        if packs:
+            summary.update(
+                f"[b]{due}[/] due · [b]{new}[/] new · {len(packs)} pack(s). "
+                "[b]p[/] practises all, [b]enter[/] the highlighted pack."
+            )
+        else:
+            summary.update("No packs loaded. Add one with `quizapp new ID` and `--packs DIR`.")
+        errors = self.quiz.registry.errors
+        error_view = self.query_one("#pack-errors", Static)
+        error_view.display = bool(errors)
+        if errors:
+            lines = [f"{len(errors)} pack error(s), those packs are not loaded:"]
+            lines += [f"  {error}" for error in errors[:8]]
+            if len(errors) > 8:
+                lines.append(f"  … and {len(errors) - 8} more (quizapp validate)")
+            error_view.update("\n".join(lines))
+
+    def highlighted_pack(self) -> str | None:
+        """The id of the highlighted pack, or None when no pack is loaded."""
+        table = self.query_one("#packs", DataTable)
+        if not table.row_count:
+            return None
+        return str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+
+    def action_practice_all(self) -> None:
+        """Due questions first, then new ones, across every pack."""
+        self.quiz.start_practice(PracticeOptions())
+
+    def action_practice_pack(self) -> None:
+        """Practise the highlighted pack."""
+        pack = self.highlighted_pack()
+        if pack is not None:
+            self.quiz.start_practice(PracticeOptions(pack=pack))
+
+    def action_cram_pack(self) -> None:
+        """Every question of the highlighted pack, schedule untouched."""
+        pack = self.highlighted_pack()
+        if pack is not None:
+            self.quiz.start_practice(PracticeOptions(pack=pack, cram=True))
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.quiz.start_practice(PracticeOptions(pack=str(event.row_key.value)))
+
+    def action_mock(self) -> None:
+        """The mock interview, once its screen is built."""
+        self.quiz.open_optional("mock", "The mock interview")
+
+    def action_browse(self) -> None:
+        """Browse packs, once the screen is built."""
+        self.quiz.open_optional("browse", "Browsing")

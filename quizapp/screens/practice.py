@@ -1,0 +1,152 @@
+"""Practice: one question at a time, an input fitted to its type, hints, skip, flag."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, TextArea
+
+from quizapp.grading.service import GradingService
+from quizapp.screens.feedback import FeedbackScreen
+from quizapp.screens.flag import FlagScreen
+from quizapp.screens.summary import SummaryScreen
+from quizapp.study.runner import PracticeSession
+from quizapp.widgets.answer_input import AnswerInput
+from quizapp.widgets.inputs import answer_input_for
+from quizapp.widgets.question_card import QuestionCard
+
+
+class PracticeScreen(Screen[None]):
+    """Asks the session's questions; each answer opens the feedback view.
+
+    `h`/`s`/`f` give a hint, skip, flag; while a text box has focus they type, and
+    `ctrl+t`/`ctrl+s`/`ctrl+g` do the same (the footer shows whichever pair works).
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("h", "letter('hint')", "Hint"),
+        Binding("s", "letter('skip')", "Skip"),
+        Binding("f", "letter('flag')", "Flag"),
+        Binding("ctrl+t", "hint", "Hint", show=False),
+        Binding("ctrl+s", "skip", "Skip", show=False),
+        Binding("ctrl+g", "flag", "Flag", show=False),
+        Binding("escape", "end", "End session"),
+    ]
+
+    def __init__(self, session: PracticeSession, grading: GradingService) -> None:
+        super().__init__()
+        self.session = session
+        self.grading = grading
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield VerticalScroll(id="question-area")
+        yield Footer()
+
+    async def on_mount(self) -> None:
+        await self.show_question()
+
+    # -- the question ----------------------------------------------------------------
+
+    async def show_question(self) -> None:
+        """Replace the question area with the current question and its input."""
+        item = self.session.current
+        if item is None:
+            self.finish()
+            return
+        area = self.query_one("#question-area", VerticalScroll)
+        await area.remove_children()
+        answer_input = answer_input_for(item.question)
+        await area.mount(
+            QuestionCard(item.question, self.session.progress(), id="card"), answer_input
+        )
+        self.session.show()
+        self.call_after_refresh(self._focus_input, answer_input)
+
+    def _focus_input(self, answer_input: AnswerInput) -> None:
+        for widget in answer_input.query("*"):
+            if widget.focusable:
+                widget.focus()
+                return
+        if answer_input.focusable:
+            answer_input.focus()
+
+    @property
+    def typing(self) -> bool:
+        """True while printable keys type into a text box."""
+        focused = self.focused
+        if isinstance(focused, TextArea):
+            return not focused.read_only
+        return isinstance(focused, Input)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "letter":
+            # Hidden (and inert) while typing: the letters belong to the text box then.
+            return not self.typing
+        return True
+
+    def on_descendant_focus(self) -> None:
+        self.refresh_bindings()
+
+    # -- answering -------------------------------------------------------------------
+
+    def on_answer_input_submitted(self, event: AnswerInput.Submitted) -> None:
+        event.stop()
+        seconds = self.session.elapsed()
+        screen = FeedbackScreen(self.session, self.grading, event.answer, event.rubric, seconds)
+        self.app.push_screen(screen, self._after_feedback)
+
+    async def _after_feedback(self, retype: str | None) -> None:
+        if retype is not None:
+            # The grader could not read the answer: same question, message inline.
+            self.query_one(AnswerInput).show_error(retype)
+            return
+        self.session.advance()
+        await self.show_question()
+
+    def finish(self) -> None:
+        """Replace this screen with the session summary."""
+        self.app.switch_screen(SummaryScreen(self.session.summary()))
+
+    # -- actions ---------------------------------------------------------------------
+
+    async def action_letter(self, name: str) -> None:
+        """`h`, `s`, `f` when no text box has focus."""
+        if name == "hint":
+            self.action_hint()
+        elif name == "skip":
+            await self.action_skip()
+        elif name == "flag":
+            self.action_flag()
+
+    def action_hint(self) -> None:
+        """Show the next hint."""
+        hint = self.session.next_hint()
+        if hint is None:
+            self.notify("No more hints for this question.")
+            return
+        self.query_one(QuestionCard).add_hint(self.session.hints_shown, hint)
+
+    async def action_skip(self) -> None:
+        """Move on without answering (nothing is recorded)."""
+        self.session.skip()
+        await self.show_question()
+
+    def action_flag(self) -> None:
+        """Flag the question for its author, with an optional note."""
+        item = self.session.current
+        if item is not None:
+            self.app.push_screen(FlagScreen(item.pack_id, item.question.id), self._flagged)
+
+    def _flagged(self, note: str | None) -> None:
+        if note is not None:
+            self.session.flag(note)
+            self.notify("Flagged for the pack's author (see `quizapp stats`).")
+
+    def action_end(self) -> None:
+        """End the session early: answers given so far are already saved."""
+        self.finish()

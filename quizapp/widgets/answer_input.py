@@ -1,0 +1,64 @@
+"""The base of every answer input: one per question type, all posting `AnswerInput.Submitted`."""
+
+from __future__ import annotations
+
+from textual.message import Message
+from textual.widget import Widget
+from textual.widgets import Static
+
+from quizapp.packs.models import AnyQuestion
+
+
+class AnswerInput(Widget):
+    """An input fitted to one question; the screen only listens for `Submitted`.
+
+    Subclasses compose their controls and call `submit` when the learner is done. Where
+    printable keys type text, the subclass binds hint/skip/flag to control keys as well.
+    """
+
+    DEFAULT_CSS = """
+    AnswerInput { height: auto; }
+    AnswerInput .answer-error { color: $error; height: auto; }
+    """
+
+    class Submitted(Message):
+        """The learner gave an answer.
+
+        Attributes:
+            answer: The answer as text (for choices: letters, e.g. "a, c").
+            rubric: For explain questions, (items ticked, items in the rubric).
+        """
+
+        def __init__(
+            self, answer_input: AnswerInput, answer: str, rubric: tuple[int, int] | None = None
+        ) -> None:
+            super().__init__()
+            self.answer_input = answer_input
+            self.answer = answer
+            self.rubric = rubric
+
+        @property
+        def control(self) -> AnswerInput:
+            """The input that sent the message."""
+            return self.answer_input
+
+    def __init__(self, question: AnyQuestion, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.question = question
+
+    def submit(self, answer: str, rubric: tuple[int, int] | None = None) -> None:
+        """Post `Submitted` with the learner's answer."""
+        self.show_error("")
+        self.post_message(self.Submitted(self, answer, rubric))
+
+    def show_error(self, message: str) -> None:
+        """Show why an answer could not be read (empty clears it); the learner retypes."""
+        for label in self.query(".answer-error").results(Static):
+            label.update(message)
+            label.display = bool(message)
+
+    def error_label(self) -> Static:
+        """The label `show_error` writes to; subclasses yield it in `compose`."""
+        label = Static("", classes="answer-error")
+        label.display = False
+        return label

@@ -1,0 +1,73 @@
+"""A one-line text box for text, numeric, shape and sequence questions."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.widgets import Input
+
+from quizapp.grading.parsers import (
+    AnswerSyntaxError,
+    parse_name,
+    parse_number,
+    parse_sequence,
+    parse_shape,
+)
+from quizapp.packs.models import AnyQuestion, TextQuestion
+from quizapp.widgets.answer_input import AnswerInput
+
+PLACEHOLDERS: dict[str, str] = {
+    "text": "your answer",
+    "numeric": "a number, e.g. 0.0777 or 7.77e-2",
+    "shape": "a shape, e.g. (2, 4, 64, 64) or 2x4x64x64",
+    "sequence": "numbers, e.g. 999, 979, 959",
+}
+
+
+def check_syntax(question: AnyQuestion, answer: str) -> None:
+    """Read the answer the way the grader will, so a typo is caught before grading runs.
+
+    Raises:
+        AnswerSyntaxError: When the answer cannot be read as the question's type.
+    """
+    match question.type:
+        case "numeric":
+            parse_number(answer)
+        case "shape":
+            parse_shape(answer)
+        case "sequence":
+            parse_sequence(answer)
+        case "text" if isinstance(question, TextQuestion) and question.probe is not None:
+            parse_name(answer)
+        case _:
+            if not answer.strip():
+                raise AnswerSyntaxError("Type an answer.")
+
+
+class TextAnswer(AnswerInput):
+    """Type an answer, `enter` to submit; unreadable input is explained inline."""
+
+    # While the box has focus h/s/f type letters, so these actions sit on control keys.
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+t", "screen.hint", "Hint"),
+        Binding("ctrl+s", "screen.skip", "Skip"),
+        Binding("ctrl+g", "screen.flag", "Flag"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        placeholder = PLACEHOLDERS.get(self.question.type, "your answer")
+        if isinstance(self.question, TextQuestion) and self.question.probe is not None:
+            placeholder = "an exception class name, e.g. ValueError, or none"
+        yield Input(placeholder=placeholder, id="answer-text")
+        yield self.error_label()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        try:
+            check_syntax(self.question, event.value)
+        except AnswerSyntaxError as error:
+            self.show_error(str(error))
+            return
+        self.submit(event.value)

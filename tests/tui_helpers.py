@@ -1,0 +1,66 @@
+"""Building blocks for the TUI tests: the fixed test packs, a settable clock, the app."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from quizapp.app import QuizApp
+from quizapp.grading.service import GradingService
+from quizapp.packs.registry import Registry
+from quizapp.store.db import Store
+from quizapp.study.runner import PracticeOptions
+
+UI_DIR = Path(__file__).parent / "ui"
+BASIC_PACKS = UI_DIR / "packs"
+EXECUTED_PACKS = UI_DIR / "executed"
+FIXED_NOW = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
+SIZE = (100, 36)
+
+#: ui-basics, in pack order, with a right and a wrong answer each (typed as keys).
+RIGHT = {
+    "choice-noise": "a",
+    "shape-latent": "(1, 4, 64, 64)",
+    "numeric-scaling": "0.18215",
+    "text-owner": "the Scheduler",
+    "sequence-ddim": "750, 500, 250, 0",
+}
+WRONG = {
+    "choice-noise": "b",
+    "shape-latent": "1x3x512x512",
+    "numeric-scaling": "0.5",
+    "text-owner": "unet",
+    "sequence-ddim": "999, 500, 250, 0",
+}
+
+
+@dataclass
+class Clock:
+    """A clock tests move by hand."""
+
+    now: datetime = FIXED_NOW
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        """Move the clock forward."""
+        self.now += timedelta(**delta)
+
+
+def make_app(
+    store: Store,
+    clock: Clock | None = None,
+    folders: tuple[Path, ...] = (BASIC_PACKS,),
+    grading: GradingService | None = None,
+    start: PracticeOptions | None = None,
+) -> QuizApp:
+    """The app on the fixed test packs only (never the bundled content, which changes)."""
+    return QuizApp(
+        registry=Registry.load(folders),
+        store=store,
+        grading=grading if grading is not None else GradingService(cache=store),
+        clock=clock or Clock(),
+        start=start,
+    )
