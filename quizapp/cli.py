@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from quizapp import __version__
-from quizapp.commands import authoring, grading
+from quizapp.commands import authoring, grading, study
 from quizapp.commands.common import Context, UserError
 
 
@@ -43,6 +43,8 @@ for command in (
     authoring.new,
     grading.grade,
     grading.check,
+    study.practice,
+    study.stats,
 ):
     cli.add_command(command)
 
