@@ -13,7 +13,12 @@ from quizapp.grading.grader import Reference
 from quizapp.grading.result import GradeResult
 from quizapp.store.db import Store
 from quizapp.study import scheduling
-from quizapp.study.interview import InterviewError, MockInterview, describe_expected
+from quizapp.study.interview import (
+    InterviewError,
+    MockInterview,
+    MockOptions,
+    describe_expected,
+)
 from quizapp.study.report import from_json
 
 START = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
@@ -254,3 +259,14 @@ def test_describe_expected_by_type() -> None:
     assert describe_expected(question("s", "shape"), Reference([2, 4, 64, 64])) == "(2, 4, 64, 64)"
     assert describe_expected(question("n", "numeric"), Reference(0.182150001)) == "0.18215"
     assert describe_expected(question("e", "explain"), None) == "A model answer."
+
+
+def test_plan_picks_seeded_questions_and_sets_the_clock(store: Store) -> None:
+    pool = [item(f"q{i}", topic=f"t{i % 3}") for i in range(10)]
+    options = MockOptions(questions=4, minutes=2.5, seed=7)
+    first = MockInterview.plan(pool, store, FakeClock(), options)
+    again = MockInterview.plan(pool, store, FakeClock(), options)
+    assert first is not None and again is not None
+    assert [s.item.key for s in first.slots] == [s.item.key for s in again.slots]
+    assert len(first.slots) == 4 and first.total_seconds == 150 and not first.started
+    assert MockInterview.plan(pool, store, FakeClock(), MockOptions(topic="nope")) is None

@@ -17,7 +17,7 @@ self-scored at the end), which also reschedules its FSRS card; the report is sto
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -30,7 +30,7 @@ from quizapp.grading.values import reference_kind
 from quizapp.packs.models import AnyQuestion, ChoiceQuestion, ExplainQuestion, FlashcardQuestion
 from quizapp.store.db import Store
 from quizapp.study import scheduling
-from quizapp.study.mock import question_budget_seconds, total_budget
+from quizapp.study.mock import plan_mock, question_budget_seconds, total_budget
 from quizapp.study.report import MockReport, ReportItem, Status, build_report, to_json
 from quizapp.study.session import StudyItem
 
@@ -40,6 +40,25 @@ EndReason = Literal["done", "ended", "timeout"]
 
 #: The one rubric item a flashcard is self-scored on at the end of an interview.
 RECALLED = "My answer matched the model answer"
+
+
+@dataclass(frozen=True)
+class MockOptions:
+    """What `quizapp mock` and the home screen ask for.
+
+    Attributes:
+        pack: Only this pack id.
+        topic: Only this topic.
+        questions: How many questions (fewer when fewer match).
+        minutes: The total clock; default the sum of the questions' budgets.
+        seed: Same seed and packs, same questions; default a new draw each time.
+    """
+
+    pack: str | None = None
+    topic: str | None = None
+    questions: int = 8
+    minutes: float | None = None
+    seed: int | None = None
 
 
 class InterviewError(RuntimeError):
@@ -179,6 +198,28 @@ class MockInterview:
         self._paused_at: datetime | None = None
         # When the current question's time started counting; None while paused or over.
         self._visit_from: datetime | None = None
+
+    @classmethod
+    def plan(
+        cls,
+        items: Iterable[StudyItem],
+        store: Store,
+        clock: Clock,
+        options: MockOptions,
+        pack_dirs: Mapping[str, Path] | None = None,
+    ) -> MockInterview | None:
+        """Pick the questions (`study.mock.plan_mock`) and set the clock; not started yet.
+
+        Returns:
+            The interview, or None when no question matches the options.
+        """
+        # Without --seed each attempt draws anew; the clock keeps tests reproducible.
+        seed = options.seed if options.seed is not None else int(clock().timestamp())
+        planned = plan_mock(items, options.questions, seed, options.pack, options.topic)
+        if not planned:
+            return None
+        total = None if options.minutes is None else max(1, round(options.minutes * 60))
+        return cls(planned, store, clock, total_seconds=total, pack_dirs=pack_dirs)
 
     # -- state -----------------------------------------------------------------------
 
