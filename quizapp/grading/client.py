@@ -249,11 +249,17 @@ class ReferenceWorker:
             self._discard()
         if self._process is None:
             try:
-                self._process = _Process(self.command)
-                self._process.send({"id": _PING_ID, "ping": True})
+                process = _Process(self.command)
             except OSError as error:
-                self._discard()
                 raise ProbeFailed(f"cannot start the reference worker: {error}") from None
+            self._process = process
+            try:
+                process.send({"id": _PING_ID, "ping": True})
+            except OSError:
+                # A worker that dies at once closes its stdin before the ping: say why it died.
+                reason = process.exit_reason()
+                self._discard()
+                raise ProbeFailed(reason) from None
         return self._process
 
     def _discard(self) -> None:
