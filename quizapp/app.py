@@ -20,6 +20,7 @@ from quizapp import locations
 from quizapp.grading.service import GradingService
 from quizapp.packs.models import AnyQuestion
 from quizapp.packs.registry import Registry, default_folders
+from quizapp.screens.browse import BrowseScreen
 from quizapp.screens.help import HelpScreen
 from quizapp.screens.home import HomeScreen
 from quizapp.screens.practice import PracticeScreen
@@ -130,6 +131,17 @@ class QuizApp(App[None]):
             f"{stats['mock_sessions']} mock interviews",
             title="Stats",
         )
+
+    def action_browse(self, pack_id: str | None = None) -> None:
+        """Browse a pack's questions and reference answers (from home: the highlighted one)."""
+        if pack_id is None and isinstance(self.screen, HomeScreen):
+            pack_id = self.screen.highlighted_pack()
+        packs = self.registry.packs
+        loaded = packs.get(pack_id) if pack_id else next(iter(packs.values()), None)
+        if loaded is None:
+            self.notify("No pack to browse.", severity="warning")
+            return
+        self.push_screen(BrowseScreen(loaded.path, self.grading, loaded=loaded))
 
     def open_optional(self, action: str, what: str) -> None:
         """Run `action_<action>` if a screen for it is built, else say it is not."""

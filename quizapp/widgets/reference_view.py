@@ -1,0 +1,121 @@
+"""A question's reference answer as its author needs to see it, with `check`'s verdict.
+
+For an executed question the value is what the probe computed, which can take a while (the
+reference worker imports torch), so the view has three states: computing, shown, failed.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+from quizapp.grading.check import check_question
+from quizapp.grading.formatting import format_value
+from quizapp.grading.grader import Reference, correct_choices
+from quizapp.grading.values import reference_kind
+from quizapp.packs.models import (
+    AnyQuestion,
+    ChoiceQuestion,
+    ExplainQuestion,
+    FlashcardQuestion,
+    NumericQuestion,
+    SequenceQuestion,
+    TextQuestion,
+)
+from quizapp.widgets.choice_answer import letter
+
+COMPUTING = "computing… (running the probe in the reference worker)"
+STARTING = "computing… (the reference worker is starting: importing torch)"
+
+
+def answer_lines(question: AnyQuestion, reference: Reference | None) -> list[str]:
+    """What counts as right, one line each: the value, the right choices, the model answer.
+
+    Args:
+        question: The question.
+        reference: Its typed or computed reference; None for self-rated questions.
+    """
+    match question:
+        case FlashcardQuestion():
+            return [f"Answer: {question.answer}"]
+        case ExplainQuestion():
+            return [f"Model answer: {question.answer}", "Rubric:"] + [
+                f"  • {item}" for item in question.rubric
+            ]
+        case ChoiceQuestion():
+            lines = []
+            kind = reference_kind(question)
+            if reference is not None and kind is not None:
+                lines.append(f"Computed: {format_value(reference.value, kind)}")
+            picks = sorted(correct_choices(question, reference))
+            lines += [f"Correct: {letter(i)}) {question.choices[i].text}" for i in picks]
+            return lines or ["Correct: no choice matches"]
+        case TextQuestion() if question.probe is None:
+            lines = [f"Accepted: {' | '.join(question.accept)}"] if question.accept else []
+            if question.accept_regex:
+                lines.append(f"Accepted pattern: {question.accept_regex}")
+            return lines
+    kind = reference_kind(question)
+    if reference is None or kind is None:
+        return ["No reference answer."]
+    label = "Computed" if question.executed else "Answer"
+    line = f"{label}: {format_value(reference.value, kind)}"
+    if isinstance(question, NumericQuestion | SequenceQuestion) and question.tolerance:
+        line += f"  (tolerance rel {question.tolerance.rel:g}, abs {question.tolerance.abs:g})"
+    return [line]
+
+
+def reference_text(question: AnyQuestion, reference: Reference | None) -> Text:
+    """The whole view: answer, expect, traps, `check`'s errors and warnings, what ran."""
+    text = Text()
+    for line in answer_lines(question, reference):
+        text.append(line + "\n", style="bold")
+    expect = getattr(question, "expect", None)
+    kind = reference_kind(question)
+    if expect is not None and kind is not None:
+        text.append(f"Expect: {format_value(expect, kind)}\n")
+    for trap in getattr(question, "traps", []):
+        shown = format_value(trap.answer, kind) if kind else str(trap.answer)
+        text.append(f"Trap: {shown} — {trap.why}\n", style="yellow")
+    if reference is not None:
+        verdict = check_question(question, reference)
+        for error in verdict.errors:
+            text.append(f"check fails: {error}\n", style="bold red")
+        for warning in verdict.warnings:
+            text.append(f"check warns: {warning}\n", style="yellow")
+        if reference.trace:
+            text.append("What ran:\n", style="dim")
+            for line in reference.trace:
+                text.append(f"  {line}\n", style="dim")
+    text.rstrip()
+    return text
+
+
+class ReferenceView(Static):
+    """The reference answer of one question: computing, shown, or failed with a reason."""
+
+    DEFAULT_CSS = """
+    ReferenceView { height: auto; margin-top: 1; padding: 0 1; border-left: wide $success; }
+    ReferenceView.computing { color: $warning; border-left: wide $warning; }
+    ReferenceView.failed { color: $error; border-left: wide $error; }
+    """
+
+    def __init__(self, question: AnyQuestion | None = None, *, id: str | None = None) -> None:
+        super().__init__("", id=id)
+        self.question = question
+
+    def show_computing(self, message: str = COMPUTING) -> None:
+        """The probe is running."""
+        self.set_classes("computing")
+        self.update(Text(message))
+
+    def show_reference(self, reference: Reference | None) -> None:
+        """The reference is known (None: self-rated, nothing to compute)."""
+        self.set_classes("")
+        if self.question is not None:
+            self.update(reference_text(self.question, reference))
+
+    def show_failure(self, reason: str) -> None:
+        """The probe could not be run."""
+        self.set_classes("failed")
+        self.update(Text(f"The probe could not be run: {reason}"))

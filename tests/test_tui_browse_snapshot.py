@@ -1,0 +1,49 @@
+"""Snapshot of the browse screen on a small fixed pack, its executed answer already cached.
+
+Regenerate after an intended change with
+`pytest tests/test_tui_browse_snapshot.py --snapshot-update` and review the SVG.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+from tui_helpers import SIZE, make_app
+
+from quizapp.grading.probekey import probe_key
+from quizapp.grading.service import GradingService, MemoryCache
+from quizapp.packs.loader import load_pack
+from quizapp.store.db import Store
+
+BROWSE_DIR = Path(__file__).parent / "ui" / "browse"
+TRACE = [
+    "diffusers 0.42.1, torch 2.13.0+cpu",
+    "scheduler: DDPMScheduler (beta_schedule=scaled_linear)",
+    "alphas_cumprod[500] = 0.276332",
+]
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    with Store.open(tmp_path / "quizapp.db") as opened:
+        yield opened
+
+
+def test_browse_executed_question(snap_compare: Any, store: Store) -> None:
+    cache = MemoryCache()
+    probe = load_pack(BROWSE_DIR / "browse.yaml").pack.questions[0].probe  # type: ignore[union-attr]
+    assert probe is not None
+    cache.cache_put(probe_key(probe, None), json.dumps(0.27633246779441833), json.dumps(TRACE))
+    app = make_app(store, folders=(BROWSE_DIR,), grading=GradingService(cache=cache))
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await pilot.press("b")
+        await pilot.pause()
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
