@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from quizapp import __version__
-from quizapp.commands import authoring, grading, study
+from quizapp.commands import authoring, grading, preview, study
 from quizapp.commands.common import Context, UserError
 
 
@@ -43,6 +43,7 @@ for command in (
     authoring.new,
     grading.grade,
     grading.check,
+    preview.preview,
     study.practice,
     study.stats,
 ):
