@@ -3,13 +3,19 @@
 It wires, it does not decide: planning lives in `study/`, grading in `grading/`, progress in
 `store/`. Everything has a default built from `locations`, so `QuizApp()` runs headless in
 tests and benchmarks; the clock is injectable so that snapshots and tests are deterministic.
+
+Start-up budget (first frame within 1.3x a bare Textual app): importing the pack models
+(pydantic), the grading service and the screens behind the home screen costs more than the
+budget allows, so those are imported where first used, and the default registry is loaded
+by the home screen's thread worker right after its first frame.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -17,16 +23,15 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from quizapp import locations
-from quizapp.grading.service import GradingService
-from quizapp.packs.models import AnyQuestion
-from quizapp.packs.registry import Registry, default_folders
-from quizapp.screens.browse import BrowseScreen
-from quizapp.screens.help import HelpScreen
 from quizapp.screens.home import HomeScreen
-from quizapp.screens.practice import PracticeScreen
 from quizapp.store.db import Store
-from quizapp.study.runner import Clock, PracticeOptions, PracticeSession
-from quizapp.study.session import StudyItem
+
+if TYPE_CHECKING:
+    from quizapp.grading.service import GradingService
+    from quizapp.packs.models import AnyQuestion
+    from quizapp.packs.registry import Registry
+    from quizapp.study.runner import Clock, PracticeOptions
+    from quizapp.study.session import StudyItem
 
 
 def utc_now() -> datetime:
@@ -64,11 +69,12 @@ class QuizApp(App[None]):
         start: PracticeOptions | None = None,
     ) -> None:
         super().__init__()
-        self.registry = registry if registry is not None else Registry.load(default_folders())
+        self._packs = registry
+        self._services_lock = threading.Lock()
         self._owns_store = store is None
         self.store = store if store is not None else Store.open(locations.db_path())
         self._owns_grading = grading is None
-        self.grading = grading if grading is not None else GradingService(cache=self.store)
+        self._grading = grading
         self.clock: Clock = clock or utc_now
         self.start = start
 
@@ -80,19 +86,51 @@ class QuizApp(App[None]):
             self.start_practice(self.start)
 
     def on_unmount(self) -> None:
-        if self._owns_grading:
-            self.grading.close()
+        if self._owns_grading and self._grading is not None:
+            self._grading.close()
         if self._owns_store:
             self.store.close()
+
+    # -- services, built on first use ------------------------------------------------
+
+    @property
+    def registry_loaded(self) -> bool:
+        """True once the packs are loaded (reading `registry` would not block)."""
+        return self._packs is not None
+
+    @property
+    def registry(self) -> Registry:
+        """Bundled, user and given packs; loaded on first use (thread-safe)."""
+        with self._services_lock:
+            if self._packs is None:
+                from quizapp.packs.registry import Registry, default_folders
+
+                self._packs = Registry.load(default_folders())
+            return self._packs
+
+    @property
+    def grading(self) -> GradingService:
+        """The grading service; the default caches computed references in the store."""
+        with self._services_lock:
+            if self._grading is None:
+                from quizapp.grading.service import GradingService
+
+                self._grading = GradingService(cache=self.store)
+            return self._grading
 
     # -- what screens ask of the app -------------------------------------------------
 
     def study_items(self) -> list[StudyItem]:
         """Every loaded question as a study item, in pack order."""
+        from quizapp.study.session import StudyItem
+
         return [StudyItem(loaded.id, question) for loaded, question in self.registry.questions()]
 
     def start_practice(self, options: PracticeOptions | None = None) -> None:
         """Plan a session and open it; with nothing to practise, say so."""
+        from quizapp.screens.practice import PracticeScreen
+        from quizapp.study.runner import PracticeOptions, PracticeSession
+
         options = options or PracticeOptions()
         pack_dirs = {pack_id: loaded.path.parent for pack_id, loaded in self.registry.packs.items()}
         session = PracticeSession.plan(
@@ -115,10 +153,12 @@ class QuizApp(App[None]):
 
     def action_practice(self) -> None:
         """Due questions first, then new ones, across every pack."""
-        self.start_practice(PracticeOptions())
+        self.start_practice()
 
     def action_help(self) -> None:
         """Keys of every screen."""
+        from quizapp.screens.help import HelpScreen
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
@@ -134,6 +174,8 @@ class QuizApp(App[None]):
 
     def action_browse(self, pack_id: str | None = None) -> None:
         """Browse a pack's questions and reference answers (from home: the highlighted one)."""
+        from quizapp.screens.browse import BrowseScreen
+
         if pack_id is None and isinstance(self.screen, HomeScreen):
             pack_id = self.screen.highlighted_pack()
         packs = self.registry.packs

@@ -5,17 +5,18 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, ClassVar, cast
 
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from quizapp.study.overview import PackProgress, pack_progress
-from quizapp.study.runner import PracticeOptions
-
 if TYPE_CHECKING:
     from quizapp.app import QuizApp
+    from quizapp.study.overview import PackProgress
+    from quizapp.study.runner import PracticeOptions
 
 BAR_WIDTH = 12
 
@@ -29,15 +30,22 @@ def mastery_bar(share: float, width: int = BAR_WIDTH) -> Text:
     return bar
 
 
+def practice_options(pack: str, cram: bool = False) -> PracticeOptions:
+    """Options of a session on one pack (imported late: see app.py on start-up)."""
+    from quizapp.study.runner import PracticeOptions
+
+    return PracticeOptions(pack=pack, cram=cram)
+
+
 class HomeScreen(Screen[None]):
     """The packs and what is due; `enter` practises the highlighted pack."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("p", "practice_all", "Practice all"),
+        Binding("p", "practice_all", "Practise all"),
         # Priority: the table would otherwise take enter and hide this key from the footer.
-        Binding("enter", "practice_pack", "Practice pack", priority=True),
-        Binding("c", "cram_pack", "Cram pack"),
-        Binding("m", "mock", "Mock interview"),
+        Binding("enter", "practice_pack", "Practise pack", priority=True),
+        Binding("c", "cram_pack", "Cram"),
+        Binding("m", "mock", "Mock"),
         Binding("b", "browse", "Browse"),
         Binding("q", "app.quit", "Quit"),
     ]
@@ -55,17 +63,37 @@ class HomeScreen(Screen[None]):
             yield Static("", id="pack-errors", markup=False)
         yield Footer()
 
+    class PacksLoaded(Message):
+        """The registry finished loading in the background."""
+
     def on_mount(self) -> None:
         table = self.query_one("#packs", DataTable)
         table.add_columns("Pack", "Title", "Total", "Due", "New", "Mastery")
+        if self.quiz.registry_loaded:
+            self.refresh_packs()
+        else:
+            # Paint first, then parse the packs: start-up is a budget (see app.py).
+            self.query_one("#home-summary", Static).update("Loading packs…")
+            self.call_after_refresh(self.load_packs)
+
+    @work(thread=True, exclusive=True, group="load-packs")
+    def load_packs(self) -> None:
+        """Load the registry off the UI thread, then redraw."""
+        _ = self.quiz.registry
+        self.post_message(self.PacksLoaded())
+
+    def on_home_screen_packs_loaded(self, event: PacksLoaded) -> None:
         self.refresh_packs()
 
     def on_screen_resume(self) -> None:
         # Back from a session: counts have changed.
-        self.refresh_packs()
+        if self.quiz.registry_loaded:
+            self.refresh_packs()
 
     def progress(self) -> list[PackProgress]:
         """Current counts of every loaded pack."""
+        from quizapp.study.overview import pack_progress
+
         registry = self.quiz.registry
         titles = {pack_id: loaded.pack.pack.title for pack_id, loaded in registry.packs.items()}
         return pack_progress(
@@ -118,23 +146,23 @@ class HomeScreen(Screen[None]):
 
     def action_practice_all(self) -> None:
         """Due questions first, then new ones, across every pack."""
-        self.quiz.start_practice(PracticeOptions())
+        self.quiz.start_practice()
 
     def action_practice_pack(self) -> None:
         """Practise the highlighted pack."""
         pack = self.highlighted_pack()
         if pack is not None:
-            self.quiz.start_practice(PracticeOptions(pack=pack))
+            self.quiz.start_practice(practice_options(pack=pack))
 
     def action_cram_pack(self) -> None:
         """Every question of the highlighted pack, schedule untouched."""
         pack = self.highlighted_pack()
         if pack is not None:
-            self.quiz.start_practice(PracticeOptions(pack=pack, cram=True))
+            self.quiz.start_practice(practice_options(pack=pack, cram=True))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
-        self.quiz.start_practice(PracticeOptions(pack=str(event.row_key.value)))
+        self.quiz.start_practice(practice_options(pack=str(event.row_key.value)))
 
     def action_mock(self) -> None:
         """The mock interview, once its screen is built."""
