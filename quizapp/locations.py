@@ -54,3 +54,8 @@ def models_dir() -> Path:
 def schema_path() -> Path:
     """The pack JSON Schema that editors read."""
     return content_dir() / "pack.schema.json"
+
+
+def reports_dir() -> Path:
+    """Where mock-interview reports are exported as Markdown."""
+    return data_dir() / "reports"

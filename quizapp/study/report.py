@@ -266,6 +266,24 @@ def build_report(
     )
 
 
+def practice_target(report: MockReport) -> tuple[str | None, str] | None:
+    """What the report's suggestion practises: (pack id, topic), as `_suggestion` names them.
+
+    Returns:
+        The weakest objective's pack and its most frequent topic (ties by name); else the
+        weakest topic (pack None: every pack); None with full marks or nothing scored.
+    """
+    scored = [item for item in report.items if item.scored]
+    if report.weakest_objective is not None:
+        pack_id, objective = report.weakest_objective.split("/", 1)
+        topics = Counter(
+            item.topic for item in scored if item.pack_id == pack_id and objective in item.covers
+        )
+        return pack_id, min(topics, key=lambda t: (-topics[t], t))
+    weak = [(score.fraction, key) for key, score in report.by_topic.items() if score.fraction < 1]
+    return (None, min(weak)[1]) if weak else None
+
+
 # -- JSON ---------------------------------------------------------------------------------
 
 

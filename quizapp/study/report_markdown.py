@@ -81,22 +81,31 @@ def to_markdown(report: MockReport) -> str:
         lines.append("")
     lines += ["## Questions", ""]
     for number, item in enumerate(report.items, start=1):
-        lines += [
-            f"### {number}. {item.pack_id} / {item.question_id}: {_outcome(item)}",
-            "",
-            f"*{item.topic}* · {item.type} · {_clock(item.seconds)} of {_clock(item.budget)}"
-            + (" (over budget)" if item.over_budget else ""),
-            "",
-            "\n".join(f"> {line}" for line in item.prompt.strip().splitlines()),
-            "",
-            _answer_line("Your answer", item.answer),
-            _answer_line("Expected", item.expected),
-        ]
-        if item.trap:
-            lines.append(f"- **Trap:** {_cell(item.trap)}")
-        if item.missed_rubric:
-            lines.append("- **Not covered:** " + "; ".join(map(_cell, item.missed_rubric)))
-        if item.explanation:
-            lines.append(f"- **Why:** {_cell(item.explanation)}")
-        lines.append("")
+        lines += question_section(number, item)
     return "\n".join(lines).rstrip() + "\n"
+
+
+def question_section(number: int, item: ReportItem) -> list[str]:
+    """The lines of one question: outcome, time vs budget, prompt, answers, trap, why.
+
+    The report screen shows the same sections below its tables.
+    """
+    lines = [
+        f"### {number}. {item.pack_id} / {item.question_id}: {_outcome(item)}",
+        "",
+        f"*{item.topic}* · {item.type} · {_clock(item.seconds)} of {_clock(item.budget)}"
+        + (" (over budget)" if item.over_budget else ""),
+        "",
+        "\n".join(f"> {line}" for line in item.prompt.strip().splitlines()),
+        "",
+        _answer_line("Your answer", item.answer),
+        _answer_line("Expected", item.expected),
+    ]
+    if item.trap:
+        lines.append(f"- **Trap:** {_cell(item.trap)}")
+    if item.missed_rubric:
+        lines.append("- **Not covered:** " + "; ".join(map(_cell, item.missed_rubric)))
+    if item.explanation:
+        lines.append(f"- **Why:** {_cell(item.explanation)}")
+    lines.append("")
+    return lines

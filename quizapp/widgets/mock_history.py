@@ -1,0 +1,54 @@
+"""Mock-interview history for the home screen: attempts, the latest scores, a trend line."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.text import Text
+from textual.widgets import Static
+
+from quizapp.store.rows import MockRow
+
+SPARKS = "▁▂▃▄▅▆▇█"
+#: How many attempts the trend line shows.
+TREND_LENGTH = 20
+
+
+def sparkline(scores: Sequence[float]) -> str:
+    """One block per score (0..1), on an absolute scale so 100% is always the full block."""
+    top = len(SPARKS) - 1
+    return "".join(SPARKS[round(max(0.0, min(1.0, score)) * top)] for score in scores)
+
+
+def history_text(rows: Sequence[MockRow]) -> Text:
+    """The widget's text for `rows`, newest first (as `Store.mock_sessions` returns them)."""
+    if not rows:
+        return Text("Mock interviews: none yet. Press m for a timed mock interview.", style="dim")
+    oldest_first = list(reversed(rows[:TREND_LENGTH]))
+    scores = [row.score for row in oldest_first]
+    text = Text("Mock interviews: ")
+    text.append(f"{len(rows)}", style="bold")
+    text.append(" · latest ")
+    text.append(f"{rows[0].score:.0%}", style="bold")
+    if len(rows) > 1:
+        change = rows[0].score - rows[1].score
+        text.append(f" ({change:+.0%})", style="green" if change >= 0 else "red")
+        text.append(f" · best {max(row.score for row in rows):.0%}")
+    text.append(" · trend ")
+    text.append(sparkline(scores), style="cyan")
+    text.append(f" (last {len(scores)}, oldest first) · ")
+    text.append("quizapp report", style="italic")
+    return text
+
+
+class MockHistory(Static):
+    """Reads the store's mock sessions; `refresh_history` after an interview."""
+
+    DEFAULT_CSS = "MockHistory { height: auto; margin: 1 0 0 0; }"
+
+    def __init__(self, rows: Sequence[MockRow] = (), *, id: str | None = None) -> None:
+        super().__init__(history_text(rows), id=id)
+
+    def show(self, rows: Sequence[MockRow]) -> None:
+        """Redraw for these rows (newest first)."""
+        self.update(history_text(rows))

@@ -1,0 +1,55 @@
+"""Mock-interview views without a running app: plain-text report, practice target, clocks."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from test_report import START, answered, sample_report
+
+from quizapp.store.rows import MockRow
+from quizapp.study.report import build_report, practice_target
+from quizapp.study.report_text import to_text
+from quizapp.widgets.mock_history import history_text, sparkline
+from quizapp.widgets.timer import clock_text
+
+
+def test_plain_text_report_has_scores_answers_traps_and_explanations() -> None:
+    text = to_text(sample_report())
+    assert text.startswith("Mock interview, 2025-03-01 09:00 UTC")
+    assert "By topic" in text and "By objective" in text
+    assert "denoising-step/cfg-formula" in text
+    assert "cfg-scale [cfg]: wrong" in text
+    assert "trap:     That is the conditional output alone." in text
+    assert "timesteps-list [timesteps]: skipped" in text
+    assert "67% of the rubric" in text
+    assert "paused 1:00" in text
+    assert "```" not in text and "| ---" not in text  # not Markdown
+
+
+def test_practice_target_follows_the_suggestion() -> None:
+    report = sample_report()
+    assert practice_target(report) == ("denoising-step", "cfg")
+    assert "--pack denoising-step --topic cfg" in report.suggestion
+    perfect = build_report([answered("a", True)], START, START + timedelta(minutes=1))
+    assert practice_target(perfect) is None
+    no_objective = build_report([answered("b", False, topic="vae")], START, START)
+    assert practice_target(no_objective) == (None, "vae")
+
+
+def test_clock_text_rounds_up_and_shows_overtime() -> None:
+    assert clock_text(0) == "00:00"
+    assert clock_text(59.2) == "01:00"
+    assert clock_text(754) == "12:34"
+    assert clock_text(-12.5) == "+00:12"
+
+
+def test_history_shows_latest_change_best_and_trend() -> None:
+    def row(n: int, score: float) -> MockRow:
+        at = START + timedelta(days=n)
+        return MockRow(n, at, at, "{}", score, 0.0)
+
+    assert sparkline([0.0, 0.5, 1.0]) == "▁▅█"
+    text = history_text([row(3, 0.75), row(2, 0.5), row(1, 0.25)]).plain
+    assert "Mock interviews: 3 · latest 75% (+25%) · best 75%" in text
+    assert "▃▅▆" in text
+    assert "none yet" in history_text([]).plain
