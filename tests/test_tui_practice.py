@@ -290,3 +290,16 @@ async def test_palette_commands(store: Store) -> None:
         commands["Start practice"].callback()
         await pilot.pause()
         assert isinstance(app.screen, PracticeScreen)
+
+
+async def test_default_app_paints_home_then_loads_packs(quizapp_home: Path) -> None:
+    (quizapp_home / "packs").mkdir()
+    source = Path(__file__).parent / "ui" / "packs" / "ui-basics.yaml"
+    (quizapp_home / "packs" / "ui-basics.yaml").write_text(source.read_text())
+    app = QuizApp(clock=Clock())
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        table = app.screen.query_one(DataTable)
+        keys = [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
+        assert "ui-basics" in keys
