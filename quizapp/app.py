@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from quizapp.grading.service import GradingService
     from quizapp.packs.models import AnyQuestion
     from quizapp.packs.registry import Registry
+    from quizapp.study.interview import MockOptions
     from quizapp.study.runner import Clock, PracticeOptions
     from quizapp.study.session import StudyItem
 
@@ -49,6 +50,7 @@ class QuizApp(App[None]):
         grading: The grading service; default: one caching in `store`.
         clock: Returns the current aware UTC time.
         start: Open straight into a practice session with these options.
+        mock: Open straight into a mock interview with these options.
     """
 
     TITLE = "quizapp"
@@ -67,6 +69,7 @@ class QuizApp(App[None]):
         grading: GradingService | None = None,
         clock: Clock | None = None,
         start: PracticeOptions | None = None,
+        mock: MockOptions | None = None,
     ) -> None:
         super().__init__()
         self._packs = registry
@@ -77,6 +80,7 @@ class QuizApp(App[None]):
         self._grading = grading
         self.clock: Clock = clock or utc_now
         self.start = start
+        self.mock = mock
 
     # -- lifecycle -------------------------------------------------------------------
 
@@ -84,6 +88,8 @@ class QuizApp(App[None]):
         self.push_screen(HomeScreen())
         if self.start is not None:
             self.start_practice(self.start)
+        if self.mock is not None:
+            self.start_mock(self.mock)
 
     def on_unmount(self) -> None:
         if self._owns_grading and self._grading is not None:
@@ -144,6 +150,23 @@ class QuizApp(App[None]):
             self.warm_up(questions)
         self.push_screen(PracticeScreen(session, self.grading))
 
+    def start_mock(self, options: MockOptions | None = None) -> None:
+        """Plan a mock interview and open it; with no matching question, say so."""
+        from quizapp.screens.mock import MockScreen
+        from quizapp.study.interview import MockInterview, MockOptions
+
+        pack_dirs = {pack_id: loaded.path.parent for pack_id, loaded in self.registry.packs.items()}
+        interview = MockInterview.plan(
+            self.study_items(), self.store, self.clock, options or MockOptions(), pack_dirs
+        )
+        if interview is None:
+            self.notify("No question matches: nothing to interview on.", severity="warning")
+            return
+        questions = [slot.question for slot in interview.slots]
+        if any(question.executed for question in questions):
+            self.warm_up(questions)
+        self.push_screen(MockScreen(interview, self.grading))
+
     @work(thread=True, exclusive=True, group="warm-up", exit_on_error=False)
     def warm_up(self, questions: list[AnyQuestion]) -> None:
         """Start the reference worker so torch imports while the learner reads."""
@@ -154,6 +177,10 @@ class QuizApp(App[None]):
     def action_practice(self) -> None:
         """Due questions first, then new ones, across every pack."""
         self.start_practice()
+
+    def action_mock(self) -> None:
+        """A timed mock interview across every pack (feedback at the end)."""
+        self.start_mock()
 
     def action_help(self) -> None:
         """Keys of every screen."""

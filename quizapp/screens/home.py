@@ -13,12 +13,20 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
+from quizapp.widgets.mock_history import MockHistory
+
 if TYPE_CHECKING:
     from quizapp.app import QuizApp
     from quizapp.study.overview import PackProgress
     from quizapp.study.runner import PracticeOptions
 
 BAR_WIDTH = 12
+#: Long titles would push the mastery bar off an 120-column terminal.
+TITLE_WIDTH = 40
+
+
+def _clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def mastery_bar(share: float, width: int = BAR_WIDTH) -> Text:
@@ -61,6 +69,7 @@ class HomeScreen(Screen[None]):
             yield Static("", id="home-summary")
             yield DataTable(id="packs", cursor_type="row", zebra_stripes=True)
             yield Static("", id="pack-errors", markup=False)
+            yield MockHistory(id="mock-history")
         yield Footer()
 
     class PacksLoaded(Message):
@@ -75,6 +84,7 @@ class HomeScreen(Screen[None]):
             # Paint first, then parse the packs: start-up is a budget (see app.py).
             self.query_one("#home-summary", Static).update("Loading packs…")
             self.call_after_refresh(self.load_packs)
+        self.refresh_history()
 
     @work(thread=True, exclusive=True, group="load-packs")
     def load_packs(self) -> None:
@@ -89,6 +99,11 @@ class HomeScreen(Screen[None]):
         # Back from a session: counts have changed.
         if self.quiz.registry_loaded:
             self.refresh_packs()
+        self.refresh_history()
+
+    def refresh_history(self) -> None:
+        """Redraw the mock-interview history (attempts and score trend)."""
+        self.query_one(MockHistory).show(self.quiz.store.mock_sessions())
 
     def progress(self) -> list[PackProgress]:
         """Current counts of every loaded pack."""
@@ -109,7 +124,7 @@ class HomeScreen(Screen[None]):
         for pack in packs:
             table.add_row(
                 pack.pack_id,
-                pack.title,
+                _clip(pack.title, TITLE_WIDTH),
                 Text(str(pack.total), justify="right"),
                 Text(str(pack.due), justify="right", style="bold yellow" if pack.due else ""),
                 Text(str(pack.new), justify="right"),
