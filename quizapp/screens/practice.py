@@ -149,4 +149,7 @@ class PracticeScreen(Screen[None]):
 
     def action_end(self) -> None:
         """End the session early: answers given so far are already saved."""
+        if not self.session.outcomes and not self.session.skipped:
+            self.dismiss()  # nothing to sum up
+            return
         self.finish()
