@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from quizapp import __version__
-from quizapp.commands import authoring, grading, preview, study
+from quizapp.commands import authoring, grading, mock, preview, study
 from quizapp.commands.common import Context, UserError
 
 
@@ -46,6 +46,8 @@ for command in (
     preview.preview,
     study.practice,
     study.stats,
+    mock.mock,
+    mock.report,
 ):
     cli.add_command(command)
 

@@ -56,7 +56,7 @@ def to_text(report: MockReport) -> str:
         f"Mock interview, {started}",
         f"Score {report.score:.0%} · {len(report.items)} questions · "
         f"{_clock(report.elapsed_seconds)} used of {_clock(report.budget_seconds)}{paused}",
-        report.suggestion,
+        *textwrap.wrap(report.suggestion, WIDTH),
         "",
     ]
     lines += _scores("By topic", report.by_topic)

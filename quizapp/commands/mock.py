@@ -1,0 +1,75 @@
+"""Mock interviews from the command line: `quizapp mock` (the TUI) and `quizapp report`."""
+
+from __future__ import annotations
+
+import click
+
+from quizapp.commands.common import Context, UserError, pass_context
+from quizapp.commands.study import open_store
+from quizapp.study.interview import MockOptions
+from quizapp.study.report import from_json, to_markdown
+from quizapp.study.report_text import to_text
+from quizapp.study.session import StudyItem, matching
+
+
+@click.command()
+@click.option("--pack", help="Only this pack id.")
+@click.option("--topic", help="Only this topic.")
+@click.option(
+    "--questions",
+    type=click.IntRange(min=1),
+    default=8,
+    show_default=True,
+    help="How many questions.",
+)
+@click.option(
+    "--minutes",
+    type=click.FloatRange(min=0, min_open=True),
+    help="The total clock [default: the questions' budgets added up].",
+)
+@click.option("--seed", type=int, help="Same seed, same questions [default: a new draw].")
+@pass_context
+def mock(
+    ctx: Context,
+    pack: str | None,
+    topic: str | None,
+    questions: int,
+    minutes: float | None,
+    seed: int | None,
+) -> None:
+    """A timed mock interview: feedback and a report at the end."""
+    registry = ctx.registry()
+    if pack is not None and registry.get(pack) is None:
+        raise UserError(f"unknown pack {pack!r}; loaded: {', '.join(registry.packs) or '-'}")
+    items = [StudyItem(loaded.id, question) for loaded, question in registry.questions()]
+    if not matching(items, pack=pack, topic=topic):
+        where = " ".join(f"--{k} {v}" for k, v in (("pack", pack), ("topic", topic)) if v)
+        raise UserError(f"no question matches {where or 'the loaded packs'}")
+    options = MockOptions(pack, topic, questions, minutes, seed)
+    store = open_store()
+    # Imported here so that `quizapp report` never loads Textual.
+    from quizapp.app import QuizApp
+
+    try:
+        QuizApp(registry=registry, store=store, mock=options).run()
+    finally:
+        store.close()
+
+
+@click.command()
+@click.argument("n", type=click.IntRange(min=1), default=1)
+@click.option("--markdown", is_flag=True, help="Print Markdown instead of plain text.")
+def report(n: int, markdown: bool) -> None:
+    """Print the N-th latest mock-interview report (1: the latest)."""
+    with open_store() as store:
+        row = store.mock_session(n)
+        count = len(store.mock_sessions()) if row is None else 0
+    if row is None:
+        if count == 0:
+            raise UserError("no mock interview yet: start one with `quizapp mock`")
+        raise UserError(f"no report {n}: {count} mock interview(s) stored")
+    try:
+        stored = from_json(row.report_json)
+    except ValueError as error:
+        raise UserError(f"report {n} cannot be read: {error}") from None
+    click.echo(to_markdown(stored) if markdown else to_text(stored), nl=False)
