@@ -179,6 +179,12 @@ async def test_invalid_save_shows_located_errors_then_recovers(pack_file: Path) 
         assert screen.query_one("#browse-body").display is True
         assert screen.selected_id == "latent-shape"
         assert "Answer: (1, 4, 64, 64)" in reference_text(app)
+        # The list has its focus back: the arrows move again.
+        assert screen.focused is screen.query_one(DataTable)
+        await pilot.press("up")
+        await pilot.pause()
+        assert screen.selected_id == "owner"
+        assert screen.active_bindings["t"].enabled
 
 
 async def test_deleted_then_restored_file(pack_file: Path) -> None:

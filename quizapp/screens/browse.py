@@ -186,6 +186,8 @@ class BrowseScreen(Screen[None]):
         status = self.query_one("#browse-status", Static)
         watching = " · watching for saves" if self.watch else ""
         loaded = self.loaded
+        # `t` is offered only while there is a question to try.
+        self.refresh_bindings()
         if loaded is None:
             body.display = False
             errors.display = True
@@ -217,6 +219,9 @@ class BrowseScreen(Screen[None]):
         # The same question if it is still there, else the same place in the list.
         row = ids.index(keep) if keep in ids else min(max(old_row, 0), len(ids) - 1)
         table.move_cursor(row=row)
+        # Hiding the list for errors took its focus away: the arrows must work again.
+        if self.focused is None:
+            table.focus()
         self.show_question(row)
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
