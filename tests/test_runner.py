@@ -82,6 +82,9 @@ def test_override_reschedules_from_the_card_before(store: Store) -> None:
     easy_due = store.card("ui-basics", "choice-noise").due  # type: ignore[union-attr]
     assert outcome.rating == 4
     assert easy_due > again_due
+    # The stored review says what the learner chose, not the suggestion it replaced.
+    [review] = store.reviews()
+    assert review.rating == 4
     # Same as rating Easy straight away from a new card.
     other = Store.open(store.path.with_name("other.db"))
     fresh = session(other, clock)
@@ -115,6 +118,7 @@ def test_ungraded_answer_leaves_the_schedule_unless_rated(store: Store) -> None:
     assert store.reviews()[0].correct is None
     run.rate(outcome, 2)
     assert store.card("ui-basics", "numeric-scaling") is not None
+    assert store.reviews()[0].rating == 2
 
 
 def test_self_rated_explain_uses_the_rubric(store: Store) -> None:

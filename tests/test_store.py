@@ -407,3 +407,16 @@ def test_store_and_study_import_without_textual_or_torch() -> None:
     )
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_set_review_rating_replaces_the_rating(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "q.db") as store:
+        review_id = store.record_review(
+            "p", "q", "a", True, 3, 1.0, "practice", datetime(2026, 1, 1, tzinfo=UTC)
+        )
+        store.set_review_rating(review_id, 1)
+        assert [r.rating for r in store.reviews()] == [1]
+        with pytest.raises(ValueError):
+            store.set_review_rating(review_id, 0)
+        with pytest.raises(ValueError):
+            store.set_review_rating(review_id + 100, 2)

@@ -250,6 +250,19 @@ class Store:
             ),
         )
 
+    def set_review_rating(self, review_id: int, rating: int) -> None:
+        """Replace the rating of a stored review (the learner overrode the suggestion).
+
+        Raises:
+            ValueError: For a rating outside 1..4 or an unknown review id.
+        """
+        if not 1 <= rating <= 4:
+            raise ValueError(f"rating must be 1..4, got {rating}")
+        with self._db() as db:
+            cursor = db.execute("UPDATE reviews SET rating = ? WHERE id = ?", (rating, review_id))
+        if cursor.rowcount != 1:
+            raise ValueError(f"no review with id {review_id}")
+
     def reviews(
         self, pack_id: str | None = None, question_id: str | None = None
     ) -> list[ReviewRow]:

@@ -57,6 +57,7 @@ class Outcome:
         rating: The rating applied to the card (the suggestion or the learner's override).
         card_before: The card JSON before this answer, kept so an override can be re-applied.
         hints_used: Hints revealed before answering.
+        review_id: The stored review's id, so an override can correct its rating.
     """
 
     item: StudyItem
@@ -67,6 +68,7 @@ class Outcome:
     rating: int | None = None
     card_before: str | None = None
     hints_used: int = 0
+    review_id: int | None = None
 
     @property
     def right(self) -> bool:
@@ -264,7 +266,7 @@ class PracticeSession:
         card = self.store.card(*item.key)
         outcome.card_before = card.card_json if card is not None else None
         now = self.clock()
-        self.store.record_review(
+        outcome.review_id = self.store.record_review(
             item.pack_id,
             item.question.id,
             answer,
@@ -289,6 +291,8 @@ class PracticeSession:
             raise ValueError(f"rating must be 1..4, got {rating}")
         if rating != outcome.rating:
             self._apply(outcome, rating, self.clock())
+            if outcome.review_id is not None and not self.cram:
+                self.store.set_review_rating(outcome.review_id, rating)
 
     def _apply(self, outcome: Outcome, rating: int, now: datetime) -> None:
         outcome.rating = rating
