@@ -19,7 +19,7 @@ from quizapp.study.interview import (
     MockOptions,
     describe_expected,
 )
-from quizapp.study.report import from_json
+from quizapp.study.report import from_json, to_json
 
 START = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
 RIGHT = GradeResult(correct=True, expected="a) yes", got="a) yes")
@@ -145,6 +145,12 @@ def test_time_out_marks_unanswered_missed_and_ends_at_the_deadline(store: Store)
     assert [slot.state for slot in mock.slots] == ["answered", "missed", "missed"]
     assert mock.slots[2].seconds == 20  # time after the deadline is not charged
     assert not mock.check_time()  # already over
+    mock.accept_grade(0, RIGHT)
+    mock.accept_expected(1, "a) yes")
+    mock.accept_expected(2, "a) yes")
+    report = mock.report()
+    assert report.budget_seconds == 100 and report.elapsed_seconds == 100
+    assert from_json(to_json(report)) == report
 
 
 def test_an_answer_after_the_deadline_is_not_taken(store: Store) -> None:

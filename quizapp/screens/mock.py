@@ -32,7 +32,7 @@ from quizapp.widgets.answer_input import AnswerInput
 from quizapp.widgets.inputs import answer_input_for
 from quizapp.widgets.notes_answer import NotesAnswer
 from quizapp.widgets.question_card import QuestionCard
-from quizapp.widgets.timer import Countdown
+from quizapp.widgets.timer import WARNING_SECONDS, Countdown
 
 if TYPE_CHECKING:
     from quizapp.app import QuizApp
@@ -149,6 +149,8 @@ class MockScreen(Screen[None]):
         slot = interview.current
         if slot is not None:
             question_clock.budget = slot.budget
+            # A question's budget is often a minute or less: warn in its last quarter.
+            question_clock.warn_under = min(WARNING_SECONDS, slot.budget / 4)
         question_clock.seconds = interview.question_remaining()
         marks = " ".join(
             f"[{i + 1}{STATE_MARKS[s.state]}]"

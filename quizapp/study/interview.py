@@ -184,6 +184,7 @@ class MockInterview:
         total = total_budget(items) if total_seconds is None else total_seconds
         if total <= 0:
             raise ValueError(f"the total clock must be positive, got {total} s")
+        self.items = list(items)
         self.slots = [Slot(item, question_budget_seconds(item.question)) for item in items]
         self.store = store
         self.clock = clock
@@ -492,7 +493,10 @@ class MockInterview:
         if not self.ready or self.started_at is None or self.finished_at is None:
             raise InterviewError("the report needs a finished interview with every grade in")
         items = [self._report_item(slot) for slot in self.slots]
-        return build_report(items, self.started_at, self.finished_at, self.paused_seconds)
+        clock = None if self.total_seconds == total_budget(self.items) else self.total_seconds
+        return build_report(
+            items, self.started_at, self.finished_at, self.paused_seconds, clock_seconds=clock
+        )
 
     def save(self) -> tuple[MockReport, int]:
         """Store the report; returns it and its row id in the store."""

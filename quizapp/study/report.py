@@ -158,6 +158,8 @@ class MockReport:
         weakest_objective: The `pack/objective` with the lowest score below 1, or None.
         suggestion: One line: what to practise next.
         traps: Items whose answer fell into a trap.
+        clock_seconds: The total clock when it was set by hand (`quizapp mock --minutes`);
+            None when it was the sum of the questions' budgets.
     """
 
     started_at: datetime
@@ -170,10 +172,13 @@ class MockReport:
     weakest_objective: str | None = None
     suggestion: str = ""
     traps: tuple[ReportItem, ...] = ()
+    clock_seconds: int | None = None
 
     @property
     def budget_seconds(self) -> int:
         """The interview's total clock."""
+        if self.clock_seconds is not None:
+            return self.clock_seconds
         return sum(item.budget for item in self.items)
 
     @property
@@ -224,6 +229,7 @@ def build_report(
     started_at: datetime,
     finished_at: datetime,
     paused_seconds: float = 0.0,
+    clock_seconds: int | None = None,
 ) -> MockReport:
     """Score a finished mock interview.
 
@@ -232,6 +238,7 @@ def build_report(
         started_at: When the clock started (timezone-aware).
         finished_at: When the interview ended.
         paused_seconds: Time the clock was paused.
+        clock_seconds: The total clock, when not the sum of the questions' budgets.
 
     Returns:
         The report, with scores by topic and by objective (keyed `pack/objective`).
@@ -263,6 +270,7 @@ def build_report(
         weakest_objective=weakest,
         suggestion=_suggestion(weakest, by_topic, scored),
         traps=tuple(item for item in items if item.trap is not None),
+        clock_seconds=clock_seconds,
     )
 
 
@@ -300,6 +308,7 @@ def to_json(report: MockReport) -> str:
         "paused_seconds": report.paused_seconds,
         "score": report.score,
         "budget_seconds": report.budget_seconds,
+        "clock_seconds": report.clock_seconds,
         "elapsed_seconds": report.elapsed_seconds,
         "by_topic": {key: score(value) for key, value in report.by_topic.items()},
         "by_objective": {key: score(value) for key, value in report.by_objective.items()},
@@ -340,6 +349,8 @@ def from_json(text: str) -> MockReport:
             started_at=datetime.fromisoformat(document["started_at"]),
             finished_at=datetime.fromisoformat(document["finished_at"]),
             paused_seconds=float(document["paused_seconds"]),
+            # Absent from reports stored before the clock could be set by hand.
+            clock_seconds=document.get("clock_seconds"),
         )
     except (KeyError, TypeError, AttributeError, json.JSONDecodeError) as error:
         raise ValueError(f"not a mock report: {error}") from error

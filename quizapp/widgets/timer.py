@@ -27,7 +27,8 @@ def clock_text(seconds: float) -> str:
 
 
 class Countdown(Static):
-    """`label mm:ss` (`of mm:ss` with a budget); `warning` under a minute, `over` past zero."""
+    """`label mm:ss` (`of mm:ss` with a budget); `warning` under `warn_under` seconds (a
+    minute by default), `over` past zero."""
 
     DEFAULT_CSS = """
     Countdown { width: auto; padding: 0 1; }
@@ -38,11 +39,18 @@ class Countdown(Static):
     seconds: reactive[float] = reactive(0.0)
 
     def __init__(
-        self, label: str, seconds: float = 0.0, budget: int | None = None, *, id: str | None = None
+        self,
+        label: str,
+        seconds: float = 0.0,
+        budget: int | None = None,
+        *,
+        warn_under: float = WARNING_SECONDS,
+        id: str | None = None,
     ) -> None:
         super().__init__("", id=id, markup=False)
         self.label = label
         self.budget = budget
+        self.warn_under = warn_under
         self.set_reactive(Countdown.seconds, seconds)
 
     def on_mount(self) -> None:
@@ -52,7 +60,7 @@ class Countdown(Static):
         """Redraw, and take the warning colour under a minute."""
         over = seconds < 0
         self.set_class(over, "over")
-        self.set_class(0 <= seconds < WARNING_SECONDS, "warning")
+        self.set_class(0 <= seconds < self.warn_under, "warning")
         suffix = " over" if over else ""
         if self.budget is not None:
             suffix += f" of {clock_text(self.budget)}"
