@@ -18,11 +18,12 @@ from quizapp.grading.parsers import (
 from quizapp.packs.models import AnyQuestion, TextQuestion
 from quizapp.widgets.answer_input import AnswerInput
 
+# Examples show the spelling only: no value that answers (or traps) a real question.
 PLACEHOLDERS: dict[str, str] = {
     "text": "your answer",
-    "numeric": "a number, e.g. 0.0777 or 7.77e-2",
-    "shape": "a shape, e.g. (2, 4, 64, 64) or 2x4x64x64",
-    "sequence": "numbers, e.g. 999, 979, 959",
+    "numeric": "a number, e.g. 0.5, -3.25 or 1.2e-3",
+    "shape": "a shape, e.g. (8, 3, 32, 32) or 8x3x32x32",
+    "sequence": "numbers, e.g. 10, 20, 30",
 }
 
 
