@@ -317,3 +317,20 @@ async def test_home_m_starts_a_mock(store: Store) -> None:
         await pilot.pause()
         assert isinstance(app.screen, MockScreen)
         assert len(app.screen.interview.slots) == 5
+
+
+async def test_mock_screens_import_no_torch() -> None:
+    """The UI process never imports torch: the mock screens grade through the worker."""
+    import json
+    import subprocess
+    import sys
+
+    code = (
+        "import json, sys\n"
+        "import quizapp.screens.mock, quizapp.screens.report, quizapp.screens.rubric\n"
+        "import quizapp.commands.mock\n"
+        "print(json.dumps(sorted(sys.modules)))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    loaded = set(json.loads(out.stdout))
+    assert "torch" not in loaded and "diffusers" not in loaded

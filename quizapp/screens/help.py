@@ -29,6 +29,12 @@ HELP = """\
 | explain | `ctrl+r`, then `space`, `enter` | model answer, tick the rubric, done |
 | feedback | `enter` | accept the suggested rating and go on |
 | feedback | `1` `2` `3` `4` | rate Again / Hard / Good / Easy instead |
+| mock | `s` / `ctrl+s` | skip for now (the interview comes back to it) |
+| mock | `b` / `ctrl+b` | back to an earlier unanswered question |
+| mock | `p` / `ctrl+o` | pause / resume (the pause is on the report) |
+| mock | `ctrl+r` | done with the notes of an explain or flashcard question |
+| mock | `escape` twice | end the interview now |
+| report | `w` / `m` | practise the weakest objective / export Markdown |
 
 While a text box has focus, letters type into it: use the `ctrl` keys there.
 A choice question with six choices takes `f` as its sixth answer: flag with `ctrl+g`.
