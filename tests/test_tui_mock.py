@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -321,10 +324,6 @@ async def test_home_m_starts_a_mock(store: Store) -> None:
 
 async def test_mock_screens_import_no_torch() -> None:
     """The UI process never imports torch: the mock screens grade through the worker."""
-    import json
-    import subprocess
-    import sys
-
     code = (
         "import json, sys\n"
         "import quizapp.screens.mock, quizapp.screens.report, quizapp.screens.rubric\n"
