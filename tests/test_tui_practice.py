@@ -198,7 +198,8 @@ async def test_flashcard_reveal_and_self_rate(store: Store) -> None:
         await pilot.press("2")
         await pilot.pause()
         [review] = store.reviews()
-        assert review.correct is None and review.rating == 3  # suggested Good, stored first
+        # Suggested Good, then overridden with 2: the stored review says what the learner chose.
+        assert review.correct is None and review.rating == 2
         assert practice_screen(app).session.outcomes[0].rating == 2
 
 
