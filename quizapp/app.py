@@ -13,7 +13,7 @@ by the home screen's thread worker right after its first frame.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, ClassVar
 
@@ -190,14 +190,11 @@ class QuizApp(App[None]):
             self.push_screen(HelpScreen())
 
     def action_stats(self) -> None:
-        """Totals in a notification (the full table is `quizapp stats`)."""
-        stats = self.store.stats(self.clock())
-        due = sum(pack["due"] for pack in stats["packs"].values())
-        self.notify(
-            f"{stats['reviews']} reviews · {due} due now · {len(stats['flags'])} flags · "
-            f"{stats['mock_sessions']} mock interviews",
-            title="Stats",
-        )
+        """Reviews, retention and due counts per pack, flags, mock interviews."""
+        from quizapp.screens.stats import StatsScreen
+
+        if not isinstance(self.screen, StatsScreen):
+            self.push_screen(StatsScreen())
 
     def action_browse(self, pack_id: str | None = None) -> None:
         """Browse a pack's questions and reference answers (from home: the highlighted one)."""
@@ -212,20 +209,10 @@ class QuizApp(App[None]):
             return
         self.push_screen(BrowseScreen(loaded.path, self.grading, loaded=loaded))
 
-    def open_optional(self, action: str, what: str) -> None:
-        """Run `action_<action>` if a screen for it is built, else say it is not."""
-        method: Callable[[], object] | None = getattr(self, f"action_{action}", None)
-        if method is None:
-            self.notify(f"{what} is not available yet.", severity="warning")
-        else:
-            method()
-
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         yield SystemCommand("Start practice", "Due questions, then new ones", self.action_practice)
         yield SystemCommand("Stats", "Reviews, due cards, flags", self.action_stats)
         yield SystemCommand("Help", "Keys of every screen", self.action_help)
-        if hasattr(self, "action_browse"):
-            yield SystemCommand("Browse", "Every pack and question", self.action_browse)
-        if hasattr(self, "action_mock"):
-            yield SystemCommand("Mock interview", "Timed, feedback at the end", self.action_mock)
+        yield SystemCommand("Browse", "Every pack and question", self.action_browse)
+        yield SystemCommand("Mock interview", "Timed, feedback at the end", self.action_mock)

@@ -4,17 +4,14 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
-from typing import Any
 
 import click
 
 from quizapp import locations
 from quizapp.commands.common import Context, UserError, pass_context
-from quizapp.packs.registry import Registry
 from quizapp.store.db import Store, StoreError
-from quizapp.study.overview import pack_progress
 from quizapp.study.runner import PracticeOptions
-from quizapp.study.session import StudyItem
+from quizapp.study.stats import collect_stats, flag_lines, headline, pack_rows
 
 
 def open_store() -> Store:
@@ -66,20 +63,6 @@ def practice(
     run_app(ctx, PracticeOptions(pack, topic, tag, new_limit, cram))
 
 
-def collect_stats(registry: Registry, store: Store, now: datetime) -> dict[str, Any]:
-    """The store's totals plus due/new counts of the installed packs."""
-    stats = store.stats(now)
-    items = [StudyItem(loaded.id, question) for loaded, question in registry.questions()]
-    titles = {pack_id: loaded.pack.pack.title for pack_id, loaded in registry.packs.items()}
-    installed = pack_progress(items, titles, store.cards(), now)
-    stats["installed"] = {
-        p.pack_id: {"total": p.total, "due": p.due, "new": p.new, "mastery": p.mastery}
-        for p in installed
-    }
-    stats["due"] = sum(p.due for p in installed)
-    return stats
-
-
 @click.command()
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @pass_context
@@ -91,27 +74,17 @@ def stats(ctx: Context, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(data, indent=2, sort_keys=True))
         return
-    click.echo(
-        f"{data['reviews']} reviews · {data['due']} due now · "
-        f"{data['mock_sessions']} mock interviews · {len(data['flags'])} flags"
-    )
-    packs = sorted(set(data["packs"]) | set(data["installed"]))
-    if packs:
+    click.echo(headline(data))
+    rows = pack_rows(data)
+    if rows:
         click.echo(
             f"{'pack':<28} {'reviews':>7} {'retention':>9} {'due':>4} {'new':>4} {'flags':>5}"
         )
-    for pack_id in packs:
-        history = data["packs"].get(pack_id, {})
-        installed = data["installed"].get(pack_id)
-        retention = history.get("retention")
-        shown = f"{retention:.0%}" if retention is not None else "-"
-        flags = sum(flag["pack"] == pack_id for flag in data["flags"])
-        due = installed["due"] if installed else history.get("due", 0)
-        new = installed["new"] if installed else "-"
-        name = pack_id if installed else f"{pack_id} (removed)"
+    for row in rows:
+        new = "-" if row.new is None else row.new
         click.echo(
-            f"{name:<28} {history.get('reviews', 0):>7} {shown:>9} {due:>4} {new:>4} {flags:>5}"
+            f"{row.name:<28} {row.reviews:>7} {row.retention_text:>9} {row.due:>4} {new:>4} "
+            f"{row.flags:>5}"
         )
-    for flag in data["flags"]:
-        note = f": {flag['note']}" if flag["note"] else ""
-        click.echo(f"flag {flag['pack']}/{flag['question']} ({flag['flagged_at'][:10]}){note}")
+    for line in flag_lines(data):
+        click.echo(f"flag {line}")

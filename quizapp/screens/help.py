@@ -15,12 +15,15 @@ HELP = """\
 
 | where | key | does |
 | --- | --- | --- |
-| everywhere | `ctrl+p` | command palette: start practice, stats, help |
+| everywhere | `ctrl+p` | command palette: practice, mock interview, browse, stats, help |
 | everywhere | `?` / `f1` | this help |
 | home | `p` | practise every pack: due questions first, then new ones |
 | home | `enter` | practise the highlighted pack |
 | home | `c` | cram the highlighted pack (the schedule is not changed) |
-| home | `m` / `b` | mock interview / browse |
+| home | `m` / `b` / `t` | mock interview / browse / stats |
+| stats | `escape` / `q` | back |
+| browse | `t` / `enter` | try the highlighted question (nothing is recorded) |
+| browse | `r` / `escape` | reload the pack / back (in `quizapp preview`: quit) |
 | question | `enter` | submit (choices: arrows + `enter`, or `a`–`f`) |
 | question | `h` / `ctrl+t` | next hint |
 | question | `s` / `ctrl+s` | skip |

@@ -55,6 +55,7 @@ class HomeScreen(Screen[None]):
         Binding("c", "cram_pack", "Cram"),
         Binding("m", "mock", "Mock"),
         Binding("b", "browse", "Browse"),
+        Binding("t", "stats", "Stats"),
         Binding("q", "app.quit", "Quit"),
     ]
 
@@ -180,9 +181,13 @@ class HomeScreen(Screen[None]):
         self.quiz.start_practice(practice_options(pack=str(event.row_key.value)))
 
     def action_mock(self) -> None:
-        """The mock interview, once its screen is built."""
-        self.quiz.open_optional("mock", "The mock interview")
+        """A timed mock interview across every pack."""
+        self.quiz.action_mock()
 
     def action_browse(self) -> None:
-        """Browse packs, once the screen is built."""
-        self.quiz.open_optional("browse", "Browsing")
+        """Browse the highlighted pack's questions and reference answers."""
+        self.quiz.action_browse()
+
+    def action_stats(self) -> None:
+        """Reviews, retention, due counts, flags."""
+        self.quiz.action_stats()

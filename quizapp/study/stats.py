@@ -1,0 +1,87 @@
+"""Progress in numbers: the store's history joined with the installed packs.
+
+Shared by `quizapp stats` and the stats screen, so both say the same thing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from quizapp.packs.registry import Registry
+from quizapp.store.db import Store
+from quizapp.study.overview import pack_progress
+from quizapp.study.session import StudyItem
+
+
+def collect_stats(registry: Registry, store: Store, now: datetime) -> dict[str, Any]:
+    """The store's totals plus due/new counts of the installed packs (`stats --json`)."""
+    stats = store.stats(now)
+    items = [StudyItem(loaded.id, question) for loaded, question in registry.questions()]
+    titles = {pack_id: loaded.pack.pack.title for pack_id, loaded in registry.packs.items()}
+    installed = pack_progress(items, titles, store.cards(), now)
+    stats["installed"] = {
+        p.pack_id: {"total": p.total, "due": p.due, "new": p.new, "mastery": p.mastery}
+        for p in installed
+    }
+    stats["due"] = sum(p.due for p in installed)
+    return stats
+
+
+@dataclass(frozen=True)
+class PackStatsRow:
+    """One pack's line: history (even of a removed pack) and what is due or new."""
+
+    pack_id: str
+    reviews: int
+    retention: float | None
+    due: int
+    new: int | None
+    flags: int
+    removed: bool
+
+    @property
+    def name(self) -> str:
+        return f"{self.pack_id} (removed)" if self.removed else self.pack_id
+
+    @property
+    def retention_text(self) -> str:
+        return f"{self.retention:.0%}" if self.retention is not None else "-"
+
+
+def pack_rows(stats: dict[str, Any]) -> list[PackStatsRow]:
+    """A row per pack that is installed or has history, sorted by id."""
+    rows = []
+    for pack_id in sorted(set(stats["packs"]) | set(stats["installed"])):
+        history = stats["packs"].get(pack_id, {})
+        installed = stats["installed"].get(pack_id)
+        rows.append(
+            PackStatsRow(
+                pack_id=pack_id,
+                reviews=history.get("reviews", 0),
+                retention=history.get("retention"),
+                due=installed["due"] if installed else history.get("due", 0),
+                new=installed["new"] if installed else None,
+                flags=sum(flag["pack"] == pack_id for flag in stats["flags"]),
+                removed=installed is None,
+            )
+        )
+    return rows
+
+
+def headline(stats: dict[str, Any]) -> str:
+    """`12 reviews · 3 due now · 1 mock interviews · 0 flags`."""
+    return (
+        f"{stats['reviews']} reviews · {stats['due']} due now · "
+        f"{stats['mock_sessions']} mock interviews · {len(stats['flags'])} flags"
+    )
+
+
+def flag_lines(stats: dict[str, Any]) -> list[str]:
+    """`pack/question (2026-11-26): note`, one per flag, for authors."""
+    lines = []
+    for flag in stats["flags"]:
+        note = f": {flag['note']}" if flag["note"] else ""
+        lines.append(f"{flag['pack']}/{flag['question']} ({flag['flagged_at'][:10]}){note}")
+    return lines
