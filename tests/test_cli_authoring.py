@@ -57,7 +57,7 @@ def test_validate_default_loads_every_pack_folder(
 def test_missing_path_is_a_user_error(capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(["validate", "/no/such/pack.yaml"], capsys)
     assert code == 2
-    assert err == "quizapp: error: no such file or folder: /no/such/pack.yaml\n"
+    assert err == "quizapp: error: no such file, folder or pack id: /no/such/pack.yaml\n"
 
 
 def test_missing_packs_folder_is_a_user_error(capsys: pytest.CaptureFixture[str]) -> None:
@@ -104,3 +104,13 @@ def test_help_on_each_command() -> None:
         )
         assert out.returncode == 0, out.stderr
         assert "Usage:" in out.stdout
+
+
+def test_validate_takes_a_loaded_pack_id_with_coverage(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    shutil.copy(GOOD, tmp_path / "good.yaml")
+    code, out, err = run(["--packs", str(tmp_path), "validate", "--coverage", "test-good"], capsys)
+    assert code == 0, err
+    assert "ok: 1 pack(s), 3 question(s)" in err
+    assert "model-vs-scheduler" in out and "not-pixels" in out

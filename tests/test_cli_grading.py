@@ -41,7 +41,7 @@ def test_grade_wrong_answer_exits_zero() -> None:
         (["grade", str(PROBED), "nope", "1"], "has no question 'nope'"),
         (["grade", "no-such-pack", "q", "1"], "unknown pack 'no-such-pack'"),
         (["grade", "/no/such.yaml", "q", "1"], "no such pack file"),
-        (["check", "/no/such/dir"], "no such file or folder"),
+        (["check", "/no/such/dir"], "no such file, folder or pack id"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(args: list[str], message: str) -> None:

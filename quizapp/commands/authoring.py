@@ -13,9 +13,13 @@ from quizapp.packs.scaffold import ScaffoldError, scaffold
 from quizapp.packs.schema import pack_schema_text
 
 
-def expand_paths(paths: tuple[str, ...]) -> list[Path]:
-    """Files as given and the pack files inside folders; a missing path is a user error."""
+def expand_paths(ctx: Context, paths: tuple[str, ...]) -> list[Path]:
+    """Files as given, the pack files inside folders, and the file of each loaded pack id.
+
+    A name that is neither a path nor a loaded pack's id is a user error.
+    """
     files: list[Path] = []
+    loaded: Registry | None = None
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
@@ -23,14 +27,18 @@ def expand_paths(paths: tuple[str, ...]) -> list[Path]:
         elif path.is_file():
             files.append(path)
         else:
-            raise UserError(f"no such file or folder: {raw}")
+            loaded = loaded or ctx.registry()
+            pack = loaded.get(raw)
+            if pack is None:
+                raise UserError(f"no such file, folder or pack id: {raw}")
+            files.append(pack.path)
     return files
 
 
 def registry_for(ctx: Context, paths: tuple[str, ...]) -> Registry:
     """The packs named on the command line, or every loaded pack when none is."""
     if paths:
-        return Registry.load_files(expand_paths(paths))
+        return Registry.load_files(expand_paths(ctx, paths))
     return ctx.registry()
 
 
@@ -43,7 +51,7 @@ def registry_for(ctx: Context, paths: tuple[str, ...]) -> Registry:
 )
 @pass_context
 def validate(ctx: Context, paths: tuple[str, ...], coverage: bool) -> None:
-    """Check packs (files or folders; default: all loaded packs).
+    """Check packs: files, folders or pack ids (default: all loaded packs).
 
     Prints every problem as path:line:col: message and exits 1 if there is any.
     With --coverage, also prints the coverage of each valid pack's objectives (thin
