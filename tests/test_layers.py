@@ -14,6 +14,20 @@ DOMAIN = [
     "quizapp.packs.schema",
     "quizapp.packs.scaffold",
     "quizapp.locations",
+    "quizapp.grading.parsers",
+    "quizapp.grading.grader",
+    "quizapp.grading.check",
+    "quizapp.grading.client",
+    "quizapp.grading.probekey",
+    "quizapp.grading.service",
+    "quizapp.store.db",
+    "quizapp.study.scheduling",
+    "quizapp.study.session",
+    "quizapp.study.mock",
+    "quizapp.study.report",
+    "quizapp.study.runner",
+    "quizapp.study.interview",
+    "quizapp.study.stats",
 ]
 
 
@@ -28,7 +42,7 @@ def imported_after(modules: list[str]) -> set[str]:
     return set(json.loads(out.stdout))
 
 
-def test_pack_layer_imports_neither_textual_nor_torch() -> None:
+def test_domain_imports_neither_textual_nor_torch() -> None:
     loaded = imported_after(DOMAIN)
     assert "textual" not in loaded
     assert "torch" not in loaded

@@ -4,10 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
+from quizapp import locations
 from quizapp.packs.registry import Registry, default_folders
+from quizapp.store.db import Store, StoreError
+
+if TYPE_CHECKING:
+    from quizapp.study.interview import MockOptions
+    from quizapp.study.runner import PracticeOptions
 
 
 class UserError(click.ClickException):
@@ -28,3 +35,27 @@ class Context:
 
 
 pass_context = click.make_pass_decorator(Context, ensure=True)
+
+
+def open_store() -> Store:
+    """The user's progress store; a corrupt or foreign file is a one-line user error."""
+    try:
+        return Store.open(locations.db_path())
+    except StoreError as error:
+        raise UserError(str(error)) from None
+
+
+def run_tui(
+    registry: Registry,
+    start: PracticeOptions | None = None,
+    mock: MockOptions | None = None,
+) -> None:
+    """Run the TUI on home, or straight into a practice session or a mock interview."""
+    store = open_store()
+    # Imported here so that the headless commands never load Textual.
+    from quizapp.app import QuizApp
+
+    try:
+        QuizApp(registry=registry, store=store, start=start, mock=mock).run()
+    finally:
+        store.close()

@@ -11,9 +11,8 @@ from typing import Any
 
 import click
 
-from quizapp import locations
 from quizapp.commands.authoring import registry_for
-from quizapp.commands.common import Context, UserError, pass_context
+from quizapp.commands.common import Context, UserError, open_store, pass_context
 from quizapp.grading.check import check_question
 from quizapp.grading.client import ProbeFailed
 from quizapp.grading.formatting import format_value
@@ -23,16 +22,12 @@ from quizapp.grading.values import reference_kind
 from quizapp.packs.errors import PackLoadError
 from quizapp.packs.loader import LoadedPack, load_pack
 from quizapp.packs.models import AnyQuestion
-from quizapp.store.db import Store, StoreError
 
 
 @contextmanager
 def grading_service() -> Iterator[GradingService]:
     """A service whose probe cache is the user's store; the worker is closed on exit."""
-    try:
-        store = Store.open(locations.db_path())
-    except StoreError as error:
-        raise UserError(str(error)) from None
+    store = open_store()
     service = GradingService(cache=store)
     try:
         yield service

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import click
 
-from quizapp.commands.common import Context, UserError, pass_context
-from quizapp.commands.study import open_store
+from quizapp.commands.common import Context, UserError, open_store, pass_context, run_tui
 from quizapp.study.interview import MockOptions
 from quizapp.study.report import from_json, to_markdown
 from quizapp.study.report_text import to_text
@@ -46,14 +45,7 @@ def mock(
         where = " ".join(f"--{k} {v}" for k, v in (("pack", pack), ("topic", topic)) if v)
         raise UserError(f"no question matches {where or 'the loaded packs'}")
     options = MockOptions(pack, topic, questions, minutes, seed)
-    store = open_store()
-    # Imported here so that `quizapp report` never loads Textual.
-    from quizapp.app import QuizApp
-
-    try:
-        QuizApp(registry=registry, store=store, mock=options).run()
-    finally:
-        store.close()
+    run_tui(registry, mock=options)
 
 
 @click.command()

@@ -7,19 +7,9 @@ from datetime import UTC, datetime
 
 import click
 
-from quizapp import locations
-from quizapp.commands.common import Context, UserError, pass_context
-from quizapp.store.db import Store, StoreError
+from quizapp.commands.common import Context, UserError, open_store, pass_context, run_tui
 from quizapp.study.runner import PracticeOptions
 from quizapp.study.stats import collect_stats, flag_lines, headline, pack_rows
-
-
-def open_store() -> Store:
-    """The user's progress store; a corrupt or foreign file is a one-line user error."""
-    try:
-        return Store.open(locations.db_path())
-    except StoreError as error:
-        raise UserError(str(error)) from None
 
 
 def run_app(ctx: Context, start: PracticeOptions | None = None) -> None:
@@ -27,14 +17,7 @@ def run_app(ctx: Context, start: PracticeOptions | None = None) -> None:
     registry = ctx.registry()
     if start is not None and start.pack is not None and registry.get(start.pack) is None:
         raise UserError(f"unknown pack {start.pack!r}; loaded: {', '.join(registry.packs) or '-'}")
-    store = open_store()
-    # Imported here so that `quizapp stats` and friends never load Textual.
-    from quizapp.app import QuizApp
-
-    try:
-        QuizApp(registry=registry, store=store, start=start).run()
-    finally:
-        store.close()
+    run_tui(registry, start=start)
 
 
 @click.command()

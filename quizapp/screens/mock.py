@@ -179,13 +179,7 @@ class MockScreen(Screen[None]):
         card = QuestionCard(slot.question, self.interview.progress(), id="card")
         await area.mount(card, answer_input)
         self.refresh_clocks()
-        self.call_after_refresh(self._focus_input, answer_input)
-
-    def _focus_input(self, answer_input: AnswerInput) -> None:
-        for widget in answer_input.query("*"):
-            if widget.focusable:
-                widget.focus()
-                return
+        self.call_after_refresh(answer_input.focus_first)
 
     @property
     def typing(self) -> bool:
@@ -351,7 +345,7 @@ class MockScreen(Screen[None]):
         self.refresh_clocks()
         if not paused:
             answer_input = self.query(AnswerInput).first(AnswerInput)
-            self.call_after_refresh(self._focus_input, answer_input)
+            self.call_after_refresh(answer_input.focus_first)
         else:
             self.set_focus(None)
         self.refresh_bindings()

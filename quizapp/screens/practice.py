@@ -65,15 +65,7 @@ class PracticeScreen(Screen[None]):
             QuestionCard(item.question, self.session.progress(), id="card"), answer_input
         )
         self.session.show()
-        self.call_after_refresh(self._focus_input, answer_input)
-
-    def _focus_input(self, answer_input: AnswerInput) -> None:
-        for widget in answer_input.query("*"):
-            if widget.focusable:
-                widget.focus()
-                return
-        if answer_input.focusable:
-            answer_input.focus()
+        self.call_after_refresh(answer_input.focus_first)
 
     @property
     def typing(self) -> bool:

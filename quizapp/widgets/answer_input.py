@@ -46,6 +46,15 @@ class AnswerInput(Widget):
         super().__init__(id=id)
         self.question = question
 
+    def focus_first(self) -> None:
+        """Focus the control the learner answers with (text box, choice list), else self."""
+        for widget in self.query("*"):
+            if widget.focusable:
+                widget.focus()
+                return
+        if self.focusable:
+            self.focus()
+
     def submit(self, answer: str, rubric: tuple[int, int] | None = None) -> None:
         """Post `Submitted` with the learner's answer."""
         self.show_error("")
