@@ -114,3 +114,13 @@ def test_validate_takes_a_loaded_pack_id_with_coverage(
     assert code == 0, err
     assert "ok: 1 pack(s), 3 question(s)" in err
     assert "model-vs-scheduler" in out and "not-pixels" in out
+
+
+def test_user_packs_folder_in_the_data_dir_is_loaded(
+    quizapp_home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (quizapp_home / "packs").mkdir()
+    shutil.copy(GOOD, quizapp_home / "packs" / "mine.yaml")
+    code, out, err = run(["validate", "--coverage", "test-good"], capsys)
+    assert code == 0, err
+    assert out.startswith("test-good: 2 objective(s)")

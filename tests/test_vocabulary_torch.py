@@ -11,8 +11,10 @@ from quizapp.grading.reference.observables import INDEXED, OBSERVABLES
 from quizapp.packs.vocabulary import (
     INDEXED_ARITY,
     MISTAKES,
+    PRED_ORIGINAL_SCHEDULERS,
     SCHEDULER_NEEDS,
     SCHEDULERS,
+    SIGMA_SCHEDULERS,
 )
 from quizapp.packs.vocabulary import (
     OBSERVABLES as VOCABULARY_OBSERVABLES,
@@ -38,3 +40,48 @@ def test_every_mistake_has_a_policy() -> None:
 def test_schedulers_needing_packages_are_placeholders_here() -> None:
     for name in SCHEDULER_NEEDS:
         assert isinstance(getattr(diffusers, name), DummyObject), name
+
+
+def _step_output_fields(name: str) -> set[str]:
+    import importlib
+    import inspect
+
+    module = importlib.import_module(getattr(diffusers, name).__module__)
+    fields: set[str] = set()
+    for value in vars(module).values():
+        if inspect.isclass(value) and value.__name__.endswith("Output"):
+            fields |= set(getattr(value, "__dataclass_fields__", {}))
+    return fields
+
+
+def test_pred_original_schedulers_are_those_whose_output_has_it() -> None:
+    buildable = {
+        name for name in SCHEDULERS if not isinstance(getattr(diffusers, name), DummyObject)
+    }
+    offered = {name for name in buildable if "pred_original_sample" in _step_output_fields(name)}
+    assert offered == PRED_ORIGINAL_SCHEDULERS & buildable
+    # Placeholders (LMS needs scipy) are listed from diffusers' source.
+    assert PRED_ORIGINAL_SCHEDULERS - buildable <= set(SCHEDULER_NEEDS)
+
+
+def test_sigma_schedulers_keep_sigmas_after_set_timesteps() -> None:
+    import warnings
+
+    found = set()
+    for name in SCHEDULERS - set(SCHEDULER_NEEDS):
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                scheduler = getattr(diffusers, name)()
+                scheduler.set_timesteps(10)
+        except Exception:  # some need constructor arguments: they cannot be in our list
+            continue
+        if getattr(scheduler, "sigmas", None) is not None:
+            found.add(name)
+    assert found <= SIGMA_SCHEDULERS
+    assert {
+        "EulerDiscreteScheduler",
+        "DPMSolverMultistepScheduler",
+        "HeunDiscreteScheduler",
+    } <= found
+    assert "DDIMScheduler" not in SIGMA_SCHEDULERS
