@@ -267,6 +267,11 @@ class TestChoice:
         with pytest.raises(AnswerSyntaxError):
             grade(self.question, "a, b", None)
 
+    def test_choice_text_typed_in_full(self) -> None:
+        assert grade(self.question, "  the predicted   NOISE ", None).correct is True
+        wrong = grade(self.question, "pixels", None)
+        assert wrong.correct is False and wrong.got == "b) Pixels"
+
     def test_multiple(self) -> None:
         question = choice(
             multiple=True,

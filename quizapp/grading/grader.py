@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from quizapp.grading.compare import (
+    fold_text,
     names_equal,
     numbers_close,
     sequences_close,
@@ -152,8 +153,17 @@ def correct_choices(question: ChoiceQuestion, reference: Reference | None) -> fr
     )
 
 
+def _picked(question: ChoiceQuestion, answer: str) -> frozenset[int]:
+    """The choices named by letter or number, or the one whose text was typed out in full."""
+    typed = fold_text(answer)
+    by_text = [i for i, choice in enumerate(question.choices) if fold_text(choice.text) == typed]
+    if len(by_text) == 1:
+        return frozenset(by_text)
+    return parse_choices(answer, len(question.choices), question.multiple)
+
+
 def _grade_choice(question: ChoiceQuestion, answer: str, reference: Reference) -> GradeResult:
-    picked = parse_choices(answer, len(question.choices), question.multiple)
+    picked = _picked(question, answer)
     correct = correct_choices(question, reference)
     computed = _computed_note(question, reference)
     if not correct:
