@@ -54,6 +54,21 @@ def test_practice_unknown_pack_is_one_line_exit_2(capsys: pytest.CaptureFixture[
     assert err.count("\n") == 1 and "unknown pack 'nope'" in err
 
 
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["practice", "--topic", "nosuch"], "no question matches --topic nosuch"),
+        (["practice", "--pack", "denoising-step", "--tag", "nosuch"], "--tag nosuch"),
+    ],
+)
+def test_practice_filters_matching_nothing_are_one_line_exit_2(
+    argv: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run(argv, capsys)
+    assert code == 2
+    assert err.count("\n") == 1 and message in err
+
+
 @pytest.mark.parametrize("argv", [[], ["practice"], ["stats"]])
 def test_corrupt_store_is_one_line_exit_2_and_untouched(
     argv: list[str], capsys: pytest.CaptureFixture[str]

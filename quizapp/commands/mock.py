@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import click
 
-from quizapp.commands.common import Context, UserError, open_store, pass_context, run_tui
+from quizapp.commands.common import (
+    Context,
+    UserError,
+    open_store,
+    pass_context,
+    require_matching,
+    run_tui,
+)
 from quizapp.study.interview import MockOptions
 from quizapp.study.report import from_json, to_markdown
 from quizapp.study.report_text import to_text
-from quizapp.study.session import StudyItem, matching
 
 
 @click.command()
@@ -38,12 +44,7 @@ def mock(
 ) -> None:
     """A timed mock interview: feedback and a report at the end."""
     registry = ctx.registry()
-    if pack is not None and registry.get(pack) is None:
-        raise UserError(f"unknown pack {pack!r}; loaded: {', '.join(registry.packs) or '-'}")
-    items = [StudyItem(loaded.id, question) for loaded, question in registry.questions()]
-    if not matching(items, pack=pack, topic=topic):
-        where = " ".join(f"--{k} {v}" for k, v in (("pack", pack), ("topic", topic)) if v)
-        raise UserError(f"no question matches {where or 'the loaded packs'}")
+    require_matching(registry, pack, topic)
     options = MockOptions(pack, topic, questions, minutes, seed)
     run_tui(registry, mock=options)
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import click
 
-from quizapp.commands.common import Context, UserError, open_store, pass_context, run_tui
+from quizapp.commands.common import Context, open_store, pass_context, require_matching, run_tui
 from quizapp.study.runner import PracticeOptions
 from quizapp.study.stats import collect_stats, flag_lines, headline, pack_rows
 
@@ -15,8 +15,8 @@ from quizapp.study.stats import collect_stats, flag_lines, headline, pack_rows
 def run_app(ctx: Context, start: PracticeOptions | None = None) -> None:
     """Run the TUI on the home screen, or straight into a practice session."""
     registry = ctx.registry()
-    if start is not None and start.pack is not None and registry.get(start.pack) is None:
-        raise UserError(f"unknown pack {start.pack!r}; loaded: {', '.join(registry.packs) or '-'}")
+    if start is not None:
+        require_matching(registry, start.pack, start.topic, start.tag)
     run_tui(registry, start=start)
 
 
