@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from tui_helpers import BASIC_PACKS, Clock
 
@@ -21,12 +19,6 @@ UNGRADED = GradeResult(None, "?", "0.3", "could not grade: worker exited")
 def items() -> list[StudyItem]:
     registry = Registry.load([BASIC_PACKS])
     return [StudyItem(loaded.id, question) for loaded, question in registry.questions()]
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Store:
-    with Store.open(tmp_path / "q.db") as opened:
-        yield opened  # type: ignore[misc]
 
 
 def session(store: Store, clock: Clock, **options: object) -> PracticeSession:

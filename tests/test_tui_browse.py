@@ -7,7 +7,6 @@ import json
 import os
 import shutil
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -35,11 +34,6 @@ pytestmark = pytest.mark.anyio
 BROWSE_DIR = Path(__file__).parent / "ui" / "browse"
 BROWSE_PACK = BROWSE_DIR / "browse.yaml"
 ALPHA = 0.27633246779441833
-
-
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
 
 
 @pytest.fixture
@@ -311,12 +305,6 @@ async def test_try_an_executed_question_uses_the_computed_value(pack_file: Path)
 
 
 # -- from home -------------------------------------------------------------------------
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    with Store.open(tmp_path / "quizapp.db") as opened:
-        yield opened
 
 
 async def test_home_b_browses_the_highlighted_pack(store: Store) -> None:

@@ -7,11 +7,9 @@ Regenerate after an intended change with
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
 from textual.pilot import Pilot
 from tui_helpers import SIZE, make_app
 
@@ -26,12 +24,6 @@ TRACE = [
     "scheduler: DDPMScheduler (beta_schedule=scaled_linear)",
     "alphas_cumprod[500] = 0.276332",
 ]
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    with Store.open(tmp_path / "quizapp.db") as opened:
-        yield opened
 
 
 def test_browse_executed_question(snap_compare: Any, store: Store) -> None:

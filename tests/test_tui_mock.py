@@ -6,7 +6,6 @@ import json
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -36,17 +35,6 @@ MOCK_PACKS = Path(__file__).parent / "mock"
 #: A fixed seed: the same interview order in every run.
 ORDER_SEED = 1
 SEEDED = MockOptions(seed=ORDER_SEED)
-
-
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    with Store.open(tmp_path / "quizapp.db") as opened:
-        yield opened
 
 
 def mock_app(

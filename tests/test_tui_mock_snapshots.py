@@ -6,11 +6,8 @@ Regenerate after an intended change with
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
-import pytest
 from test_tui_mock import answer_current, mock_app, mock_screen
 from textual.pilot import Pilot
 from tui_helpers import SIZE, Clock
@@ -19,12 +16,6 @@ from quizapp.screens.rubric import RubricScreen
 from quizapp.store.db import Store
 
 WRONG = {"noise-pred": "b", "latent-shape": "1x3x512x512"}
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    with Store.open(tmp_path / "quizapp.db") as opened:
-        yield opened
 
 
 async def settle(pilot: Pilot[Any]) -> None:

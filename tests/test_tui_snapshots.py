@@ -7,11 +7,8 @@ and review the SVGs.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
-import pytest
 from textual.pilot import Pilot
 from tui_helpers import BASIC_PACKS, EXECUTED_PACKS, SIZE, Clock, make_app
 
@@ -24,12 +21,6 @@ TRACE = [
     "scheduler: DDPMScheduler (beta_schedule=scaled_linear)",
     "alphas_cumprod[500] = 0.276332",
 ]
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    with Store.open(tmp_path / "quizapp.db") as opened:
-        yield opened
 
 
 async def settle(pilot: Pilot[Any]) -> None:

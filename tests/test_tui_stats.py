@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from textual.widgets import DataTable, Static
 from tui_helpers import SIZE, Clock, make_app
@@ -14,17 +11,6 @@ from quizapp.screens.stats import StatsScreen
 from quizapp.store.db import Store
 
 pytestmark = pytest.mark.anyio
-
-
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    with Store.open(tmp_path / "quizapp.db") as opened:
-        yield opened
 
 
 async def test_stats_screen_shows_reviews_retention_and_flags(store: Store) -> None:

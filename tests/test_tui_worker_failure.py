@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from tui_helpers import EXECUTED_PACKS, SIZE, make_app
@@ -23,17 +21,6 @@ FAKE_WORKERS = {
     "dead": "import sys; sys.exit(3)",
     "hanging": "import time; time.sleep(60)",
 }
-
-
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    with Store.open(tmp_path / "quizapp.db") as opened:
-        yield opened
 
 
 @pytest.mark.parametrize("kind", sorted(FAKE_WORKERS))
