@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from textual.pilot import Pilot
-from tui_helpers import SIZE, make_app
+from tui_helpers import CACHED_TRACE, SIZE, make_app
 
 from quizapp.grading.probekey import probe_key
 from quizapp.grading.service import GradingService, MemoryCache
@@ -19,18 +19,15 @@ from quizapp.packs.loader import load_pack
 from quizapp.store.db import Store
 
 BROWSE_DIR = Path(__file__).parent / "ui" / "browse"
-TRACE = [
-    "diffusers 0.42.1, torch 2.13.0+cpu",
-    "scheduler: DDPMScheduler (beta_schedule=scaled_linear)",
-    "alphas_cumprod[500] = 0.276332",
-]
 
 
 def test_browse_executed_question(snap_compare: Any, store: Store) -> None:
     cache = MemoryCache()
     probe = load_pack(BROWSE_DIR / "browse.yaml").pack.questions[0].probe  # type: ignore[union-attr]
     assert probe is not None
-    cache.cache_put(probe_key(probe, None), json.dumps(0.27633246779441833), json.dumps(TRACE))
+    cache.cache_put(
+        probe_key(probe, None), json.dumps(0.27633246779441833), json.dumps(CACHED_TRACE)
+    )
     app = make_app(store, folders=(BROWSE_DIR,), grading=GradingService(cache=cache))
 
     async def run_before(pilot: Pilot[Any]) -> None:

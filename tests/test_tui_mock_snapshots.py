@@ -10,18 +10,12 @@ from typing import Any
 
 from test_tui_mock import answer_current, mock_app, mock_screen
 from textual.pilot import Pilot
-from tui_helpers import SIZE, Clock
+from tui_helpers import SIZE, Clock, settle
 
 from quizapp.screens.rubric import RubricScreen
 from quizapp.store.db import Store
 
 WRONG = {"noise-pred": "b", "latent-shape": "1x3x512x512"}
-
-
-async def settle(pilot: Pilot[Any]) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-    await pilot.pause()
 
 
 def test_mock_question_with_clocks(snap_compare: Any, store: Store) -> None:

@@ -10,23 +10,19 @@ import json
 from typing import Any
 
 from textual.pilot import Pilot
-from tui_helpers import BASIC_PACKS, EXECUTED_PACKS, SIZE, Clock, make_app
+from tui_helpers import (
+    BASIC_PACKS,
+    CACHED_TRACE,
+    EXECUTED_PACKS,
+    SIZE,
+    Clock,
+    make_app,
+    settle,
+)
 
 from quizapp.grading.probekey import probe_key
 from quizapp.packs.registry import Registry
 from quizapp.store.db import Store
-
-TRACE = [
-    "diffusers 0.42.1, torch 2.13.0+cpu",
-    "scheduler: DDPMScheduler (beta_schedule=scaled_linear)",
-    "alphas_cumprod[500] = 0.276332",
-]
-
-
-async def settle(pilot: Pilot[Any]) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-    await pilot.pause()
 
 
 def test_home(snap_compare: Any, store: Store) -> None:
@@ -71,7 +67,7 @@ def test_feedback_executed_shows_the_trace(snap_compare: Any, store: Store) -> N
     registry = Registry.load([EXECUTED_PACKS])
     question = registry.packs["ui-executed"].pack.questions[0]
     probe = question.probe  # type: ignore[union-attr]
-    store.cache_put(probe_key(probe, None), json.dumps(0.276332), json.dumps(TRACE))
+    store.cache_put(probe_key(probe, None), json.dumps(0.276332), json.dumps(CACHED_TRACE))
 
     async def run_before(pilot: Pilot[Any]) -> None:
         await pilot.press("p")

@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
+
+from textual.pilot import Pilot
 
 from quizapp.app import QuizApp
 from quizapp.grading.service import GradingService
@@ -17,6 +20,12 @@ BASIC_PACKS = UI_DIR / "packs"
 EXECUTED_PACKS = UI_DIR / "executed"
 FIXED_NOW = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
 SIZE = (100, 36)
+#: A stand-in trace for probe results put in the cache by hand (no worker runs).
+CACHED_TRACE = [
+    "diffusers 0.42.1, torch 2.13.0+cpu",
+    "scheduler: DDPMScheduler (beta_schedule=scaled_linear)",
+    "alphas_cumprod[500] = 0.276332",
+]
 
 #: ui-basics, in pack order, with a right and a wrong answer each (typed as keys).
 RIGHT = {
@@ -64,3 +73,10 @@ def make_app(
         clock=clock or Clock(),
         start=start,
     )
+
+
+async def settle(pilot: Pilot[Any]) -> None:
+    """Let every worker finish and the screen repaint."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.pause()
