@@ -292,3 +292,22 @@ async def test_default_app_paints_home_then_loads_packs(quizapp_home: Path) -> N
         table = app.screen.query_one(DataTable)
         keys = [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
         assert "ui-basics" in keys
+
+
+async def test_flag_from_the_feedback_view(store: Store) -> None:
+    app = make_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot)
+        await answer(pilot, "b", choice=True)
+        assert isinstance(app.screen, FeedbackScreen)
+        await pilot.press("f")
+        await pilot.pause()
+        assert isinstance(app.screen, FlagScreen)
+        await pilot.press(*"the why is misleading", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, FeedbackScreen)
+        [flag] = store.flags()
+        assert (flag.question_id, flag.note) == ("choice-noise", "the why is misleading")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert practice_screen(app).session.current.question.id == "shape-latent"  # type: ignore[union-attr]

@@ -23,6 +23,7 @@ from quizapp.grading.parsers import AnswerSyntaxError
 from quizapp.grading.result import GradeResult
 from quizapp.grading.service import GradingService
 from quizapp.packs.models import AnyQuestion
+from quizapp.screens.flag import flag_current
 from quizapp.study.runner import RATING_NAMES, Outcome, PracticeSession
 from quizapp.widgets.grade_view import GradeView
 
@@ -50,6 +51,7 @@ class FeedbackScreen(Screen[str | None]):
         Binding("2", "rate(2)", "Hard"),
         Binding("3", "rate(3)", "Good"),
         Binding("4", "rate(4)", "Easy"),
+        Binding("f", "flag", "Flag"),
         Binding("escape", "leave", "Skip", show=False),
     ]
 
@@ -171,6 +173,10 @@ class FeedbackScreen(Screen[str | None]):
             return
         self.session.rate(self.outcome, rating)
         self.dismiss(None)
+
+    def action_flag(self) -> None:
+        """Flag the question for its author: the answer shown may be why it looks wrong."""
+        flag_current(self, self.session)
 
     def action_leave(self) -> None:
         """Escape: go on; while still grading, the answer is dropped (nothing recorded)."""

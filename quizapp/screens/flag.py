@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Input, Label
+
+from quizapp.study.runner import PracticeSession
 
 
 class FlagScreen(ModalScreen[str | None]):
@@ -34,3 +36,17 @@ class FlagScreen(ModalScreen[str | None]):
     def action_cancel(self) -> None:
         """Close without flagging."""
         self.dismiss(None)
+
+
+def flag_current(screen: Screen[Any], session: PracticeSession) -> None:
+    """Ask for a note, then flag the session's current question (stored at once)."""
+    item = session.current
+    if item is None:
+        return
+
+    def flagged(note: str | None) -> None:
+        if note is not None:
+            session.flag(note)
+            screen.notify("Flagged for the pack's author (see `quizapp stats`).")
+
+    screen.app.push_screen(FlagScreen(item.pack_id, item.question.id), flagged)

@@ -32,6 +32,7 @@ HELP = """\
 | explain | `ctrl+r`, then `space`, `enter` | model answer, tick the rubric, done |
 | feedback | `enter` | accept the suggested rating and go on |
 | feedback | `1` `2` `3` `4` | rate Again / Hard / Good / Easy instead |
+| feedback | `f` | flag the question for its author |
 | mock | `s` / `ctrl+s` | skip for now (the interview comes back to it) |
 | mock | `b` / `ctrl+b` | back to an earlier unanswered question |
 | mock | `p` / `ctrl+o` | pause / resume (the pause is on the report) |

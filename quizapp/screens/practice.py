@@ -12,7 +12,7 @@ from textual.widgets import Footer, Header, Input, TextArea
 
 from quizapp.grading.service import GradingService
 from quizapp.screens.feedback import FeedbackScreen
-from quizapp.screens.flag import FlagScreen
+from quizapp.screens.flag import flag_current
 from quizapp.screens.summary import SummaryScreen
 from quizapp.study.runner import PracticeSession
 from quizapp.widgets.answer_input import AnswerInput
@@ -130,14 +130,7 @@ class PracticeScreen(Screen[None]):
 
     def action_flag(self) -> None:
         """Flag the question for its author, with an optional note."""
-        item = self.session.current
-        if item is not None:
-            self.app.push_screen(FlagScreen(item.pack_id, item.question.id), self._flagged)
-
-    def _flagged(self, note: str | None) -> None:
-        if note is not None:
-            self.session.flag(note)
-            self.notify("Flagged for the pack's author (see `quizapp stats`).")
+        flag_current(self, self.session)
 
     def action_end(self) -> None:
         """End the session early: answers given so far are already saved."""
