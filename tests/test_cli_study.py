@@ -89,3 +89,8 @@ def test_stats_json_keys(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
     assert {"reviews", "mock_sessions", "packs", "flags", "due", "installed"} <= set(
         json.loads(out)
     )
+
+
+def test_practice_objective_matching_nothing(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(["practice", "--objective", "nosuch"], capsys)
+    assert code == 2 and "no question matches --objective nosuch" in err

@@ -118,7 +118,7 @@ def test_weakest_objective_and_suggestion() -> None:
     # cfg-formula and timesteps both score 0 with one question; ties go by name.
     assert report.weakest_objective == "denoising-step/cfg-formula"
     assert "cfg-formula" in report.suggestion
-    assert "--pack denoising-step --topic cfg" in report.suggestion
+    assert "`quizapp practice --pack denoising-step --objective cfg-formula`" in report.suggestion
 
 
 def test_weakest_prefers_more_evidence_among_equal_scores() -> None:
@@ -140,7 +140,7 @@ def test_no_weakest_objective_when_everything_is_right() -> None:
 def test_weak_topic_without_objectives() -> None:
     report = build_report([answered("a", False, topic="vae")], START, END)
     assert report.weakest_objective is None
-    assert "--topic vae" in report.suggestion
+    assert "`quizapp practice --topic vae`" in report.suggestion
 
 
 def test_empty_report() -> None:

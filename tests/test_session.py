@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from study_factories import item
 
 from quizapp.store.rows import CardRow
-from quizapp.study.session import StudyItem, plan_cram, plan_practice
+from quizapp.study.session import StudyItem, matching, plan_cram, plan_practice
 
 NOW = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
 
@@ -112,3 +112,13 @@ def test_practice_plan_invariants(dues: list[int | None], new_limit: int) -> Non
     assert [cards[i.key].due for i in due] == sorted(cards[i.key].due for i in due)
     assert len(due) == sum(1 for m in dues if m is not None and m <= 0)
     assert len(new) == min(new_limit, sum(1 for m in dues if m is None))
+
+
+def test_objective_filter_keeps_questions_covering_it() -> None:
+    items = [
+        item("a", covers=("cfg-batch",)),
+        item("b", covers=("not-pixels", "cfg-batch")),
+        item("c", covers=("not-pixels",)),
+    ]
+    assert [i.question.id for i in matching(items, objective="cfg-batch")] == ["a", "b"]
+    assert [i.question.id for i in plan_cram(items, objective="not-pixels")] == ["b", "c"]

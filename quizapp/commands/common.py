@@ -62,7 +62,11 @@ def run_tui(
 
 
 def require_matching(
-    registry: Registry, pack: str | None, topic: str | None, tag: str | None = None
+    registry: Registry,
+    pack: str | None,
+    topic: str | None,
+    tag: str | None = None,
+    objective: str | None = None,
 ) -> None:
     """A user error unless the pack exists and some question passes the filters."""
     from quizapp.study.session import StudyItem, matching
@@ -70,7 +74,7 @@ def require_matching(
     if pack is not None and registry.get(pack) is None:
         raise UserError(f"unknown pack {pack!r}; loaded: {', '.join(registry.packs) or '-'}")
     items = [StudyItem(loaded.id, question) for loaded, question in registry.questions()]
-    if not matching(items, pack=pack, topic=topic, tag=tag):
-        filters = (("pack", pack), ("topic", topic), ("tag", tag))
+    if not matching(items, pack=pack, topic=topic, tag=tag, objective=objective):
+        filters = (("pack", pack), ("topic", topic), ("tag", tag), ("objective", objective))
         where = " ".join(f"--{name} {value}" for name, value in filters if value)
         raise UserError(f"no question matches {where or 'the loaded packs'}")

@@ -16,7 +16,7 @@ def run_app(ctx: Context, start: PracticeOptions | None = None) -> None:
     """Run the TUI on the home screen, or straight into a practice session."""
     registry = ctx.registry()
     if start is not None:
-        require_matching(registry, start.pack, start.topic, start.tag)
+        require_matching(registry, start.pack, start.topic, start.tag, start.objective)
     run_tui(registry, start=start)
 
 
@@ -24,6 +24,7 @@ def run_app(ctx: Context, start: PracticeOptions | None = None) -> None:
 @click.option("--pack", help="Only this pack id.")
 @click.option("--topic", help="Only this topic.")
 @click.option("--tag", help="Only questions with this tag.")
+@click.option("--objective", help="Only questions covering this objective id.")
 @click.option(
     "--new",
     "new_limit",
@@ -39,11 +40,12 @@ def practice(
     pack: str | None,
     topic: str | None,
     tag: str | None,
+    objective: str | None,
     new_limit: int,
     cram: bool,
 ) -> None:
     """Practise: due questions first, then up to --new new ones."""
-    run_app(ctx, PracticeOptions(pack, topic, tag, new_limit, cram))
+    run_app(ctx, PracticeOptions(pack, topic, tag, new_limit, cram, objective))
 
 
 @click.command()

@@ -1,6 +1,6 @@
 """The mock-interview report: score, by topic and objective, time per question, every answer.
 
-`w` practises the weakest objective (its pack and topic); `m` exports the report as
+`w` practises the weakest objective (the questions that cover it); `m` exports the report as
 Markdown into the data dir's `reports/` and says where.
 """
 
@@ -142,18 +142,16 @@ class ReportScreen(Screen[None]):
             )
 
     def action_practise_weakest(self) -> None:
-        """Practise the weakest objective's topic: due and new questions, else all of them."""
+        """Practise the weakest objective: its due and new questions, else all of them."""
         target = practice_target(self.report)
         if target is None:
             self.notify("Full marks: nothing weak to practise. Try a longer mock.")
             return
-        pack, topic = target
         quiz = self.quiz
-        planned = plan_practice(
-            quiz.study_items(), quiz.store.cards(), quiz.clock(), pack=pack, topic=topic
-        )
+        filters = {"pack": target.pack, "topic": target.topic, "objective": target.objective}
+        planned = plan_practice(quiz.study_items(), quiz.store.cards(), quiz.clock(), **filters)
         # The interview just rescheduled these questions; drill them anyway if none is due.
-        quiz.start_practice(PracticeOptions(pack=pack, topic=topic, cram=not planned))
+        quiz.start_practice(PracticeOptions(**filters, cram=not planned))
 
     def action_export(self) -> None:
         """Write the report as Markdown into the data dir and say where."""

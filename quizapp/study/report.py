@@ -9,7 +9,6 @@ written to the JSON too, for tools that read it without quizapp.
 from __future__ import annotations
 
 import json
-from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
@@ -202,23 +201,15 @@ def _weakest(by_objective: dict[str, Score]) -> str | None:
     return min(weak)[2] if weak else None
 
 
-def _suggestion(
-    weakest: str | None, by_topic: dict[str, Score], items: Sequence[ReportItem]
-) -> str:
-    if weakest is not None:
-        pack_id, objective = weakest.split("/", 1)
-        topics = Counter(
-            item.topic for item in items if item.pack_id == pack_id and objective in item.covers
-        )
-        topic = min(topics, key=lambda t: (-topics[t], t))
+def _suggestion(weakest: str | None, by_topic: dict[str, Score]) -> str:
+    target = _target(weakest, by_topic)
+    if target is not None and target.objective is not None:
         return (
-            f"Weakest objective: {objective} ({pack_id}). Practise it with "
-            f"`quizapp practice --pack {pack_id} --topic {topic}`."
+            f"Weakest objective: {target.objective} ({target.pack}). Practise it with "
+            f"`{target.command}`."
         )
-    weak_topics = [(score.fraction, key) for key, score in by_topic.items() if score.fraction < 1]
-    if weak_topics:
-        topic = min(weak_topics)[1]
-        return f"Weakest topic: {topic}. Practise it with `quizapp practice --topic {topic}`."
+    if target is not None:
+        return f"Weakest topic: {target.topic}. Practise it with `{target.command}`."
     if not by_topic:
         return "Nothing was scored: answer some questions to get a suggestion."
     return "Full marks on every objective: try a longer mock or another pack."
@@ -268,28 +259,41 @@ def build_report(
         by_topic=by_topic,
         by_objective=by_objective,
         weakest_objective=weakest,
-        suggestion=_suggestion(weakest, by_topic, scored),
+        suggestion=_suggestion(weakest, by_topic),
         traps=tuple(item for item in items if item.trap is not None),
         clock_seconds=clock_seconds,
     )
 
 
-def practice_target(report: MockReport) -> tuple[str | None, str] | None:
-    """What the report's suggestion practises: (pack id, topic), as `_suggestion` names them.
+@dataclass(frozen=True)
+class PracticeTarget:
+    """What the report suggests practising: an objective of a pack, or a weak topic."""
 
-    Returns:
-        The weakest objective's pack and its most frequent topic (ties by name); else the
-        weakest topic (pack None: every pack); None with full marks or nothing scored.
-    """
-    scored = [item for item in report.items if item.scored]
-    if report.weakest_objective is not None:
-        pack_id, objective = report.weakest_objective.split("/", 1)
-        topics = Counter(
-            item.topic for item in scored if item.pack_id == pack_id and objective in item.covers
+    pack: str | None = None
+    topic: str | None = None
+    objective: str | None = None
+
+    @property
+    def command(self) -> str:
+        """The `quizapp practice` command line that practises it."""
+        filters = (("pack", self.pack), ("topic", self.topic), ("objective", self.objective))
+        return " ".join(
+            ["quizapp practice", *(f"--{name} {value}" for name, value in filters if value)]
         )
-        return pack_id, min(topics, key=lambda t: (-topics[t], t))
-    weak = [(score.fraction, key) for key, score in report.by_topic.items() if score.fraction < 1]
-    return (None, min(weak)[1]) if weak else None
+
+
+def _target(weakest: str | None, by_topic: dict[str, Score]) -> PracticeTarget | None:
+    if weakest is not None:
+        pack_id, objective = weakest.split("/", 1)
+        return PracticeTarget(pack=pack_id, objective=objective)
+    weak = [(score.fraction, key) for key, score in by_topic.items() if score.fraction < 1]
+    return PracticeTarget(topic=min(weak)[1]) if weak else None
+
+
+def practice_target(report: MockReport) -> PracticeTarget | None:
+    """What the report's suggestion practises: the weakest objective (with its pack), else
+    the weakest topic; None with full marks or nothing scored."""
+    return _target(report.weakest_objective, report.by_topic)
 
 
 # -- JSON ---------------------------------------------------------------------------------

@@ -34,6 +34,7 @@ class PracticeOptions:
         tag: Only questions with this tag.
         new_limit: New questions added after the due ones.
         cram: Practise every matching question without touching the schedule.
+        objective: Only questions covering this objective id.
     """
 
     pack: str | None = None
@@ -41,6 +42,7 @@ class PracticeOptions:
     tag: str | None = None
     new_limit: int = 10
     cram: bool = False
+    objective: str | None = None
 
 
 @dataclass
@@ -149,7 +151,12 @@ class PracticeSession:
         pack_dirs: Mapping[str, Path] | None = None,
     ) -> PracticeSession:
         """Plan a session from every loaded question: due first, then new (or all, cramming)."""
-        filters = {"pack": options.pack, "topic": options.topic, "tag": options.tag}
+        filters = {
+            "pack": options.pack,
+            "topic": options.topic,
+            "tag": options.tag,
+            "objective": options.objective,
+        }
         if options.cram:
             planned = plan_cram(items, **filters)
         else:

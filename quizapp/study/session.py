@@ -39,6 +39,7 @@ def matching(
     pack: str | None = None,
     topic: str | None = None,
     tag: str | None = None,
+    objective: str | None = None,
 ) -> list[StudyItem]:
     """The items that pass every given filter, in their order, without duplicate keys.
 
@@ -47,6 +48,7 @@ def matching(
         pack: Keep only this pack id.
         topic: Keep only this topic.
         tag: Keep only questions with this tag.
+        objective: Keep only questions that cover this objective id.
     """
     seen: set[tuple[str, str]] = set()
     kept: list[StudyItem] = []
@@ -58,6 +60,8 @@ def matching(
         if topic is not None and item.question.topic != topic:
             continue
         if tag is not None and tag not in item.question.tags:
+            continue
+        if objective is not None and objective not in item.question.covers:
             continue
         seen.add(item.key)
         kept.append(item)
@@ -72,6 +76,7 @@ def plan_practice(
     pack: str | None = None,
     topic: str | None = None,
     tag: str | None = None,
+    objective: str | None = None,
 ) -> list[StudyItem]:
     """A practice session: due cards first, then up to `new_limit` new questions.
 
@@ -84,6 +89,7 @@ def plan_practice(
         pack: Only this pack id.
         topic: Only this topic.
         tag: Only questions with this tag.
+        objective: Only questions covering this objective id.
 
     Returns:
         Due items, most overdue first (pack order among equal due times), then new items
@@ -96,7 +102,7 @@ def plan_practice(
         raise ValueError(f"new_limit must be >= 0, got {new_limit}")
     due: list[tuple[datetime, StudyItem]] = []
     new: list[StudyItem] = []
-    for item in matching(items, pack=pack, topic=topic, tag=tag):
+    for item in matching(items, pack=pack, topic=topic, tag=tag, objective=objective):
         card = cards.get(item.key)
         if card is None:
             new.append(item)
@@ -112,9 +118,10 @@ def plan_cram(
     pack: str | None = None,
     topic: str | None = None,
     tag: str | None = None,
+    objective: str | None = None,
 ) -> list[StudyItem]:
     """A cram session: every matching question in pack order, whatever its due date.
 
     Cram answers are recorded with mode `cram` and never change a card's schedule.
     """
-    return matching(items, pack=pack, topic=topic, tag=tag)
+    return matching(items, pack=pack, topic=topic, tag=tag, objective=objective)
