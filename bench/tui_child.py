@@ -3,7 +3,9 @@
     python bench/tui_child.py home|home-loaded|bare
 
 `home` exits at the home screen's first frame (interactive; packs may still be loading in the
-background), `home-loaded` once the pack table with its counts has been painted.
+background), `home-loaded` once the pack table with its counts has been painted. Both go
+through the real entry point, `quizapp.cli.main([])`, as the `quizapp` command does (the
+only difference: Textual runs headless at 120x40 instead of in a terminal).
 
 Prints one JSON line: peak RSS (KiB), and whether torch/diffusers were imported.
 The home app runs with the default registry and store of `$QUIZAPP_HOME`, as `quizapp` does.
@@ -31,8 +33,10 @@ class BareApp(App[None]):
         self.call_after_refresh(self.exit)
 
 
-def home_app(loaded: bool) -> App[None]:
+def run_home(loaded: bool) -> None:
+    """`quizapp` with no arguments, exiting once the wanted frame is painted."""
     from quizapp.app import QuizApp
+    from quizapp.cli import main as quizapp_main
     from quizapp.screens.home import HomeScreen
 
     hook = "refresh_packs" if loaded else "on_mount"
@@ -44,13 +48,25 @@ def home_app(loaded: bool) -> App[None]:
         screen.call_after_refresh(screen.app.exit)
 
     setattr(HomeScreen, hook, hooked)
-    return QuizApp()
+    run = QuizApp.run
+
+    def headless_run(app: QuizApp) -> None:
+        run(app, headless=True, size=(120, 40))
+
+    QuizApp.run = headless_run  # type: ignore[method-assign, assignment]
+    try:
+        quizapp_main([])
+    except SystemExit as done:
+        if done.code not in (0, None):
+            raise
 
 
 def main() -> None:
     which = sys.argv[1]
-    app = home_app(which == "home-loaded") if which.startswith("home") else BareApp()
-    app.run(headless=True, size=(120, 40))
+    if which.startswith("home"):
+        run_home(which == "home-loaded")
+    else:
+        BareApp().run(headless=True, size=(120, 40))
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     print(
         json.dumps(

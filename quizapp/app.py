@@ -15,6 +15,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
@@ -44,13 +45,15 @@ class QuizApp(App[None]):
     """quizapp's TUI.
 
     Args:
-        registry: Loaded packs; default: bundled, user and nothing else.
+        registry: Loaded packs; default: bundled, user and `pack_dirs` packs, loaded on first
+            use (the home screen asks from a thread worker after its first frame).
         store: The progress store; default: `Store.open(locations.db_path())`, which
             raises `StoreError` for a corrupt or foreign file (never overwritten).
         grading: The grading service; default: one caching in `store`.
         clock: Returns the current aware UTC time.
         start: Open straight into a practice session with these options.
         mock: Open straight into a mock interview with these options.
+        pack_dirs: `--packs` folders, loaded with the default registry.
     """
 
     TITLE = "quizapp"
@@ -70,9 +73,11 @@ class QuizApp(App[None]):
         clock: Clock | None = None,
         start: PracticeOptions | None = None,
         mock: MockOptions | None = None,
+        pack_dirs: Iterable[Path] = (),
     ) -> None:
         super().__init__()
         self._packs = registry
+        self._pack_dirs = list(pack_dirs)
         self._services_lock = threading.Lock()
         self._owns_store = store is None
         self.store = store if store is not None else Store.open(locations.db_path())
@@ -111,7 +116,7 @@ class QuizApp(App[None]):
             if self._packs is None:
                 from quizapp.packs.registry import Registry, default_folders
 
-                self._packs = Registry.load(default_folders())
+                self._packs = Registry.load(default_folders(self._pack_dirs))
             return self._packs
 
     @property

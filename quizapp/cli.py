@@ -1,18 +1,56 @@
-"""The `quizapp` command line: parses arguments, calls the domain, starts the app."""
+"""The `quizapp` command line: parses arguments, calls the domain, starts the app.
+
+Subcommands are imported when invoked (or listed by `--help`): `quizapp` alone goes to the
+home screen without loading the pack models, the grader or the CLI's other commands first.
+"""
 
 from __future__ import annotations
 
+import importlib
 import sys
 from pathlib import Path
 
 import click
 
 from quizapp import __version__
-from quizapp.commands import authoring, grading, mock, preview, study
 from quizapp.commands.common import Context, UserError
 
+#: Command name → "module:function" under quizapp.commands.
+COMMANDS: dict[str, str] = {
+    "practice": "study:practice",
+    "mock": "mock:mock",
+    "validate": "authoring:validate",
+    "check": "grading:check",
+    "grade": "grading:grade",
+    "schema": "authoring:schema",
+    "new": "authoring:new",
+    "preview": "preview:preview",
+    "report": "mock:report",
+    "stats": "study:stats",
+}
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+
+class LazyGroup(click.Group):
+    """A group whose subcommands are imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = COMMANDS.get(cmd_name)
+        if target is None:
+            return None
+        module_name, attribute = target.split(":")
+        module = importlib.import_module(f"quizapp.commands.{module_name}")
+        command: click.Command = getattr(module, attribute)
+        return command
+
+
+@click.group(
+    cls=LazyGroup,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @click.option(
     "--packs",
     "pack_dirs",
@@ -32,24 +70,9 @@ def cli(click_ctx: click.Context, pack_dirs: tuple[Path, ...]) -> None:
             raise UserError(f"--packs {folder}: no such folder")
     click_ctx.obj = Context(pack_dirs=list(pack_dirs))
     if click_ctx.invoked_subcommand is None:
-        from quizapp.commands.study import run_app
+        from quizapp.commands.common import run_tui
 
-        run_app(click_ctx.obj)
-
-
-for command in (
-    authoring.validate,
-    authoring.schema,
-    authoring.new,
-    grading.grade,
-    grading.check,
-    preview.preview,
-    study.practice,
-    study.stats,
-    mock.mock,
-    mock.report,
-):
-    cli.add_command(command)
+        run_tui(click_ctx.obj)
 
 
 def main(argv: list[str] | None = None) -> None:

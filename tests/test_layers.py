@@ -47,3 +47,11 @@ def test_domain_imports_neither_textual_nor_torch() -> None:
     assert "textual" not in loaded
     assert "torch" not in loaded
     assert "diffusers" not in loaded
+
+
+def test_the_command_line_loads_its_commands_lazily() -> None:
+    # `quizapp` alone must reach the home screen's first frame without the pack models.
+    loaded = imported_after(["quizapp.cli"])
+    assert "pydantic" not in loaded
+    assert "quizapp.commands.grading" not in loaded
+    assert "textual" not in loaded

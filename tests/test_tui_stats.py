@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import pytest
 from textual.widgets import DataTable, Static
 from tui_helpers import SIZE, Clock, make_app
 
+from quizapp.app import QuizApp
 from quizapp.screens.home import HomeScreen
 from quizapp.screens.stats import StatsScreen
 from quizapp.store.db import Store
@@ -35,3 +39,9 @@ async def test_stats_screen_shows_reviews_retention_and_flags(store: Store) -> N
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
+
+
+def test_home_loads_packs_from_the_packs_option(store: Store, tmp_path: Path) -> None:
+    shutil.copy(Path(__file__).parent / "packs" / "good.yaml", tmp_path / "good.yaml")
+    app = QuizApp(store=store, pack_dirs=[tmp_path])
+    assert "test-good" in app.registry.packs

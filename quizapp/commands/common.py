@@ -1,4 +1,8 @@
-"""What every subcommand shares: the global options and the one-line user error."""
+"""What every subcommand shares: the global options and the one-line user error.
+
+Kept light on purpose: `quizapp` with no command imports only this module on its way to
+the first frame, so the pack models (pydantic) load later, in the app's background worker.
+"""
 
 from __future__ import annotations
 
@@ -9,10 +13,10 @@ from typing import TYPE_CHECKING
 import click
 
 from quizapp import locations
-from quizapp.packs.registry import Registry, default_folders
 from quizapp.store.db import Store, StoreError
 
 if TYPE_CHECKING:
+    from quizapp.packs.registry import Registry
     from quizapp.study.interview import MockOptions
     from quizapp.study.runner import PracticeOptions
 
@@ -31,6 +35,8 @@ class Context:
 
     def registry(self) -> Registry:
         """Bundled, user and `--packs` packs."""
+        from quizapp.packs.registry import Registry, default_folders
+
         return Registry.load(default_folders(self.pack_dirs))
 
 
@@ -46,17 +52,24 @@ def open_store() -> Store:
 
 
 def run_tui(
-    registry: Registry,
+    ctx: Context,
+    registry: Registry | None = None,
     start: PracticeOptions | None = None,
     mock: MockOptions | None = None,
 ) -> None:
-    """Run the TUI on home, or straight into a practice session or a mock interview."""
+    """Run the TUI on home, or straight into a practice session or a mock interview.
+
+    Without `registry`, the app loads the packs of `ctx` itself, after its first frame.
+    """
     store = open_store()
     # Imported here so that the headless commands never load Textual.
     from quizapp.app import QuizApp
 
     try:
-        QuizApp(registry=registry, store=store, start=start, mock=mock).run()
+        app = QuizApp(
+            registry=registry, store=store, start=start, mock=mock, pack_dirs=ctx.pack_dirs
+        )
+        app.run()
     finally:
         store.close()
 

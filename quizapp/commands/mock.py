@@ -46,7 +46,7 @@ def mock(
     registry = ctx.registry()
     require_matching(registry, pack, topic)
     options = MockOptions(pack, topic, questions, minutes, seed)
-    run_tui(registry, mock=options)
+    run_tui(ctx, registry, mock=options)
 
 
 @click.command()

@@ -1,4 +1,4 @@
-"""Commands for learners: the TUI (`quizapp`, `quizapp practice`) and `quizapp stats`."""
+"""Commands for learners: `quizapp practice` (the TUI in a session) and `quizapp stats`."""
 
 from __future__ import annotations
 
@@ -10,14 +10,6 @@ import click
 from quizapp.commands.common import Context, open_store, pass_context, require_matching, run_tui
 from quizapp.study.runner import PracticeOptions
 from quizapp.study.stats import collect_stats, flag_lines, headline, pack_rows
-
-
-def run_app(ctx: Context, start: PracticeOptions | None = None) -> None:
-    """Run the TUI on the home screen, or straight into a practice session."""
-    registry = ctx.registry()
-    if start is not None:
-        require_matching(registry, start.pack, start.topic, start.tag, start.objective)
-    run_tui(registry, start=start)
 
 
 @click.command()
@@ -45,7 +37,9 @@ def practice(
     cram: bool,
 ) -> None:
     """Practise: due questions first, then up to --new new ones."""
-    run_app(ctx, PracticeOptions(pack, topic, tag, new_limit, cram, objective))
+    registry = ctx.registry()
+    require_matching(registry, pack, topic, tag, objective)
+    run_tui(ctx, registry, start=PracticeOptions(pack, topic, tag, new_limit, cram, objective))
 
 
 @click.command()
