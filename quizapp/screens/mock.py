@@ -17,7 +17,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Input, Static, TextArea
+from textual.widgets import Footer, Header, Static
 from textual.worker import Worker, WorkerState
 
 from quizapp.grading.client import ProbeFailed
@@ -28,7 +28,7 @@ from quizapp.packs.models import ChoiceQuestion
 from quizapp.screens.report import ReportScreen
 from quizapp.screens.rubric import RubricScreen
 from quizapp.study.interview import MockInterview, Slot, describe_expected
-from quizapp.widgets.answer_input import AnswerInput
+from quizapp.widgets.answer_input import AnswerInput, is_typing
 from quizapp.widgets.inputs import answer_input_for
 from quizapp.widgets.notes_answer import NotesAnswer
 from quizapp.widgets.question_card import QuestionCard
@@ -184,10 +184,7 @@ class MockScreen(Screen[None]):
     @property
     def typing(self) -> bool:
         """True while printable keys type into a text box."""
-        focused = self.focused
-        if isinstance(focused, TextArea):
-            return not focused.read_only
-        return isinstance(focused, Input)
+        return is_typing(self.focused)
 
     def letter_free(self, action: str) -> bool:
         """True when the letter of `action` reaches the screen (nothing types or picks it)."""

@@ -8,14 +8,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, TextArea
+from textual.widgets import Footer, Header
 
 from quizapp.grading.service import GradingService
 from quizapp.screens.feedback import FeedbackScreen
 from quizapp.screens.flag import flag_current
 from quizapp.screens.summary import SummaryScreen
 from quizapp.study.runner import PracticeSession
-from quizapp.widgets.answer_input import AnswerInput
+from quizapp.widgets.answer_input import AnswerInput, is_typing
 from quizapp.widgets.inputs import answer_input_for
 from quizapp.widgets.question_card import QuestionCard
 
@@ -70,10 +70,7 @@ class PracticeScreen(Screen[None]):
     @property
     def typing(self) -> bool:
         """True while printable keys type into a text box."""
-        focused = self.focused
-        if isinstance(focused, TextArea):
-            return not focused.read_only
-        return isinstance(focused, Input)
+        return is_typing(self.focused)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "letter":

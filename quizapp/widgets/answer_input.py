@@ -4,9 +4,16 @@ from __future__ import annotations
 
 from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import Static
+from textual.widgets import Input, Static, TextArea
 
 from quizapp.packs.models import AnyQuestion
+
+
+def is_typing(focused: Widget | None) -> bool:
+    """True while printable keys type into a text box (so letter keys are not actions)."""
+    if isinstance(focused, TextArea):
+        return not focused.read_only
+    return isinstance(focused, Input)
 
 
 class AnswerInput(Widget):
