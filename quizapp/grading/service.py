@@ -84,15 +84,10 @@ class GradingService:
     def cached_reference(self, question: AnyQuestion, pack_dir: Path | None) -> Reference | None:
         """The reference if it needs no worker (typed, or cached), else None."""
         typed = typed_reference(question)
-        if typed is not None:
-            return typed
         probe = _probe_of(question)
-        if probe is None:
-            return None
-        row = self._cache.cache_get(probe_key(probe, _model_path(probe, pack_dir)))
-        if row is None:
-            return None
-        return Reference(json.loads(row[0]), tuple(json.loads(row[1])))
+        if typed is not None or probe is None:
+            return typed
+        return self._cached(probe_key(probe, _model_path(probe, pack_dir)))
 
     def reference(self, question: AnyQuestion, pack_dir: Path | None) -> Reference | None:
         """The reference answer of `question`; None for self-rated types.
@@ -100,16 +95,25 @@ class GradingService:
         Raises:
             ProbeFailed: when the probe could not be run.
         """
-        found = self.cached_reference(question, pack_dir)
+        typed = typed_reference(question)
         probe = _probe_of(question)
-        if found is not None or probe is None:
-            return found
+        if typed is not None or probe is None:
+            return typed
+        # The key is computed once: it hashes the probe and (memoised) the model folder.
         model_path = _model_path(probe, pack_dir)
+        key = probe_key(probe, model_path)
+        cached = self._cached(key)
+        if cached is not None:
+            return cached
         outcome: ProbeOutcome = self._get_worker().run(probe, model_path)
-        self._cache.cache_put(
-            probe_key(probe, model_path), json.dumps(outcome.value), json.dumps(outcome.trace)
-        )
+        self._cache.cache_put(key, json.dumps(outcome.value), json.dumps(outcome.trace))
         return Reference(outcome.value, outcome.trace)
+
+    def _cached(self, key: str) -> Reference | None:
+        row = self._cache.cache_get(key)
+        if row is None:
+            return None
+        return Reference(json.loads(row[0]), tuple(json.loads(row[1])))
 
     def grade(self, question: AnyQuestion, answer: str, pack_dir: Path | None) -> GradeResult:
         """Grade `answer`; a worker failure becomes an ungraded result, not an exception.

@@ -7,6 +7,7 @@ is recorded in the store the moment its grade arrives.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import ClassVar
 
 from textual import work
@@ -32,12 +33,12 @@ RUNNING = "running the denoising step…"
 GRADING = "grading…"
 
 
-def needs_worker(grading: GradingService, question: AnyQuestion, pack_dir: object) -> bool:
+def needs_worker(grading: GradingService, question: AnyQuestion, pack_dir: Path | None) -> bool:
     """True when grading must wait for the reference worker (executed and not cached)."""
     if not question.executed:
         return False
     try:
-        return grading.cached_reference(question, pack_dir) is None  # type: ignore[arg-type]
+        return grading.cached_reference(question, pack_dir) is None
     except ProbeFailed:
         return False  # grading will report the reason at once
 
