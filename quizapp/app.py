@@ -32,8 +32,8 @@ if TYPE_CHECKING:
     from quizapp.packs.models import AnyQuestion
     from quizapp.packs.registry import Registry
     from quizapp.study.interview import MockOptions
-    from quizapp.study.runner import Clock, PracticeOptions
-    from quizapp.study.session import StudyItem
+    from quizapp.study.planning import StudyItem
+    from quizapp.study.practice import Clock, PracticeOptions
 
 
 def utc_now() -> datetime:
@@ -133,14 +133,14 @@ class QuizApp(App[None]):
 
     def study_items(self) -> list[StudyItem]:
         """Every loaded question as a study item, in pack order."""
-        from quizapp.study.session import StudyItem
+        from quizapp.study.planning import StudyItem
 
         return [StudyItem(loaded.id, question) for loaded, question in self.registry.questions()]
 
     def start_practice(self, options: PracticeOptions | None = None) -> None:
         """Plan a session and open it; with nothing to practise, say so."""
         from quizapp.screens.practice import PracticeScreen
-        from quizapp.study.runner import PracticeOptions, PracticeSession
+        from quizapp.study.practice import PracticeOptions, PracticeSession
 
         options = options or PracticeOptions()
         pack_dirs = {pack_id: loaded.path.parent for pack_id, loaded in self.registry.packs.items()}
@@ -157,7 +157,7 @@ class QuizApp(App[None]):
 
     def start_mock(self, options: MockOptions | None = None) -> None:
         """Plan a mock interview and open it; with no matching question, say so."""
-        from quizapp.screens.mock import MockScreen
+        from quizapp.screens.mock_interview import MockScreen
         from quizapp.study.interview import MockInterview, MockOptions
 
         pack_dirs = {pack_id: loaded.path.parent for pack_id, loaded in self.registry.packs.items()}

@@ -18,14 +18,14 @@ from quizapp.commands.common import Context, UserError
 #: Command name → "module:function" under quizapp.commands.
 COMMANDS: dict[str, str] = {
     "practice": "study:practice",
-    "mock": "mock:mock",
+    "mock": "interviews:mock",
     "validate": "authoring:validate",
     "check": "grading:check",
     "grade": "grading:grade",
     "schema": "authoring:schema",
     "new": "authoring:new",
     "preview": "preview:preview",
-    "report": "mock:report",
+    "report": "interviews:report",
     "stats": "study:stats",
 }
 

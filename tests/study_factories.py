@@ -7,7 +7,7 @@ from typing import Any
 from pydantic import TypeAdapter
 
 from quizapp.packs.models import AnyQuestion, Question
-from quizapp.study.session import StudyItem
+from quizapp.study.planning import StudyItem
 
 _QUESTION: TypeAdapter[AnyQuestion] = TypeAdapter(Question)
 

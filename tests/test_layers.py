@@ -22,10 +22,10 @@ DOMAIN = [
     "quizapp.grading.service",
     "quizapp.store.db",
     "quizapp.study.scheduling",
-    "quizapp.study.session",
-    "quizapp.study.mock",
+    "quizapp.study.planning",
+    "quizapp.study.mock_plan",
     "quizapp.study.report",
-    "quizapp.study.runner",
+    "quizapp.study.practice",
     "quizapp.study.interview",
     "quizapp.study.stats",
 ]

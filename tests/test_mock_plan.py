@@ -9,14 +9,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 from study_factories import item, question
 
-from quizapp.study.mock import (
+from quizapp.study.mock_plan import (
     BUDGET_STEP_SECONDS,
     plan_mock,
     question_budget_seconds,
     question_kind,
     total_budget,
 )
-from quizapp.study.session import StudyItem
+from quizapp.study.planning import StudyItem
 
 TOPICS = ("model-vs-scheduler", "timesteps", "cfg", "latents")
 KINDS = (("choice", False), ("sequence", True), ("explain", False), ("numeric", False))

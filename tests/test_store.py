@@ -401,8 +401,8 @@ def test_stored_time_text_sorts_like_time(a: datetime, b: datetime) -> None:
 def test_store_and_study_import_without_textual_or_torch() -> None:
     script = (
         "import sys\n"
-        "import quizapp.store, quizapp.study.scheduling, quizapp.study.session\n"
-        "import quizapp.study.mock, quizapp.study.report, quizapp.study.report_markdown\n"
+        "import quizapp.store, quizapp.study.scheduling, quizapp.study.planning\n"
+        "import quizapp.study.mock_plan, quizapp.study.report, quizapp.study.report_markdown\n"
         "print(sorted(m for m in ('textual', 'torch', 'diffusers') if m in sys.modules))\n"
     )
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)

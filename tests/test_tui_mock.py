@@ -19,7 +19,7 @@ from quizapp.grading.service import GradingService
 from quizapp.packs.models import AnyQuestion
 from quizapp.packs.registry import Registry
 from quizapp.screens.home import HomeScreen
-from quizapp.screens.mock import MockScreen
+from quizapp.screens.mock_interview import MockScreen
 from quizapp.screens.practice import PracticeScreen
 from quizapp.screens.report import ReportScreen
 from quizapp.screens.rubric import RubricScreen
@@ -314,8 +314,8 @@ async def test_mock_screens_import_no_torch() -> None:
     """The UI process never imports torch: the mock screens grade through the worker."""
     code = (
         "import json, sys\n"
-        "import quizapp.screens.mock, quizapp.screens.report, quizapp.screens.rubric\n"
-        "import quizapp.commands.mock\n"
+        "import quizapp.screens.mock_interview, quizapp.screens.report, quizapp.screens.rubric\n"
+        "import quizapp.commands.interviews\n"
         "print(json.dumps(sorted(sys.modules)))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -17,7 +17,7 @@ from quizapp.screens.home import HomeScreen
 from quizapp.screens.practice import PracticeScreen
 from quizapp.screens.summary import SummaryScreen
 from quizapp.store.db import Store
-from quizapp.study.runner import PracticeOptions
+from quizapp.study.practice import PracticeOptions
 from quizapp.widgets.grade_view import GradeView
 from quizapp.widgets.question_card import QuestionCard
 

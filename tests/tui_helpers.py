@@ -13,7 +13,7 @@ from quizapp.app import QuizApp
 from quizapp.grading.service import GradingService
 from quizapp.packs.registry import Registry
 from quizapp.store.db import Store
-from quizapp.study.runner import PracticeOptions
+from quizapp.study.practice import PracticeOptions
 
 UI_DIR = Path(__file__).parent / "ui"
 BASIC_PACKS = UI_DIR / "packs"

@@ -18,7 +18,7 @@ from quizapp.store.db import Store, StoreError
 if TYPE_CHECKING:
     from quizapp.packs.registry import Registry
     from quizapp.study.interview import MockOptions
-    from quizapp.study.runner import PracticeOptions
+    from quizapp.study.practice import PracticeOptions
 
 
 class UserError(click.ClickException):
@@ -82,7 +82,7 @@ def require_matching(
     objective: str | None = None,
 ) -> None:
     """A user error unless the pack exists and some question passes the filters."""
-    from quizapp.study.session import StudyItem, matching
+    from quizapp.study.planning import StudyItem, matching
 
     if pack is not None and registry.get(pack) is None:
         raise UserError(f"unknown pack {pack!r}; loaded: {', '.join(registry.packs) or '-'}")

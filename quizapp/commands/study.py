@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import click
 
 from quizapp.commands.common import Context, open_store, pass_context, require_matching, run_tui
-from quizapp.study.runner import PracticeOptions
+from quizapp.study.practice import PracticeOptions
 from quizapp.study.stats import collect_stats, flag_lines, headline, pack_rows
 
 

@@ -25,7 +25,7 @@ from quizapp.grading.result import GradeResult
 from quizapp.grading.service import GradingService
 from quizapp.packs.models import AnyQuestion
 from quizapp.screens.flag import flag_current
-from quizapp.study.runner import RATING_NAMES, Outcome, PracticeSession
+from quizapp.study.practice import RATING_NAMES, Outcome, PracticeSession
 from quizapp.widgets.grade_view import GradeView
 
 WARMING_UP = "warming up the reference worker (importing torch)…"

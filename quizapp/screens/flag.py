@@ -10,7 +10,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Input, Label
 
-from quizapp.study.runner import PracticeSession
+from quizapp.study.practice import PracticeSession
 
 
 class FlagScreen(ModalScreen[str | None]):

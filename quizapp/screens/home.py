@@ -18,7 +18,7 @@ from quizapp.widgets.mock_history import MockHistory
 if TYPE_CHECKING:
     from quizapp.app import QuizApp
     from quizapp.study.overview import PackProgress
-    from quizapp.study.runner import PracticeOptions
+    from quizapp.study.practice import PracticeOptions
 
 BAR_WIDTH = 12
 #: Long titles would push the mastery bar off an 120-column terminal.
@@ -40,7 +40,7 @@ def mastery_bar(share: float, width: int = BAR_WIDTH) -> Text:
 
 def practice_options(pack: str, cram: bool = False) -> PracticeOptions:
     """Options of a session on one pack (imported late: see app.py on start-up)."""
-    from quizapp.study.runner import PracticeOptions
+    from quizapp.study.practice import PracticeOptions
 
     return PracticeOptions(pack=pack, cram=cram)
 

@@ -14,7 +14,7 @@ from quizapp.grading.service import GradingService
 from quizapp.screens.feedback import FeedbackScreen
 from quizapp.screens.flag import flag_current
 from quizapp.screens.summary import SummaryScreen
-from quizapp.study.runner import PracticeSession
+from quizapp.study.practice import PracticeSession
 from quizapp.widgets.answer_input import AnswerInput, is_typing
 from quizapp.widgets.inputs import answer_input_for
 from quizapp.widgets.question_card import QuestionCard

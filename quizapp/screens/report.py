@@ -18,10 +18,10 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Markdown, Static
 
 from quizapp import locations
+from quizapp.study.planning import plan_practice
+from quizapp.study.practice import PracticeOptions
 from quizapp.study.report import MockReport, ReportItem, Score, practice_target, to_markdown
 from quizapp.study.report_markdown import question_section
-from quizapp.study.runner import PracticeOptions
-from quizapp.study.session import plan_practice
 
 if TYPE_CHECKING:
     from quizapp.app import QuizApp

@@ -11,7 +11,7 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from quizapp.study.runner import Summary
+from quizapp.study.practice import Summary
 
 if TYPE_CHECKING:
     from quizapp.app import QuizApp

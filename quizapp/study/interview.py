@@ -30,9 +30,9 @@ from quizapp.grading.values import reference_kind
 from quizapp.packs.models import AnyQuestion, ChoiceQuestion, ExplainQuestion, FlashcardQuestion
 from quizapp.store.db import Store
 from quizapp.study import scheduling
-from quizapp.study.mock import plan_mock, question_budget_seconds, total_budget
+from quizapp.study.mock_plan import plan_mock, question_budget_seconds, total_budget
+from quizapp.study.planning import StudyItem
 from quizapp.study.report import MockReport, ReportItem, Status, build_report, to_json
-from quizapp.study.session import StudyItem
 
 Clock = Callable[[], datetime]
 SlotState = Literal["open", "skipped", "answered", "missed"]
@@ -161,7 +161,7 @@ class MockInterview:
     """The controller of one mock interview.
 
     Args:
-        items: The planned questions (`study.mock.plan_mock`), in the order asked.
+        items: The planned questions (`study.mock_plan.plan_mock`), in the order asked.
         store: Where reviews, cards and the finished report go.
         clock: Returns the current timezone-aware time.
         total_seconds: The total clock; default the sum of the questions' budgets.
@@ -209,7 +209,7 @@ class MockInterview:
         options: MockOptions,
         pack_dirs: Mapping[str, Path] | None = None,
     ) -> MockInterview | None:
-        """Pick the questions (`study.mock.plan_mock`) and set the clock; not started yet.
+        """Pick the questions (`study.mock_plan.plan_mock`) and set the clock; not started yet.
 
         Returns:
             The interview, or None when no question matches the options.

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from quizapp.store.rows import CardRow
+from quizapp.study.planning import StudyItem
 from quizapp.study.scheduling import is_due
-from quizapp.study.session import StudyItem
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any, Literal, cast
 
 from quizapp.packs.models import AnyQuestion, ExplainQuestion
-from quizapp.study.mock import question_budget_seconds
+from quizapp.study.mock_plan import question_budget_seconds
 
 Status = Literal["answered", "skipped", "missed"]
 STATUSES: frozenset[str] = frozenset({"answered", "skipped", "missed"})

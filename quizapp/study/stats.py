@@ -12,7 +12,7 @@ from typing import Any
 from quizapp.packs.registry import Registry
 from quizapp.store.db import Store
 from quizapp.study.overview import pack_progress
-from quizapp.study.session import StudyItem
+from quizapp.study.planning import StudyItem
 
 
 def collect_stats(registry: Registry, store: Store, now: datetime) -> dict[str, Any]:

@@ -8,8 +8,8 @@ from tui_helpers import BASIC_PACKS, Clock
 from quizapp.grading.result import GradeResult
 from quizapp.packs.registry import Registry
 from quizapp.store.db import Store
-from quizapp.study.runner import PracticeOptions, PracticeSession, rubric_rating
-from quizapp.study.session import StudyItem
+from quizapp.study.planning import StudyItem
+from quizapp.study.practice import PracticeOptions, PracticeSession, rubric_rating
 
 RIGHT = GradeResult(True, "a", "a")
 WRONG = GradeResult(False, "a", "b")

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from typing import Literal
 
 from quizapp.packs.models import AnyQuestion
-from quizapp.study.session import StudyItem, matching
+from quizapp.study.planning import StudyItem, matching
 
 Kind = Literal["executed", "choice", "explain", "recall"]
 

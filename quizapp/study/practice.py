@@ -16,7 +16,7 @@ from typing import Literal
 from quizapp.grading.result import GradeResult
 from quizapp.store.db import Store
 from quizapp.study import scheduling
-from quizapp.study.session import StudyItem, plan_cram, plan_practice
+from quizapp.study.planning import StudyItem, plan_cram, plan_practice
 
 Clock = Callable[[], datetime]
 Mode = Literal["practice", "cram"]

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from study_factories import item
 
 from quizapp.store.rows import CardRow
-from quizapp.study.session import StudyItem, matching, plan_cram, plan_practice
+from quizapp.study.planning import StudyItem, matching, plan_cram, plan_practice
 
 NOW = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
 
