@@ -38,6 +38,7 @@ from quizapp.packs.models import (
     DEFAULT_TOLERANCE,
     AnyQuestion,
     ChoiceQuestion,
+    CodeQuestion,
     ExplainQuestion,
     FlashcardQuestion,
     NumericQuestion,
@@ -78,7 +79,7 @@ def typed_reference(question: AnyQuestion) -> Reference | None:
         correct ("a" or "a, c"); for a text question, its first accepted answer, else its regex.
     """
     match question:
-        case FlashcardQuestion() | ExplainQuestion():
+        case FlashcardQuestion() | ExplainQuestion() | CodeQuestion():
             return None
         case _ if question.probe is not None:
             return None
@@ -110,6 +111,9 @@ def grade(question: AnyQuestion, answer: str, reference: Reference | None) -> Gr
     """
     if isinstance(question, FlashcardQuestion | ExplainQuestion):
         return _grade_self_rated(question, answer)
+    if isinstance(question, CodeQuestion):
+        # Code runs in the code server: GradingService.grade sends it there.
+        return _not_graded(answer, "could not grade: code is graded by running it")
     if reference is None:
         reference = typed_reference(question)
     if reference is None:

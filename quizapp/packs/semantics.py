@@ -12,11 +12,13 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+from quizapp.packs.code_checks import check_code_question, check_excerpt
 from quizapp.packs.modelref import ModelNotFound, resolve_model
 from quizapp.packs.models import (
     MODEL_NONE,
     AnyQuestion,
     ChoiceQuestion,
+    CodeQuestion,
     NumericQuestion,
     Pack,
     Probe,
@@ -74,6 +76,9 @@ def _unique(ids: list[str], at: Loc, what: str) -> Iterator[Issue]:
 
 
 def _check_question(question: AnyQuestion, pack_dir: Path | None) -> Iterator[Issue]:
+    yield from check_excerpt(question)
+    if isinstance(question, CodeQuestion):
+        yield from check_code_question(question)
     if isinstance(question, ChoiceQuestion):
         yield from _check_choice(question)
     if isinstance(question, TextQuestion):

@@ -1,0 +1,149 @@
+"""Grade a `code` question: send the learner's source to the code server, read the verdicts.
+
+The UI-process side of `grading/code_server.py` (which runs the code in a forked child with
+limits). This module imports neither torch nor textual. The server process is a
+`ReferenceWorker` handle started with the code server's command: the same crash- and
+hang-proof JSON-lines client, a different process.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from quizapp.grading.client import ProbeFailed, ReferenceWorker
+from quizapp.grading.code_result import CaseVerdict, CodeRun
+from quizapp.grading.result import GradeResult
+from quizapp.packs.harnesses import HARNESSES, MISTAKE_TEXT
+from quizapp.packs.models import CodeQuestion
+
+#: Seconds allowed on top of the learner's timeout for building cases the first time
+#: (the denoise_loop harness runs the reference loop and each mistake).
+BUILD_ALLOWANCE = 120.0
+
+CODE_SERVER_COMMAND = [sys.executable, "-m", "quizapp.grading.code_server"]
+
+
+class CodeGrader:
+    """Owns the code server; `grade` blocks until the run is judged (call it off the UI thread).
+
+    Args:
+        worker: The server handle; tests may pass their own. Default: a fresh code server.
+    """
+
+    def __init__(self, worker: ReferenceWorker | None = None) -> None:
+        self.worker = worker or ReferenceWorker(command=list(CODE_SERVER_COMMAND))
+
+    def start(self) -> None:
+        """Start the server now (non-blocking) so torch imports while the learner types."""
+        self.worker.start()
+
+    @property
+    def ready(self) -> bool:
+        """True once the server is warm."""
+        return self.worker.ready
+
+    def run(
+        self,
+        source: str,
+        harness: str | None,
+        cases: list[dict[str, Any]] | None = None,
+        timeout: float = 10.0,
+        memory_mb: int | None = None,
+    ) -> dict[str, Any]:
+        """The server's raw response to one submission.
+
+        Raises:
+            ProbeFailed: the server could not run it (crashed, a harness bug, a bad case).
+        """
+        request: dict[str, Any] = {
+            "source": source,
+            "harness": harness,
+            "cases": cases,
+            "timeout": timeout,
+        }
+        if memory_mb is not None:
+            request["memory_mb"] = memory_mb
+        response = self.worker.call(request, timeout=timeout + BUILD_ALLOWANCE)
+        if not response.get("ok"):
+            raise ProbeFailed(str(response.get("error") or "the code server gave no reason"))
+        return response
+
+    def grade(self, question: CodeQuestion, source: str) -> GradeResult:
+        """Run `source` on the question's cases; a server failure is "could not grade"."""
+        try:
+            response = self.run(source, question.harness, question.cases, question.timeout)
+        except ProbeFailed as failure:
+            return GradeResult(
+                correct=None,
+                expected="",
+                got="",
+                detail=f"could not grade: {failure.reason}",
+            )
+        return result_of(question, response)
+
+    def examples(self) -> dict[str, dict[str, str]]:
+        """Each harness's mistake examples: {harness: {mistake: source}}."""
+        response = self.worker.call({"examples": True}, timeout=BUILD_ALLOWANCE)
+        examples = response.get("examples")
+        if not response.get("ok") or not isinstance(examples, dict):
+            raise ProbeFailed(str(response.get("error") or "the code server sent no examples"))
+        return examples
+
+    def close(self) -> None:
+        """Stop the server."""
+        self.worker.close()
+
+
+def run_of(response: dict[str, Any], solution: str = "") -> CodeRun:
+    """The server's response as a `CodeRun`."""
+    rows = response.get("cases") or []
+    mistake = response.get("mistake") or None
+    return CodeRun(
+        status=str(response.get("status") or "crashed"),
+        cases=tuple(CaseVerdict.from_json(row) for row in rows if isinstance(row, dict)),
+        error=response.get("error") or None,
+        mistake=mistake,
+        mistake_text=MISTAKE_TEXT.get(mistake) if mistake else None,
+        output=str(response.get("output") or ""),
+        output_bytes=int(response.get("output_bytes") or 0),
+        solution=solution,
+        seconds=float(response.get("seconds") or 0.0),
+    )
+
+
+def result_of(question: CodeQuestion, response: dict[str, Any]) -> GradeResult:
+    """The grade of one run: right when every case passes."""
+    run = run_of(response, question.solution)
+    total = len(run.cases)
+    return GradeResult(
+        correct=run.all_passed,
+        expected=f"all {total} cases pass" if total else "the cases pass",
+        got=f"{run.passed}/{total} cases pass",
+        detail=describe_run(run),
+        code=run,
+    )
+
+
+def describe_run(run: CodeRun) -> str:
+    """One line: how many cases passed, or why the run stopped; the mistake recognised."""
+    total = len(run.cases)
+    if run.status in ("syntax", "no_function") or (run.status == "exception" and not run.cases):
+        return run.error or run.status
+    if run.all_passed:
+        return f"all {total} cases pass"
+    lead = f"{run.passed} of {total} cases pass"
+    if run.status == "timeout":
+        lead = f"{lead}; {run.error or 'timed out'}"
+    elif run.status == "memory":
+        lead = f"{lead}; memory limit"
+    elif run.status == "crashed":
+        lead = f"{lead}; {run.error or 'the code crashed'}"
+    if run.mistake:
+        lead = f"{lead}; looks like {run.mistake}: {run.mistake_text or run.mistake}"
+    return lead
+
+
+def function_of(question: CodeQuestion) -> str:
+    """The signature the learner writes, e.g. `guide(noise_uncond, noise_text, ...)`."""
+    return HARNESSES[question.harness].signature
