@@ -286,7 +286,9 @@ class ReferenceWorker:
         # Until the worker is ready the clock is the startup budget; once it is, the request
         # (queued behind the ping) gets the full per-probe timeout from that moment.
         deadline = (
-            now + timeout if was_ready else max(process.started + self.startup_timeout, now + timeout)
+            now + timeout
+            if was_ready
+            else max(process.started + self.startup_timeout, now + timeout)
         )
         while True:
             if not was_ready and process.ready.is_set():

@@ -61,6 +61,7 @@ class GradingService:
         self._worker: ReferenceWorker | None = None
         self._code_factory = code_factory
         self._code: CodeGrader | None = None
+        self._examples: dict[str, dict[str, str]] | None = None
         self._lock = threading.Lock()
 
     def code_grader(self) -> CodeGrader:
@@ -70,6 +71,12 @@ class GradingService:
                 self._code = self._code_factory()
                 self._code.start()
             return self._code
+
+    def code_examples(self) -> dict[str, dict[str, str]]:
+        """Each harness's mistake examples, asked of the code server once."""
+        if self._examples is None:
+            self._examples = self.code_grader().examples()
+        return self._examples
 
     @property
     def code_ready(self) -> bool:

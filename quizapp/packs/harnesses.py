@@ -75,7 +75,9 @@ class HarnessSpec:
     cases: tuple[CaseParams, ...]
     mistakes: tuple[str, ...] = field(default_factory=tuple)
 
-    def full_cases(self, overrides: list[dict[str, CaseValue]] | None) -> list[dict[str, CaseValue]]:
+    def full_cases(
+        self, overrides: list[dict[str, CaseValue]] | None
+    ) -> list[dict[str, CaseValue]]:
         """The cases a question runs: its own (or the defaults), each completed with `base`."""
         chosen = overrides if overrides else [dict(case) for case in self.cases]
         return [{**self.base, **case} for case in chosen]
@@ -303,7 +305,9 @@ def case_problems(harness: str, cases: list[dict[str, CaseValue]]) -> list[tuple
             param = spec.params.get(name)
             if param is None:
                 known = ", ".join(spec.params)
-                problems.append((index, name, f"{harness} has no case parameter {name!r} ({known})"))
+                problems.append(
+                    (index, name, f"{harness} has no case parameter {name!r} ({known})")
+                )
                 continue
             message = param.problem(value)
             if message is not None:

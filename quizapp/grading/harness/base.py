@@ -78,7 +78,9 @@ def prompt_embeds(params: dict[str, Any]) -> torch.Tensor:
     return torch.cat([uncond, cond]) if float(params["guidance_scale"]) > 1 else cond
 
 
-def guide(uncond: torch.Tensor, text: torch.Tensor, scale: float, mistake: str = "") -> torch.Tensor:
+def guide(
+    uncond: torch.Tensor, text: torch.Tensor, scale: float, mistake: str = ""
+) -> torch.Tensor:
     """The pipeline's guidance formula, or one classic way of getting it wrong."""
     if mistake == "swapped_guidance":
         return text + scale * (uncond - text)

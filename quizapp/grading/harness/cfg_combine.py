@@ -21,9 +21,7 @@ EXAMPLES: dict[str, str] = {
         "def guide(noise_uncond, noise_text, guidance_scale):\n"
         "    return guidance_scale * (noise_text - noise_uncond)\n"
     ),
-    "text_only": (
-        "def guide(noise_uncond, noise_text, guidance_scale):\n    return noise_text\n"
-    ),
+    "text_only": ("def guide(noise_uncond, noise_text, guidance_scale):\n    return noise_text\n"),
 }
 
 

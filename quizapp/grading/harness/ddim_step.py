@@ -19,7 +19,9 @@ _BODY = (
 )
 EXAMPLES: dict[str, str] = {
     "returns_x0": (
-        "def ddim_step(model_output, timestep, sample, scheduler):\n" + _BODY + "    return pred_x0\n"
+        "def ddim_step(model_output, timestep, sample, scheduler):\n"
+        + _BODY
+        + "    return pred_x0\n"
     ),
     "prev_t_minus_one": (
         "def ddim_step(model_output, timestep, sample, scheduler):\n"

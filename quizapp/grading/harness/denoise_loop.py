@@ -42,7 +42,13 @@ def _guided(line: str) -> str:
 
 _RIGHT = _guided("uncond + guidance_scale * (text - uncond)")
 EXAMPLES: dict[str, str] = {
-    "no_init_noise_sigma": _HEAD + "    latents = noise\n" + _LOOP + _SCALED + _UNET + _RIGHT + _TAIL,
+    "no_init_noise_sigma": _HEAD
+    + "    latents = noise\n"
+    + _LOOP
+    + _SCALED
+    + _UNET
+    + _RIGHT
+    + _TAIL,
     "skip_scale_model_input": _HEAD + _INIT + _LOOP + _UNET + _RIGHT + _TAIL,
     "text_only": _HEAD + _INIT + _LOOP + _SCALED + _UNET + _guided("text") + _TAIL,
     "swapped_guidance": _HEAD
@@ -78,13 +84,22 @@ def build(params: dict[str, Any]) -> base.Case:
     sched = base.scheduler(str(params["scheduler"]))
     noise = base.randn(base.latent_shape(params), int(params["seed"]))
     scale = float(params["guidance_scale"])
-    args = (unet, sched, noise, base.prompt_embeds(params), scale, int(params["num_inference_steps"]))
+    args = (
+        unet,
+        sched,
+        noise,
+        base.prompt_embeds(params),
+        scale,
+        int(params["num_inference_steps"]),
+    )
 
     def run(mistake: str = "") -> torch.Tensor:
         return reference(*copy.deepcopy(args, {id(unet): unet}), mistake=mistake)
 
     return base.Case(
-        label=base.describe(params, ("scheduler", "num_inference_steps", "guidance_scale", "shape")),
+        label=base.describe(
+            params, ("scheduler", "num_inference_steps", "guidance_scale", "shape")
+        ),
         args=args,
         expected=run(),
         mistakes=base.outputs_of(SPEC.mistakes, run),

@@ -199,7 +199,9 @@ def _limit_memory(memory_mb: int) -> None:
     """Cap the address space at what the warm process maps now plus `memory_mb`."""
     try:
         with open("/proc/self/status", encoding="ascii") as status:
-            mapped = next(int(line.split()[1]) * 1024 for line in status if line.startswith("VmSize"))
+            mapped = next(
+                int(line.split()[1]) * 1024 for line in status if line.startswith("VmSize")
+            )
     except (OSError, StopIteration, ValueError):
         return  # no /proc: the wall-clock limit still applies
     cap = mapped + memory_mb * 1024 * 1024
@@ -293,7 +295,9 @@ def judge(case: Case, got: Any) -> dict[str, Any]:
 def _close(got: torch.Tensor, want: torch.Tensor | None, case: Case) -> bool:
     if want is None or tuple(got.shape) != tuple(want.shape):
         return False
-    return bool(torch.allclose(got.detach().to(torch.float32), want, rtol=case.rtol, atol=case.atol))
+    return bool(
+        torch.allclose(got.detach().to(torch.float32), want, rtol=case.rtol, atol=case.atol)
+    )
 
 
 def describe_syntax(error: SyntaxError, source: str) -> str:
