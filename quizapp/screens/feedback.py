@@ -23,7 +23,7 @@ from quizapp.grading.client import ProbeFailed
 from quizapp.grading.parsers import AnswerSyntaxError
 from quizapp.grading.result import GradeResult
 from quizapp.grading.service import GradingService
-from quizapp.packs.models import AnyQuestion
+from quizapp.packs.models import AnyQuestion, CodeQuestion
 from quizapp.screens.flag import flag_current
 from quizapp.study.practice import RATING_NAMES, Outcome, PracticeSession
 from quizapp.widgets.grade_view import GradeView
@@ -31,6 +31,13 @@ from quizapp.widgets.grade_view import GradeView
 WARMING_UP = "warming up the reference worker (importing torch)…"
 RUNNING = "running the denoising step…"
 GRADING = "grading…"
+
+
+def running_code_text(grading: GradingService) -> str:
+    """What the feedback shows while a code answer runs."""
+    if grading.code_ready:
+        return "running your code on the cases…"
+    return "starting the code runner (importing torch), then running your code…"
 
 
 def needs_worker(grading: GradingService, question: AnyQuestion, pack_dir: Path | None) -> bool:
@@ -102,7 +109,9 @@ class FeedbackScreen(Screen[str | None]):
     def on_mount(self) -> None:
         view = self.query_one(GradeView)
         pack_dir = self.session.pack_dir(self.item)
-        if needs_worker(self.grading, self.item.question, pack_dir):
+        if isinstance(self.item.question, CodeQuestion):
+            view.pending = running_code_text(self.grading)
+        elif needs_worker(self.grading, self.item.question, pack_dir):
             view.pending = RUNNING if self.grading.worker_ready else WARMING_UP
             self.set_interval(0.5, self._poll_worker, name="worker-status")
         else:
