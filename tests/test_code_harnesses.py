@@ -16,11 +16,11 @@ pytestmark = pytest.mark.torch
 torch = pytest.importorskip("torch")
 
 from quizapp.grading import code_server  # noqa: E402
+from quizapp.locations import content_dir  # noqa: E402
 from quizapp.packs.harnesses import HARNESSES  # noqa: E402
 from quizapp.packs.loader import load_pack  # noqa: E402
 from quizapp.packs.models import CodeQuestion  # noqa: E402
 from quizapp.packs.registry import Registry  # noqa: E402
-from quizapp.locations import content_dir  # noqa: E402
 
 
 @pytest.fixture(scope="module", autouse=True)
