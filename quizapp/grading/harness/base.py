@@ -113,7 +113,8 @@ def iteration(
         noise_pred = output
     if mistake == "returns_noise_pred":
         return noise_pred
-    return sched.step(noise_pred, t, latents).prev_sample
+    prev: torch.Tensor = sched.step(noise_pred, t, latents).prev_sample
+    return prev
 
 
 def timestep_at(sched: Any, step: int) -> Any:

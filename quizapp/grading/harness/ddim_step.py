@@ -48,12 +48,13 @@ def mistaken(
 ) -> torch.Tensor:
     """The DDIM update (eta 0) with one classic error."""
     t = int(t)
-    alpha = sched.alphas_cumprod[t]
+    alpha: torch.Tensor = sched.alphas_cumprod[t]
     pred_x0 = (sample - (1 - alpha) ** 0.5 * model_output) / alpha**0.5
     if mistake == "returns_x0":
         return pred_x0
     step = sched.config.num_train_timesteps // sched.num_inference_steps
     prev_t = t - 1 if mistake == "prev_t_minus_one" else t - step
+    alpha_prev: torch.Tensor
     if prev_t >= 0:
         alpha_prev = sched.alphas_cumprod[prev_t]
     elif mistake == "final_alpha_one":
