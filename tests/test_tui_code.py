@@ -165,3 +165,45 @@ async def test_the_ui_stays_responsive_while_code_times_out(store: Store) -> Non
         assert result.code.status == "timeout"
         assert result.code.cases[0].error == "timed out after 1 s"
         assert "timed out after 1 s" in result.detail
+
+
+async def test_a_mock_interview_scores_code_by_cases_passed(store: Store) -> None:
+    from textual.widgets import Static
+
+    from quizapp.app import QuizApp
+    from quizapp.packs.registry import Registry
+    from quizapp.screens.mock_interview import MockScreen
+    from quizapp.screens.report import ReportScreen
+    from quizapp.study.interview import MockOptions
+    from quizapp.study.mock_plan import question_budget_seconds
+
+    grading, fake = fake_service(store)
+    app = QuizApp(
+        registry=Registry.load([CODE_PACKS]),
+        store=store,
+        grading=grading,
+        mock=MockOptions(seed=1),
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, MockScreen)
+        slots = screen.interview.slots
+        assert [slot.budget for slot in slots] == [
+            question_budget_seconds(slot.question) for slot in slots
+        ]
+        for _ in slots:
+            # No feedback while the interview runs: ctrl+r hands the code in and moves on.
+            await pilot.press("ctrl+r")
+            await pilot.pause()
+            if isinstance(app.screen, MockScreen):
+                shown = " ".join(str(w.render()) for w in app.screen.query(Static))
+                assert "✘" not in shown and "cases pass" not in shown
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, ReportScreen)
+        assert len(fake.sources) == 2
+        report = app.screen.report
+        assert [item.credit for item in report.items] == [pytest.approx(1 / 3)] * 2
+        assert report.score == pytest.approx(1 / 3)
