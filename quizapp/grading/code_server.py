@@ -127,6 +127,9 @@ def warm_up() -> None:
 def main() -> None:
     """Warm up, then serve stdin until it closes."""
     protocol = _protocol_stream()
+    from quizapp.grading.harness import sandbox
+
+    sandbox.PRIVATE_FDS.append(protocol.fileno())
     warm_up()
     try:
         serve(sys.stdin, protocol)

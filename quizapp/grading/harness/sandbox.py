@@ -36,6 +36,10 @@ OUTPUT_LIMIT = 4096
 DEFAULT_MEMORY_MB = 1024
 _ALLOC_MARKERS = ("can't allocate memory", "DefaultCPUAllocator", "out of memory")
 
+#: Descriptors the child must not inherit open (the server's protocol stream): learner code
+#: writing there would corrupt the server's responses.
+PRIVATE_FDS: list[int] = []
+
 
 def run_submission(
     source: str,
@@ -170,6 +174,9 @@ def _child(
     timeout: float,
 ) -> None:
     os.setpgid(0, 0)  # the parent kills the whole group, grandchildren included
+    for fd in PRIVATE_FDS:
+        with contextlib.suppress(OSError):
+            os.close(fd)
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     null = os.open(os.devnull, os.O_RDONLY)
     os.dup2(null, 0)
