@@ -111,6 +111,8 @@ class FeedbackScreen(Screen[str | None]):
         pack_dir = self.session.pack_dir(self.item)
         if isinstance(self.item.question, CodeQuestion):
             view.pending = running_code_text(self.grading)
+            if not self.grading.code_ready:
+                self.set_interval(0.5, self._poll_code_runner, name="code-runner-status")
         elif needs_worker(self.grading, self.item.question, pack_dir):
             view.pending = RUNNING if self.grading.worker_ready else WARMING_UP
             self.set_interval(0.5, self._poll_worker, name="worker-status")
@@ -122,6 +124,11 @@ class FeedbackScreen(Screen[str | None]):
         view = self.query_one(GradeView)
         if view.result is None and view.pending == WARMING_UP and self.grading.worker_ready:
             view.pending = RUNNING
+
+    def _poll_code_runner(self) -> None:
+        view = self.query_one(GradeView)
+        if view.result is None and self.grading.code_ready:
+            view.pending = running_code_text(self.grading)
 
     @work(thread=True, exclusive=True, group="grade", exit_on_error=False)
     def grade(self) -> None:
