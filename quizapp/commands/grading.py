@@ -86,7 +86,7 @@ def grade(ctx: Context, pack: str, question: str, answer: str, as_json: bool) ->
             click.echo(f"trap: {result.trap}")
         for line in result.trace:
             click.echo(f"  {line}")
-    if result.correct is None and found.type not in ("flashcard", "explain"):
+    if result.correct is None and not found.self_rated:
         raise SystemExit(1)
 
 

@@ -25,6 +25,7 @@ from typing import Literal
 
 from quizapp.grading.formatting import format_value
 from quizapp.grading.grader import Reference, correct_choices
+from quizapp.grading.qtypes.choice import show_choices
 from quizapp.grading.result import GradeResult
 from quizapp.grading.values import reference_kind
 from quizapp.packs.models import AnyQuestion, ChoiceQuestion, ExplainQuestion, FlashcardQuestion
@@ -147,10 +148,7 @@ def describe_expected(question: AnyQuestion, reference: Reference | None) -> str
     if isinstance(question, ExplainQuestion | FlashcardQuestion):
         return question.answer
     if isinstance(question, ChoiceQuestion):
-        correct = correct_choices(question, reference)
-        return "; ".join(
-            f"{chr(ord('a') + i)}) {question.choices[i].text}" for i in sorted(correct)
-        )
+        return show_choices(question, correct_choices(question, reference))
     if reference is None:
         return ""
     kind = reference_kind(question)

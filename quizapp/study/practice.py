@@ -239,7 +239,7 @@ class PracticeSession:
         question = item.question
         if rubric is not None:
             return rubric_rating(*rubric)
-        if result.correct is None and question.type not in ("flashcard", "explain"):
+        if result.correct is None and not question.self_rated:
             return None
         rating = scheduling.suggest_rating(result.correct, seconds, question.difficulty)
         # A hint did part of the recall: right with help is Good at best.
