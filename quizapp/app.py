@@ -133,9 +133,9 @@ class QuizApp(App[None]):
 
     def study_items(self) -> list[StudyItem]:
         """Every loaded question as a study item, in pack order."""
-        from quizapp.study.planning import StudyItem
+        from quizapp.study.planning import study_items
 
-        return [StudyItem(loaded.id, question) for loaded, question in self.registry.questions()]
+        return study_items(self.registry)
 
     def start_practice(self, options: PracticeOptions | None = None) -> None:
         """Plan a session and open it; with nothing to practise, say so."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from study_factories import question
 
 from quizapp.grading.qtypes import question_type, registered
 from quizapp.grading.qtypes.base import register
@@ -16,7 +17,6 @@ from quizapp.packs.models import (
 )
 from quizapp.widgets.answer_input import AnswerInput
 from quizapp.widgets.inputs import INPUTS, answer_input_for
-from tests.study_factories import question
 
 
 def test_every_model_has_exactly_one_registered_type() -> None:

@@ -32,7 +32,7 @@ from quizapp.packs.models import AnyQuestion, ChoiceQuestion, ExplainQuestion, F
 from quizapp.store.db import Store
 from quizapp.study import scheduling
 from quizapp.study.mock_plan import plan_mock, question_budget_seconds, total_budget
-from quizapp.study.planning import StudyItem
+from quizapp.study.planning import NO_FILTERS, Filters, StudyItem
 from quizapp.study.report import MockReport, ReportItem, Status, build_report, to_json
 
 Clock = Callable[[], datetime]
@@ -48,15 +48,13 @@ class MockOptions:
     """What `quizapp mock` and the home screen ask for.
 
     Attributes:
-        pack: Only this pack id.
-        topic: Only this topic.
+        filters: Which questions (pack and topic, from the command line).
         questions: How many questions (fewer when fewer match).
         minutes: The total clock; default the sum of the questions' budgets.
         seed: Same seed and packs, same questions; default a new draw each time.
     """
 
-    pack: str | None = None
-    topic: str | None = None
+    filters: Filters = NO_FILTERS
     questions: int = 8
     minutes: float | None = None
     seed: int | None = None
@@ -214,7 +212,7 @@ class MockInterview:
         """
         # Without --seed each attempt draws anew; the clock keeps tests reproducible.
         seed = options.seed if options.seed is not None else int(clock().timestamp())
-        planned = plan_mock(items, options.questions, seed, options.pack, options.topic)
+        planned = plan_mock(items, options.questions, seed, options.filters)
         if not planned:
             return None
         total = None if options.minutes is None else max(1, round(options.minutes * 60))

@@ -16,7 +16,7 @@ from typing import Literal
 from quizapp.grading.result import GradeResult
 from quizapp.store.db import Store
 from quizapp.study import scheduling
-from quizapp.study.planning import StudyItem, plan_cram, plan_practice
+from quizapp.study.planning import NO_FILTERS, Filters, StudyItem, plan_cram, plan_practice
 
 Clock = Callable[[], datetime]
 Mode = Literal["practice", "cram"]
@@ -29,20 +29,14 @@ class PracticeOptions:
     """What `quizapp practice` and the home screen ask for.
 
     Attributes:
-        pack: Only this pack id.
-        topic: Only this topic.
-        tag: Only questions with this tag.
+        filters: Which questions (pack, topic, tag, objective).
         new_limit: New questions added after the due ones.
         cram: Practise every matching question without touching the schedule.
-        objective: Only questions covering this objective id.
     """
 
-    pack: str | None = None
-    topic: str | None = None
-    tag: str | None = None
+    filters: Filters = NO_FILTERS
     new_limit: int = 10
     cram: bool = False
-    objective: str | None = None
 
 
 @dataclass
@@ -151,17 +145,11 @@ class PracticeSession:
         pack_dirs: Mapping[str, Path] | None = None,
     ) -> PracticeSession:
         """Plan a session from every loaded question: due first, then new (or all, cramming)."""
-        filters = {
-            "pack": options.pack,
-            "topic": options.topic,
-            "tag": options.tag,
-            "objective": options.objective,
-        }
         if options.cram:
-            planned = plan_cram(items, **filters)
+            planned = plan_cram(items, options.filters)
         else:
             planned = plan_practice(
-                items, store.cards(), clock(), new_limit=options.new_limit, **filters
+                items, store.cards(), clock(), options.new_limit, options.filters
             )
         return cls(planned, store, clock, dict(pack_dirs or {}), cram=options.cram)
 

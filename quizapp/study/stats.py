@@ -12,13 +12,13 @@ from typing import Any
 from quizapp.packs.registry import Registry
 from quizapp.store.db import Store
 from quizapp.study.overview import pack_progress
-from quizapp.study.planning import StudyItem
+from quizapp.study.planning import study_items
 
 
 def collect_stats(registry: Registry, store: Store, now: datetime) -> dict[str, Any]:
     """The store's totals plus due/new counts of the installed packs (`stats --json`)."""
     stats = store.stats(now)
-    items = [StudyItem(loaded.id, question) for loaded, question in registry.questions()]
+    items = study_items(registry)
     titles = {pack_id: loaded.pack.pack.title for pack_id, loaded in registry.packs.items()}
     installed = pack_progress(items, titles, store.cards(), now)
     stats["installed"] = {
