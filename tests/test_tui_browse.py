@@ -320,4 +320,4 @@ async def test_home_b_browses_the_highlighted_pack(store: Store) -> None:
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
     # Browsing records nothing.
-    assert store.stats(app.clock())["reviews"] == 0
+    assert store.stats(app.clock()).reviews == 0

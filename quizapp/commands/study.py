@@ -53,7 +53,7 @@ def stats(ctx: Context, as_json: bool) -> None:
     with open_store() as store:
         data = collect_stats(registry, store, datetime.now(UTC))
     if as_json:
-        click.echo(json.dumps(data, indent=2, sort_keys=True))
+        click.echo(json.dumps(data.to_json(), indent=2, sort_keys=True))
         return
     click.echo(headline(data))
     rows = pack_rows(data)

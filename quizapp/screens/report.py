@@ -18,6 +18,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Markdown, Static
 
 from quizapp import locations
+from quizapp.study.clock import minutes_seconds as clock
 from quizapp.study.planning import plan_practice
 from quizapp.study.practice import PracticeOptions
 from quizapp.study.report import MockReport, ReportItem, Score, practice_target
@@ -27,12 +28,6 @@ if TYPE_CHECKING:
     from quizapp.app import QuizApp
 
 BAR_WIDTH = 10
-
-
-def clock(seconds: float) -> str:
-    """m:ss."""
-    whole = round(seconds)
-    return f"{whole // 60}:{whole % 60:02d}"
 
 
 def outcome(item: ReportItem) -> Text:

@@ -17,7 +17,7 @@ self-scored at the end), which also reschedules its FSRS card; the report is sto
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -30,12 +30,14 @@ from quizapp.grading.result import GradeResult
 from quizapp.grading.values import reference_kind
 from quizapp.packs.models import AnyQuestion, ChoiceQuestion, ExplainQuestion, FlashcardQuestion
 from quizapp.store.db import Store
+from quizapp.store.rows import Rating
 from quizapp.study import scheduling
+from quizapp.study.clock import Clock
 from quizapp.study.mock_plan import plan_mock, question_budget_seconds, total_budget
 from quizapp.study.planning import NO_FILTERS, Filters, StudyItem
+from quizapp.study.recording import record_answer
 from quizapp.study.report import MockReport, ReportItem, Status, build_report, to_json
 
-Clock = Callable[[], datetime]
 SlotState = Literal["open", "skipped", "answered", "missed"]
 EndReason = Literal["done", "ended", "timeout"]
 
@@ -466,12 +468,7 @@ class MockInterview:
             raise InterviewError(f"question {index + 1} is not an answered self-scored question")
         total = len(slot.rubric)
         slot.ticked = tuple(sorted({i for i in ticked if 0 <= i < total}))
-        covered = len(slot.ticked)
-        if covered <= 0:
-            rating = scheduling.AGAIN
-        else:
-            rating = scheduling.GOOD if covered >= total else scheduling.HARD
-        self._record(slot, None, rating)
+        self._record(slot, None, scheduling.rubric_rating(len(slot.ticked), total))
 
     # -- the end ---------------------------------------------------------------------
 
@@ -533,18 +530,11 @@ class MockInterview:
             status=status,
         )
 
-    def _record(self, slot: Slot, correct: bool | None, rating: int | None) -> None:
+    def _record(self, slot: Slot, correct: bool | None, rating: Rating | None) -> None:
         if slot.recorded:
             return
         at = slot.answered_at or self.clock()
-        pack_id, question_id = slot.item.key
-        self.store.record_review(
-            pack_id, question_id, slot.answer, correct, rating, slot.seconds, "mock", at
-        )
-        if rating is not None:
-            card = self.store.card(pack_id, question_id)
-            card_json, due = scheduling.review(card.card_json if card else None, rating, at)
-            self.store.save_card(pack_id, question_id, card_json, due)
+        record_answer(self.store, slot.item, slot.answer, correct, rating, slot.seconds, "mock", at)
         slot.recorded = True
 
     def _require_active(self) -> Slot:
