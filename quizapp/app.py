@@ -16,7 +16,7 @@ import threading
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -215,7 +215,7 @@ class QuizApp(App[None]):
             return
         self.push_screen(BrowseScreen(loaded.path, self.grading, loaded=loaded))
 
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         yield SystemCommand("Start practice", "Due questions, then new ones", self.action_practice)
         yield SystemCommand("Stats", "Reviews, due cards, flags", self.action_stats)
