@@ -59,3 +59,9 @@ def test_an_objective_grade_function_cannot_register_a_self_rated_model() -> Non
     with pytest.raises(ValueError, match="not self-rated"):
         register_self_rated(NumericQuestion, lambda question, answer: None)  # type: ignore[arg-type,return-value]
     assert FlashcardQuestion.self_rated
+
+
+def test_every_type_has_a_mock_interview_budget() -> None:
+    from quizapp.study.mock_plan import BASE_BUDGET_SECONDS
+
+    assert set(BASE_BUDGET_SECONDS) == set(QUESTION_TYPES)

@@ -1,4 +1,4 @@
-"""Pydantic models of the pack format (DESIGN.md, "Question packs").
+"""Pydantic models of the pack format (docs/authoring.md; docs/architecture.md for the code).
 
 Field names are a contract shared with authors, tests and tools: extend, never rename.
 Every model forbids unknown keys so that a typo is an error, not a silently ignored field.
@@ -80,7 +80,7 @@ class Fill(_Strict):
 class Probe(_Strict):
     """The executed reference: one denoising loop whose `observe`d value is the answer.
 
-    Defaults and semantics are DESIGN.md's "Probes: the executed reference".
+    Defaults and semantics: docs/authoring.md, "Probes: the executed reference".
     """
 
     model: str = Field(

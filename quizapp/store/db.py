@@ -1,4 +1,4 @@
-"""`Store`: the SQLite progress store (DESIGN.md, "Storage").
+"""`Store`: the SQLite progress store (docs/architecture.md, "Storage").
 
 One service with explicit SQL. The connection is in autocommit mode, so every write is
 durable the moment its method returns: a crash after an answer is graded never loses it.
