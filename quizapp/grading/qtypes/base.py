@@ -10,13 +10,21 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from quizapp.grading.compare import values_match
 from quizapp.grading.formatting import format_number
 from quizapp.grading.result import GradeResult
 from quizapp.grading.values import ValueKind
-from quizapp.packs.models import AnyQuestion, QuestionModel, Tolerance, Trap, Value, type_name
+from quizapp.packs.models import (
+    AnyQuestion,
+    Probe,
+    QuestionModel,
+    Tolerance,
+    Trap,
+    Value,
+    type_name,
+)
 
 Q = TypeVar("Q", bound=QuestionModel)
 
@@ -129,6 +137,22 @@ def question_type(question: AnyQuestion) -> QuestionType:
 def registered() -> Iterator[QuestionType]:
     """Every registered type, in registration order."""
     return iter(list(_REGISTRY.values()))
+
+
+class _TypedAnswer(Protocol):
+    @property
+    def probe(self) -> Probe | None: ...
+
+    @property
+    def answer(self) -> Value | None: ...
+
+
+def typed_answer(question: _TypedAnswer) -> Reference | None:
+    """The `typed_reference` of a type whose reference is its `answer:` field (numeric,
+    shape, sequence): None with a probe, whose reference is computed, or with no answer."""
+    if question.probe is not None or question.answer is None:
+        return None
+    return Reference(question.answer)
 
 
 # -- building results: shared by the type modules ----------------------------------------

@@ -9,7 +9,8 @@ from __future__ import annotations
 from quizapp.grading.compare import fold_text, values_match
 from quizapp.grading.formatting import choice_letter, format_value
 from quizapp.grading.parsers import parse_choices
-from quizapp.grading.qtypes.base import Reference, not_graded, register, result
+from quizapp.grading.qtypes import base
+from quizapp.grading.qtypes.base import Reference
 from quizapp.grading.result import GradeResult
 from quizapp.packs.models import ChoiceQuestion
 from quizapp.packs.vocabulary import observable_kind
@@ -52,13 +53,13 @@ def grade(question: ChoiceQuestion, answer: str, reference: Reference) -> GradeR
     correct = correct_choices(question, reference)
     computed = _computed_note(question, reference)
     if not correct:
-        return not_graded(
+        return base.not_graded(
             show_choices(question, picked), f"could not grade: no choice equals {computed}"
         )
     expected, got = show_choices(question, correct), show_choices(question, picked)
     lead = f"the step computed {computed}" if question.probe is not None else ""
     if picked == correct:
-        return result(True, expected, got, lead or "correct", reference)
+        return base.result(True, expected, got, lead or "correct", reference)
     wrong_picks = sorted(picked - correct)
     whys = [why for i in wrong_picks if (why := question.choices[i].why)]
     # The picked choice's `why` goes last: it is the sentence the learner should read.
@@ -67,7 +68,7 @@ def grade(question: ChoiceQuestion, answer: str, reference: Reference) -> GradeR
         verb = "is wrong" if len(wrong_picks) == 1 else "are wrong"
         parts.append(f"{_letters(wrong_picks)} {verb}" + (f": {whys[0]}" if whys else ""))
     detail = "; ".join(part for part in parts if part)
-    return result(False, expected, got, detail, reference, trap=whys[0] if whys else None)
+    return base.result(False, expected, got, detail, reference, trap=whys[0] if whys else None)
 
 
 def _picked(question: ChoiceQuestion, answer: str) -> frozenset[int]:
@@ -97,4 +98,4 @@ def _letters(indices: list[int]) -> str:
     return ", ".join(f"{choice_letter(i)})" for i in indices)
 
 
-CHOICE = register(ChoiceQuestion, grade, typed_reference)
+CHOICE = base.register(ChoiceQuestion, grade, typed_reference)

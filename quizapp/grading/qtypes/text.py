@@ -5,14 +5,8 @@ from __future__ import annotations
 
 from quizapp.grading.compare import names_equal, text_accepted
 from quizapp.grading.parsers import AnswerSyntaxError, parse_name
-from quizapp.grading.qtypes.base import (
-    Reference,
-    matching_trap,
-    register,
-    result,
-    unreadable,
-    wrong,
-)
+from quizapp.grading.qtypes import base
+from quizapp.grading.qtypes.base import Reference
 from quizapp.grading.result import GradeResult
 from quizapp.grading.values import as_text
 from quizapp.packs.models import DEFAULT_TOLERANCE, TextQuestion
@@ -34,21 +28,21 @@ def grade(question: TextQuestion, answer: str, reference: Reference) -> GradeRes
         raise AnswerSyntaxError("Type an answer.")
     expected = as_text(reference.value) or ""
     if text_accepted(got, question.accept, question.accept_regex):
-        return result(True, expected, got, "accepted", reference)
-    trap = matching_trap(question.traps, got, "text", DEFAULT_TOLERANCE)
-    return wrong(expected, got, f"expected {expected}, got {got}", "", trap, reference)
+        return base.result(True, expected, got, "accepted", reference)
+    trap = base.matching_trap(question.traps, got, "text", DEFAULT_TOLERANCE)
+    return base.wrong(expected, got, f"expected {expected}, got {got}", "", trap, reference)
 
 
 def _grade_name(question: TextQuestion, answer: str, reference: Reference) -> GradeResult:
     got = parse_name(answer)
     expected = as_text(reference.value)
     if expected is None:
-        return unreadable(reference, "name", got)
+        return base.unreadable(reference, "name", got)
     if names_equal(got, expected):
         detail = "the loop raised nothing" if got == "none" else f"the loop raised {expected}"
-        return result(True, expected, got, detail, reference)
-    trap = matching_trap(question.traps, got, "name", DEFAULT_TOLERANCE)
-    return wrong(expected, got, f"expected {expected}, got {got}", "", trap, reference)
+        return base.result(True, expected, got, detail, reference)
+    trap = base.matching_trap(question.traps, got, "name", DEFAULT_TOLERANCE)
+    return base.wrong(expected, got, f"expected {expected}, got {got}", "", trap, reference)
 
 
-TEXT = register(TextQuestion, grade, typed_reference)
+TEXT = base.register(TextQuestion, grade, typed_reference)
