@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from study_factories import question
 
-from quizapp.grading.qtypes import question_type, registered
+from quizapp.grading.qtypes import question_type, reference_kind, registered
 from quizapp.grading.qtypes.base import register
 from quizapp.grading.result import GradeResult
 from quizapp.packs.models import (
@@ -50,7 +50,7 @@ def test_a_type_cannot_be_registered_twice() -> None:
         raise AssertionError("never called")
 
     with pytest.raises(ValueError, match="registered twice"):
-        register(NumericQuestion, grade, lambda question: None)
+        register(NumericQuestion, grade, lambda question: None, "number")
 
 
 def test_an_objective_grade_function_cannot_register_a_self_rated_model() -> None:
@@ -65,3 +65,23 @@ def test_every_type_has_a_mock_interview_budget() -> None:
     from quizapp.study.mock_plan import BASE_BUDGET_SECONDS
 
     assert set(BASE_BUDGET_SECONDS) == set(QUESTION_TYPES)
+
+
+@pytest.mark.parametrize(
+    ("type_name", "executed", "kind"),
+    [
+        ("numeric", False, "number"),
+        ("shape", False, "shape"),
+        ("sequence", False, "sequence"),
+        ("text", False, "text"),
+        ("text", True, "name"),
+        ("choice", False, None),
+        ("choice", True, "sequence"),  # the factory's probe observes `timesteps`
+        ("flashcard", False, None),
+        ("explain", False, None),
+    ],
+)
+def test_each_type_says_what_its_reference_is_compared_as(
+    type_name: str, executed: bool, kind: str | None
+) -> None:
+    assert reference_kind(question("q", type_name, executed=executed)) == kind

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from quizapp.grading.compare import text_accepted, values_match
 from quizapp.grading.formatting import choice_letter, format_value
 from quizapp.grading.grader import Reference, correct_choices
-from quizapp.grading.values import ValueKind, is_kind, reference_kind
+from quizapp.grading.qtypes import reference_kind
+from quizapp.grading.values import ValueKind, is_kind
 from quizapp.packs.models import (
     DEFAULT_TOLERANCE,
     AnyQuestion,

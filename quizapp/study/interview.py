@@ -25,9 +25,9 @@ from typing import Literal
 
 from quizapp.grading.formatting import format_value
 from quizapp.grading.grader import Reference, correct_choices
+from quizapp.grading.qtypes import reference_kind
 from quizapp.grading.qtypes.choice import show_choices
 from quizapp.grading.result import GradeResult
-from quizapp.grading.values import reference_kind
 from quizapp.packs.models import AnyQuestion, ChoiceQuestion, ExplainQuestion, FlashcardQuestion
 from quizapp.store.db import Store
 from quizapp.store.rows import Rating

@@ -13,7 +13,7 @@ from quizapp.grading.check import check_question
 from quizapp.grading.formatting import choice_letter as letter
 from quizapp.grading.formatting import format_value
 from quizapp.grading.grader import Reference, correct_choices
-from quizapp.grading.values import reference_kind
+from quizapp.grading.qtypes import reference_kind
 from quizapp.packs.models import (
     AnyQuestion,
     ChoiceQuestion,

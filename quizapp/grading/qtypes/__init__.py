@@ -16,5 +16,18 @@ from quizapp.grading.qtypes import (  # noqa: F401  (imported to register)
     text,
 )
 from quizapp.grading.qtypes.base import QuestionType, Reference, question_type, registered
+from quizapp.grading.values import ValueKind
+from quizapp.packs.models import AnyQuestion
 
-__all__ = ["QuestionType", "Reference", "question_type", "registered"]
+__all__ = ["QuestionType", "Reference", "question_type", "reference_kind", "registered"]
+
+
+def reference_kind(question: AnyQuestion) -> ValueKind | None:
+    """The kind of the question's reference value.
+
+    Returns:
+        None for questions that have no comparable reference: flashcard and explain (self-rated),
+        a choice question without a probe (its reference is which choices are marked correct),
+        and a probe whose `observe` is outside the vocabulary.
+    """
+    return question_type(question).reference_kind(question)

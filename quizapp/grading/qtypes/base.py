@@ -60,12 +60,15 @@ class QuestionType:
         grade: Grades an answer; for objective types the reference is never None.
         typed_reference: The reference an author typed into the pack, if any (None with a
             probe, whose reference is computed, and for self-rated types).
+        reference_kind: What the reference is compared as (None: nothing comparable, as for
+            self-rated types and a choice question without a probe).
     """
 
     name: str
     model: type[QuestionModel]
     grade: Grade
     typed_reference: Callable[[Any], Reference | None]
+    reference_kind: Callable[[Any], ValueKind | None]
 
     @property
     def self_rated(self) -> bool:
@@ -80,6 +83,7 @@ def register(
     model: type[Q],
     grade: Callable[[Q, str, Reference], GradeResult],
     typed_reference: Callable[[Q], Reference | None],
+    reference_kind: ValueKind | Callable[[Q], ValueKind | None],
 ) -> QuestionType:
     """Register an objective type, graded by comparison (call once, at the end of its module).
 
@@ -89,6 +93,8 @@ def register(
             reference: the probe's computed value, else `typed_reference`'s.
         typed_reference: The reference the author typed into the pack, or None (a probe's
             question, or one without a typed answer).
+        reference_kind: What the reference is compared as: one kind, or a function of the
+            question (a text question compares a name with a probe, free text without).
     """
 
     def run(question: Any, answer: str, reference: Reference | None) -> GradeResult:
@@ -98,7 +104,15 @@ def register(
             )
         return grade(question, answer, reference)
 
-    return _add(QuestionType(type_name(model), model, run, typed_reference))
+    kind: Callable[[Any], ValueKind | None]
+    if isinstance(reference_kind, str):
+        fixed: ValueKind = reference_kind
+
+        def kind(question: Any) -> ValueKind | None:
+            return fixed
+    else:
+        kind = reference_kind
+    return _add(QuestionType(type_name(model), model, run, typed_reference, kind))
 
 
 def register_self_rated(model: type[Q], grade: Callable[[Q, str], GradeResult]) -> QuestionType:
@@ -112,7 +126,10 @@ def register_self_rated(model: type[Q], grade: Callable[[Q, str], GradeResult]) 
     def no_reference(question: Any) -> Reference | None:
         return None
 
-    return _add(QuestionType(type_name(model), model, run, no_reference))
+    def no_kind(question: Any) -> ValueKind | None:
+        return None
+
+    return _add(QuestionType(type_name(model), model, run, no_reference, no_kind))
 
 
 def _add(entry: QuestionType) -> QuestionType:

@@ -12,6 +12,7 @@ from quizapp.grading.parsers import parse_choices
 from quizapp.grading.qtypes import base
 from quizapp.grading.qtypes.base import Reference
 from quizapp.grading.result import GradeResult
+from quizapp.grading.values import ValueKind
 from quizapp.packs.models import ChoiceQuestion
 from quizapp.packs.vocabulary import observable_kind
 
@@ -98,4 +99,9 @@ def _letters(indices: list[int]) -> str:
     return ", ".join(f"{choice_letter(i)})" for i in indices)
 
 
-CHOICE = base.register(ChoiceQuestion, grade, typed_reference)
+def reference_kind(question: ChoiceQuestion) -> ValueKind | None:
+    """With a probe, the observable's kind; without, none (the marked choices are the answer)."""
+    return observable_kind(question.probe.observe) if question.probe is not None else None
+
+
+CHOICE = base.register(ChoiceQuestion, grade, typed_reference, reference_kind)

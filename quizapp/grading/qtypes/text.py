@@ -8,7 +8,7 @@ from quizapp.grading.parsers import AnswerSyntaxError, parse_name
 from quizapp.grading.qtypes import base
 from quizapp.grading.qtypes.base import Reference
 from quizapp.grading.result import GradeResult
-from quizapp.grading.values import as_text
+from quizapp.grading.values import ValueKind, as_text
 from quizapp.packs.models import DEFAULT_TOLERANCE, TextQuestion
 
 
@@ -45,4 +45,9 @@ def _grade_name(question: TextQuestion, answer: str, reference: Reference) -> Gr
     return base.wrong(expected, got, f"expected {expected}, got {got}", "", trap, reference)
 
 
-TEXT = base.register(TextQuestion, grade, typed_reference)
+def reference_kind(question: TextQuestion) -> ValueKind:
+    # A text question's probe can only observe `raises`: the answer is a class name.
+    return "name" if question.probe is not None else "text"
+
+
+TEXT = base.register(TextQuestion, grade, typed_reference, reference_kind)
