@@ -5,9 +5,7 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from quizapp.grading.code_grading import CodeGrader, result_of
-from quizapp.grading.result import GradeResult
-from quizapp.packs.models import CodeQuestion
+from quizapp.grading.code_grading import CodeGrader
 
 WRONG_RESPONSE: dict[str, Any] = {
     "status": "done",
@@ -66,10 +64,17 @@ class FakeCodeGrader(CodeGrader):
     def ready(self) -> bool:
         return True
 
-    def grade(self, question: CodeQuestion, source: str) -> GradeResult:
+    def run(
+        self,
+        source: str,
+        harness: str | None,
+        cases: list[dict[str, Any]] | None = None,
+        timeout: float = 10.0,
+        memory_mb: int | None = None,
+    ) -> dict[str, Any]:
         self.sources.append(source)
         self.release.wait(timeout=30)
-        return result_of(question, self.response)
+        return self.response
 
     def close(self) -> None:
         self.release.set()

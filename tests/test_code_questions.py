@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from quizapp.grading.code_grading import describe_run, result_of, run_of
 from quizapp.grading.code_server import overall_mistake
+from quizapp.grading.qtypes.code import describe_run, result_of, run_of
 from quizapp.packs.errors import PackLoadError
 from quizapp.packs.harnesses import HARNESSES, MISTAKE_TEXT, Param, case_problems
 from quizapp.packs.loader import load_pack

@@ -137,7 +137,7 @@ def test_learner_code_cannot_write_into_the_servers_protocol() -> None:
         # fd 3+ in the server: the protocol stream is closed in the child, so writes fail.
         source = (
             "import os\n"
-            "line = b'{\"id\": 1, \"ok\": true}' + bytes([10])\n"
+            'line = b\'{"id": 1, "ok": true}\' + bytes([10])\n'
             "for fd in range(3, 64):\n"
             "    try:\n"
             "        os.write(fd, line)\n"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -19,8 +20,8 @@ from quizapp.grading.client import ProbeFailed
 from quizapp.grading.code_check import check_code_question
 from quizapp.grading.formatting import format_value
 from quizapp.grading.parsers import AnswerSyntaxError
+from quizapp.grading.qtypes import reference_kind
 from quizapp.grading.service import GradingService
-from quizapp.grading.values import reference_kind
 from quizapp.packs.errors import PackLoadError
 from quizapp.packs.loader import LoadedPack, load_pack
 from quizapp.packs.models import AnyQuestion, CodeQuestion
@@ -105,7 +106,7 @@ def grade(
             click.echo(f"trap: {result.trap}")
         for line in result.trace:
             click.echo(f"  {line}")
-    if result.correct is None and found.type not in ("flashcard", "explain"):
+    if result.correct is None and not found.self_rated:
         raise SystemExit(1)
 
 
@@ -118,7 +119,8 @@ def read_answer(answer: str | None, answer_file: str | None) -> str:
             raise UserError("missing the answer: give ANSWER or --file PATH")
         return answer
     if answer_file == "-":
-        return click.get_text_stream("stdin").read()
+        text: str = sys.stdin.read()
+        return text
     path = Path(answer_file)
     try:
         return path.read_text(encoding="utf-8")

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 
 from quizapp.grading.check import CheckVerdict
 from quizapp.grading.client import ProbeFailed
-from quizapp.grading.code_grading import CodeGrader, run_of
+from quizapp.grading.code_grading import CodeGrader
+from quizapp.grading.qtypes.code import run_of
 from quizapp.packs.models import CodeQuestion
 
 

@@ -8,13 +8,13 @@ hang-proof JSON-lines client, a different process.
 
 from __future__ import annotations
 
+import json
 import sys
 from typing import Any
 
 from quizapp.grading.client import ProbeFailed, ReferenceWorker
-from quizapp.grading.code_result import CaseVerdict, CodeRun
-from quizapp.grading.result import GradeResult
-from quizapp.packs.harnesses import HARNESSES, MISTAKE_TEXT
+from quizapp.grading.qtypes.base import Reference
+from quizapp.packs.harnesses import HARNESSES
 from quizapp.packs.models import CodeQuestion
 
 #: Seconds allowed on top of the learner's timeout for building cases the first time
@@ -69,18 +69,15 @@ class CodeGrader:
             raise ProbeFailed(str(response.get("error") or "the code server gave no reason"))
         return response
 
-    def grade(self, question: CodeQuestion, source: str) -> GradeResult:
-        """Run `source` on the question's cases; a server failure is "could not grade"."""
-        try:
-            response = self.run(source, question.harness, question.cases, question.timeout)
-        except ProbeFailed as failure:
-            return GradeResult(
-                correct=None,
-                expected="",
-                got="",
-                detail=f"could not grade: {failure.reason}",
-            )
-        return result_of(question, response)
+    def reference(self, question: CodeQuestion, source: str) -> Reference:
+        """Run `source` on the question's cases: the run, as the reference a code answer
+        is graded by (`grading/qtypes/code.py`).
+
+        Raises:
+            ProbeFailed: the server could not run it.
+        """
+        response = self.run(source, question.harness, question.cases, question.timeout)
+        return Reference(json.dumps(response))
 
     def examples(self) -> dict[str, dict[str, str]]:
         """Each harness's mistake examples: {harness: {mistake: source}}."""
@@ -93,55 +90,6 @@ class CodeGrader:
     def close(self) -> None:
         """Stop the server."""
         self.worker.close()
-
-
-def run_of(response: dict[str, Any], solution: str = "") -> CodeRun:
-    """The server's response as a `CodeRun`."""
-    rows = response.get("cases") or []
-    mistake = response.get("mistake") or None
-    return CodeRun(
-        status=str(response.get("status") or "crashed"),
-        cases=tuple(CaseVerdict.from_json(row) for row in rows if isinstance(row, dict)),
-        error=response.get("error") or None,
-        mistake=mistake,
-        mistake_text=MISTAKE_TEXT.get(mistake) if mistake else None,
-        output=str(response.get("output") or ""),
-        output_bytes=int(response.get("output_bytes") or 0),
-        solution=solution,
-        seconds=float(response.get("seconds") or 0.0),
-    )
-
-
-def result_of(question: CodeQuestion, response: dict[str, Any]) -> GradeResult:
-    """The grade of one run: right when every case passes."""
-    run = run_of(response, question.solution)
-    total = len(run.cases)
-    return GradeResult(
-        correct=run.all_passed,
-        expected=f"all {total} cases pass" if total else "the cases pass",
-        got=f"{run.passed}/{total} cases pass",
-        detail=describe_run(run),
-        code=run,
-    )
-
-
-def describe_run(run: CodeRun) -> str:
-    """One line: how many cases passed, or why the run stopped; the mistake recognised."""
-    total = len(run.cases)
-    if run.status in ("syntax", "no_function") or (run.status == "exception" and not run.cases):
-        return run.error or run.status
-    if run.all_passed:
-        return f"all {total} cases pass"
-    lead = f"{run.passed} of {total} cases pass"
-    if run.status == "timeout":
-        lead = f"{lead}; {run.error or 'timed out'}"
-    elif run.status == "memory":
-        lead = f"{lead}; memory limit"
-    elif run.status == "crashed":
-        lead = f"{lead}; {run.error or 'the code crashed'}"
-    if run.mistake:
-        lead = f"{lead}; looks like {run.mistake}: {run.mistake_text or run.mistake}"
-    return lead
 
 
 def function_of(question: CodeQuestion) -> str:

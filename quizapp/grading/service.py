@@ -153,7 +153,14 @@ class GradingService:
             AnswerSyntaxError: when `answer` cannot be read as the question's type.
         """
         if isinstance(question, CodeQuestion):
-            return self.code_grader().grade(question, answer)
+            # The reference of a code answer is its run in the code server.
+            try:
+                run = self.code_grader().reference(question, answer)
+            except ProbeFailed as failure:
+                return GradeResult(
+                    correct=None, expected="", got="", detail=f"could not grade: {failure.reason}"
+                )
+            return grade(question, answer, run)
         try:
             reference = self.reference(question, pack_dir)
         except ProbeFailed as failure:
