@@ -15,7 +15,8 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Static
 from tui_helpers import SIZE, make_app
 
-from quizapp.grading.client import ProbeFailed, ProbeOutcome
+from quizapp.grading.client import ProbeOutcome
+from quizapp.grading.errors import ProbeFailed
 from quizapp.grading.probekey import probe_key
 from quizapp.grading.service import GradingService, MemoryCache
 from quizapp.packs.loader import load_pack
@@ -314,7 +315,7 @@ async def test_home_b_browses_the_highlighted_pack(store: Store) -> None:
         await pilot.pause()
         screen = browse(app)
         assert screen.loaded is not None and screen.loaded.id == "ui-browse"
-        assert screen.watch is False
+        assert screen.watching is False
         assert "Computed: 0.276332" in reference_text(app)
         await pilot.press("escape")
         await pilot.pause()

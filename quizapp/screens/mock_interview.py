@@ -14,20 +14,17 @@ from typing import TYPE_CHECKING, ClassVar, cast
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Static
-from textual.worker import Worker, WorkerState
 
-from quizapp.grading.client import ProbeFailed
-from quizapp.grading.parsers import AnswerSyntaxError
-from quizapp.grading.result import GradeResult
+from quizapp.grading.grader import Reference
 from quizapp.grading.service import GradingService
 from quizapp.packs.models import ChoiceQuestion
+from quizapp.screens.background_grading import BackgroundGrading
 from quizapp.screens.report import ReportScreen
 from quizapp.screens.rubric import RubricScreen
-from quizapp.study.interview import MockInterview, Slot, describe_expected
+from quizapp.study.interview import MockInterview, describe_expected
 from quizapp.widgets.answer_input import AnswerInput, is_typing
 from quizapp.widgets.inputs import answer_input_for
 from quizapp.widgets.notes_answer import NotesAnswer
@@ -78,26 +75,10 @@ class MockScreen(Screen[None]):
 
     LETTERS: ClassVar[dict[str, str]] = {"skip": "s", "back": "b", "pause": "p", "resume": "p"}
 
-    class Graded(Message):
-        """A grading worker finished one answer."""
-
-        def __init__(self, index: int, result: GradeResult) -> None:
-            super().__init__()
-            self.index = index
-            self.result = result
-
-    class Expected(Message):
-        """A worker computed the reference answer of an unanswered question."""
-
-        def __init__(self, index: int, expected: str) -> None:
-            super().__init__()
-            self.index = index
-            self.expected = expected
-
     def __init__(self, interview: MockInterview, grading: GradingService) -> None:
         super().__init__()
         self.interview = interview
-        self.grading = grading
+        self.grading = BackgroundGrading(self, grading)
         self._ticker: Timer | None = None
         self._confirm_end = False
         self._scoring = False
@@ -223,62 +204,28 @@ class MockScreen(Screen[None]):
             await self.finish()
             return
         if not slot.self_scored:
-            self.grade_in_background(index, slot)
+            # Graded while the interview goes on; `Graded` carries the slot's index.
+            self.grading.grade(index, slot.question, slot.answer, self.interview.pack_dir(slot))
         await self._moved()
 
-    def grade_in_background(self, index: int, slot: Slot) -> None:
-        """Grade one answer in a thread worker; the result comes back as `Graded`."""
-        self.run_worker(
-            partial(self._grade, index, slot),
-            name=f"grade-{index}",
-            group="mock-grading",
-            thread=True,
-            exit_on_error=False,
-        )
+    def on_background_grading_graded(self, message: BackgroundGrading.Graded) -> None:
+        assert isinstance(message.tag, int)
+        self.interview.accept_grade(message.tag, message.result)
+        self.maybe_report()
 
-    def _grade(self, index: int, slot: Slot) -> None:
-        # Runs in a thread: no widget is touched, the answer goes back as a message.
-        question, answer = slot.question, slot.answer
-        try:
-            result = self.grading.grade(question, answer, self.interview.pack_dir(slot))
-        except AnswerSyntaxError as error:
-            result = GradeResult(None, "", answer, f"could not read the answer: {error}")
-        self.post_message(self.Graded(index, result))
+    def on_background_grading_reference_ready(
+        self, message: BackgroundGrading.ReferenceReady
+    ) -> None:
+        assert isinstance(message.tag, int)
+        self._expected(message.tag, message.reference, message.failure)
+        self.maybe_report()
 
-    def _expect(self, index: int, slot: Slot) -> None:
-        # Runs in a thread: the reference of a question left unanswered, for the report.
-        try:
-            reference = self.grading.reference(slot.question, self.interview.pack_dir(slot))
-            expected = describe_expected(slot.question, reference)
-        except ProbeFailed as failure:
-            expected = f"(could not compute: {failure.reason})"
-        self.post_message(self.Expected(index, expected))
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """A worker that failed still resolves its question, so the report is not stuck."""
-        worker = event.worker
-        if event.state != WorkerState.ERROR or worker.group not in (
-            "mock-grading",
-            "mock-expected",
-        ):
-            return
-        index = int(worker.name.rsplit("-", 1)[1])
-        reason = f"could not grade: {worker.error}"
-        if worker.group == "mock-grading":
-            slot = self.interview.slots[index]
-            self.on_mock_screen_graded(
-                self.Graded(index, GradeResult(None, "?", slot.answer, reason))
-            )
+    def _expected(self, index: int, reference: Reference | None, failure: str | None) -> None:
+        slot = self.interview.slots[index]
+        if failure is not None:
+            self.interview.accept_expected(index, f"(could not compute: {failure})")
         else:
-            self.on_mock_screen_expected(self.Expected(index, f"({reason})"))
-
-    def on_mock_screen_graded(self, message: Graded) -> None:
-        self.interview.accept_grade(message.index, message.result)
-        self.maybe_report()
-
-    def on_mock_screen_expected(self, message: Expected) -> None:
-        self.interview.accept_expected(message.index, message.expected)
-        self.maybe_report()
+            self.interview.accept_expected(index, describe_expected(slot.question, reference))
 
     async def _moved(self) -> None:
         if self.interview.finished:
@@ -383,21 +330,9 @@ class MockScreen(Screen[None]):
     def resolve_expected(self, index: int) -> None:
         """The reference of an unanswered question: at once if typed or cached, else a worker."""
         slot = self.interview.slots[index]
-        try:
-            reference = self.grading.cached_reference(slot.question, self.interview.pack_dir(slot))
-        except ProbeFailed as failure:
-            self.interview.accept_expected(index, f"(could not compute: {failure.reason})")
-            return
-        if reference is not None or not slot.question.executed:
-            self.interview.accept_expected(index, describe_expected(slot.question, reference))
-            return
-        self.run_worker(
-            partial(self._expect, index, slot),
-            name=f"expect-{index}",
-            group="mock-expected",
-            thread=True,
-            exit_on_error=False,
-        )
+        lookup = self.grading.reference(index, slot.question, self.interview.pack_dir(slot))
+        if not lookup.pending:
+            self._expected(index, lookup.reference, lookup.failure)
 
     def _scored(self, indices: list[int], ticks: dict[int, tuple[int, ...]] | None) -> None:
         for position, index in enumerate(indices):
