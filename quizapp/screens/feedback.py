@@ -29,6 +29,13 @@ GRADING = "grading…"
 class FeedbackScreen(Screen[str | None]):
     """Dismisses with None to go on, or with a message when the answer must be retyped."""
 
+    DEFAULT_CSS = """
+    FeedbackScreen #feedback { padding: 1 2; }
+    FeedbackScreen #progress { color: $text-muted; margin-bottom: 1; }
+    FeedbackScreen #feedback-prompt { color: $text-muted; margin-bottom: 1; }
+    FeedbackScreen #rating { margin-top: 1; padding: 1 0; border-top: solid $primary; }
+    """
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "accept", "Accept rating"),
         Binding("1", "rate(1)", "Again"),

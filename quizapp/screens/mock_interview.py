@@ -9,7 +9,7 @@ on the rubric screen, then the report is saved and shown.
 from __future__ import annotations
 
 from functools import partial
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -30,9 +30,6 @@ from quizapp.widgets.inputs import answer_input_for
 from quizapp.widgets.notes_answer import NotesAnswer
 from quizapp.widgets.question_card import QuestionCard
 from quizapp.widgets.timer import WARNING_SECONDS, Countdown
-
-if TYPE_CHECKING:
-    from quizapp.app import QuizApp
 
 #: How often the clocks are redrawn and the time-out checked, in seconds.
 TICK_SECONDS = 0.25
@@ -67,8 +64,6 @@ class MockScreen(Screen[None]):
     MockScreen #mock-bar { height: 1; background: $boost; }
     MockScreen #mock-marks { width: 1fr; content-align: right middle; color: $text-muted; }
     MockScreen #mock-area { padding: 1 2; }
-    MockScreen #mock-area #answer { margin-top: 1; }
-    MockScreen #mock-area #answer-notes { height: 8; }
     MockScreen #mock-paused { height: 1fr; padding: 2 4; }
     MockScreen #mock-status { padding: 1 2; color: $warning; }
     """
@@ -83,11 +78,6 @@ class MockScreen(Screen[None]):
         self._confirm_end = False
         self._scoring = False
         self._reported = False
-
-    @property
-    def quiz(self) -> QuizApp:
-        """The app, typed."""
-        return cast("QuizApp", self.app)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -180,8 +170,6 @@ class MockScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         paused = self.interview.paused
-        if action in ("hint", "flag"):
-            return False  # the practice inputs' keys: no hints or flags in an interview
         if action not in ("letter", "control"):
             return not (paused and action in ("skip", "back"))
         name = str(parameters[0])

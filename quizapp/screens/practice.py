@@ -27,12 +27,18 @@ class PracticeScreen(Screen[None]):
     `ctrl+t`/`ctrl+s`/`ctrl+g` do the same (the footer shows whichever pair works).
     """
 
+    DEFAULT_CSS = "PracticeScreen #question-area { padding: 1 2; }"
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("h", "letter('hint')", "Hint"),
         Binding("s", "letter('skip')", "Skip"),
         Binding("f", "letter('flag')", "Flag"),
+        # Each control key twice: shown while letters type into a text box, always working.
+        Binding("ctrl+t", "control('hint')", "Hint"),
         Binding("ctrl+t", "hint", "Hint", show=False),
+        Binding("ctrl+s", "control('skip')", "Skip"),
         Binding("ctrl+s", "skip", "Skip", show=False),
+        Binding("ctrl+g", "control('flag')", "Flag"),
         Binding("ctrl+g", "flag", "Flag", show=False),
         Binding("escape", "end", "End session"),
     ]
@@ -76,6 +82,9 @@ class PracticeScreen(Screen[None]):
         if action == "letter":
             # Hidden (and inert) while typing: the letters belong to the text box then.
             return not self.typing
+        if action == "control":
+            # Shown only while typing; the hidden twin below keeps the key working anyway.
+            return self.typing
         return True
 
     def on_descendant_focus(self) -> None:
@@ -99,12 +108,19 @@ class PracticeScreen(Screen[None]):
 
     def finish(self) -> None:
         """Replace this screen with the session summary."""
-        self.app.switch_screen(SummaryScreen(self.session.summary()))
+        self.app.switch_screen(SummaryScreen(self.session.summary(), self.session.clock()))
 
     # -- actions ---------------------------------------------------------------------
 
     async def action_letter(self, name: str) -> None:
         """`h`, `s`, `f` when no text box has focus."""
+        await self._run(name)
+
+    async def action_control(self, name: str) -> None:
+        """`ctrl+t`, `ctrl+s`, `ctrl+g`, shown in the footer while a text box has focus."""
+        await self._run(name)
+
+    async def _run(self, name: str) -> None:
         if name == "hint":
             self.action_hint()
         elif name == "skip":

@@ -7,7 +7,7 @@ Markdown into the data dir's `reports/` and says where.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import ClassVar
 
 from rich.table import Table
 from rich.text import Text
@@ -18,13 +18,10 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Markdown, Static
 
 from quizapp import locations
-from quizapp.study.planning import plan_practice
+from quizapp.screens.messages import PracticeRequested
 from quizapp.study.practice import PracticeOptions
 from quizapp.study.report import MockReport, ReportItem, Score, practice_target, to_markdown
 from quizapp.study.report_markdown import question_section
-
-if TYPE_CHECKING:
-    from quizapp.app import QuizApp
 
 BAR_WIDTH = 10
 
@@ -103,11 +100,6 @@ class ReportScreen(Screen[None]):
         super().__init__()
         self.report = report
 
-    @property
-    def quiz(self) -> QuizApp:
-        """The app, typed."""
-        return cast("QuizApp", self.app)
-
     def compose(self) -> ComposeResult:
         report = self.report
         yield Header()
@@ -147,11 +139,9 @@ class ReportScreen(Screen[None]):
         if target is None:
             self.notify("Full marks: nothing weak to practise. Try a longer mock.")
             return
-        quiz = self.quiz
-        filters = {"pack": target.pack, "topic": target.topic, "objective": target.objective}
-        planned = plan_practice(quiz.study_items(), quiz.store.cards(), quiz.clock(), **filters)
+        options = PracticeOptions(pack=target.pack, topic=target.topic, objective=target.objective)
         # The interview just rescheduled these questions; drill them anyway if none is due.
-        quiz.start_practice(PracticeOptions(**filters, cram=not planned))
+        self.post_message(PracticeRequested(options, cram_if_none_due=True))
 
     def action_export(self) -> None:
         """Write the report as Markdown into the data dir and say where."""

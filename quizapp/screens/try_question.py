@@ -34,10 +34,9 @@ class TryScreen(Screen[None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back to the list"),
-        # The answer inputs send these where letters type into a text box.
+        # A control key: it must work while letters type into the answer box.
         Binding("ctrl+t", "hint", "Hint"),
-        Binding("ctrl+s", "skip", "Back", show=False),
+        Binding("escape", "back", "Back to the list"),
     ]
 
     def __init__(
@@ -84,14 +83,6 @@ class TryScreen(Screen[None]):
             self.hints_shown, self.question.hints[self.hints_shown - 1]
         )
 
-    def action_skip(self) -> None:
-        """The inputs' skip key: back to the list."""
-        self.dismiss()
-
     def action_back(self) -> None:
         """Back to the list."""
         self.dismiss()
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        # Flagging is for learners; the author is looking at the file.
-        return action != "flag"
