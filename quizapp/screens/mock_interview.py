@@ -14,7 +14,6 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Static
 
@@ -22,10 +21,11 @@ from quizapp.grading.grader import Reference
 from quizapp.grading.service import GradingService
 from quizapp.packs.models import ChoiceQuestion
 from quizapp.screens.background_grading import BackgroundGrading
+from quizapp.screens.letter_keys import LetterKeyScreen, letter_key
 from quizapp.screens.report import ReportScreen
 from quizapp.screens.rubric import RubricScreen
 from quizapp.study.interview import MockInterview, describe_expected
-from quizapp.widgets.answer_input import AnswerInput, is_typing
+from quizapp.widgets.answer_input import AnswerInput
 from quizapp.widgets.inputs import answer_input_for
 from quizapp.widgets.notes_answer import NotesAnswer
 from quizapp.widgets.question_card import QuestionCard
@@ -37,7 +37,7 @@ TICK_SECONDS = 0.25
 STATE_MARKS = {"open": "·", "skipped": "?", "answered": "✓", "missed": "✗"}
 
 
-class MockScreen(Screen[None]):
+class MockScreen(LetterKeyScreen):
     """Runs a `MockInterview`; replaced by the report when it is over.
 
     `s` skip, `b` back, `p` pause; while a text box has focus (or a choice takes the
@@ -46,17 +46,11 @@ class MockScreen(Screen[None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("s", "letter('skip')", "Skip"),
-        Binding("b", "letter('back')", "Back"),
-        Binding("p", "letter('pause')", "Pause"),
+        *letter_key("skip", "s", "ctrl+s", "Skip"),
+        *letter_key("back", "b", "ctrl+b", "Back"),
+        *letter_key("pause", "p", "ctrl+o", "Pause"),
+        # While paused `p` says Resume (check_action picks which of the two shows).
         Binding("p", "letter('resume')", "Resume"),
-        # Each control key twice: shown when its letter cannot be used, always working.
-        Binding("ctrl+s", "control('skip')", "Skip"),
-        Binding("ctrl+s", "skip", "Skip", show=False),
-        Binding("ctrl+b", "control('back')", "Back"),
-        Binding("ctrl+b", "back", "Back", show=False),
-        Binding("ctrl+o", "control('pause')", "Pause"),
-        Binding("ctrl+o", "pause", "Pause", show=False),
         Binding("escape", "end", "End interview"),
     ]
 
@@ -152,14 +146,9 @@ class MockScreen(Screen[None]):
         self.refresh_clocks()
         self.call_after_refresh(answer_input.focus_first)
 
-    @property
-    def typing(self) -> bool:
-        """True while printable keys type into a text box."""
-        return is_typing(self.focused)
-
     def letter_free(self, action: str) -> bool:
         """True when the letter of `action` reaches the screen (nothing types or picks it)."""
-        if self.typing:
+        if not super().letter_free(action):
             return False
         slot = self.interview.current
         if slot is not None and isinstance(slot.question, ChoiceQuestion):
@@ -175,11 +164,7 @@ class MockScreen(Screen[None]):
         name = str(parameters[0])
         if (paused and name in ("skip", "back", "pause")) or (name == "resume" and not paused):
             return False
-        free = self.letter_free(name)
-        return free if action == "letter" else not free
-
-    def on_descendant_focus(self) -> None:
-        self.refresh_bindings()
+        return super().check_action(action, parameters)
 
     # -- answering -------------------------------------------------------------------
 
@@ -223,22 +208,6 @@ class MockScreen(Screen[None]):
 
     # -- actions ---------------------------------------------------------------------
 
-    async def action_letter(self, action: str) -> None:
-        """`s`, `b`, `p` when no text box or choice list takes the letter."""
-        await self._run(action)
-
-    async def action_control(self, action: str) -> None:
-        """`ctrl+s`, `ctrl+b`, `ctrl+o`, shown in the footer when the letter is taken."""
-        await self._run(action)
-
-    async def _run(self, action: str) -> None:
-        if action == "skip":
-            await self.action_skip()
-        elif action == "back":
-            await self.action_back()
-        elif action in ("pause", "resume"):
-            await self.action_pause()
-
     async def action_skip(self) -> None:
         """Leave the question unanswered for now; come back with `b`."""
         if self.interview.paused or not self.interview.running:
@@ -262,6 +231,11 @@ class MockScreen(Screen[None]):
                 self.notify("No earlier question is unanswered.")
             return
         await self.show_question()
+
+    async def action_resume(self) -> None:
+        """Resume after a pause (`p` while paused)."""
+        if self.interview.paused:
+            await self.action_pause()
 
     async def action_pause(self) -> None:
         """Pause or resume: the question is hidden while the clocks are stopped."""
