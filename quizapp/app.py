@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -158,8 +159,6 @@ class QuizApp(App[None]):
         Args:
             cram_if_none_due: With nothing due or new, drill the matching questions anyway.
         """
-        from dataclasses import replace
-
         from quizapp.screens.practice import PracticeScreen
         from quizapp.study.practice import PracticeOptions, PracticeSession
 
