@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from textual.pilot import Pilot
-from tui_helpers import BASIC_PACKS, CACHED_TRACE, SIZE, make_app
+from tui_helpers import BASIC_PACKS, CACHED_TRACE, SIZE, hold_cursors, make_app
 
 from quizapp.grading.probekey import probe_key
 from quizapp.grading.service import GradingService, MemoryCache
@@ -50,6 +50,7 @@ async def try_explain_in_preview(pilot: Pilot[Any]) -> None:
     await pilot.press(*["down"] * EXPLAIN_ROW, "t")
     await pilot.pause()
     await pilot.pause()
+    await hold_cursors(pilot)
 
 
 def test_preview_try_explain_has_a_six_row_notes_box(snap_compare: Any) -> None:

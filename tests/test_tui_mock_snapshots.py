@@ -10,8 +10,7 @@ from typing import Any
 
 from test_tui_mock import answer_current, mock_app, mock_screen
 from textual.pilot import Pilot
-from textual.widgets import Input
-from tui_helpers import SIZE, Clock, settle
+from tui_helpers import SIZE, Clock, hold_cursors, settle
 
 from quizapp.screens.rubric import RubricScreen
 from quizapp.store.db import Store
@@ -31,11 +30,7 @@ def test_mock_question_with_clocks(snap_compare: Any, store: Store) -> None:
         clock.advance(seconds=5)
         mock_screen(pilot.app).tick()
         await settle(pilot)
-        # The cursor blinks every half second: on a busy machine the shot could catch
-        # either phase. Hold it visible.
-        for box in pilot.app.screen.query(Input):
-            box.cursor_blink = False
-        await pilot.pause()
+        await hold_cursors(pilot)
 
     assert snap_compare(mock_app(store, clock), terminal_size=SIZE, run_before=run_before)
 
