@@ -42,8 +42,9 @@ if TYPE_CHECKING:
     from quizapp.grading.service import GradingService
     from quizapp.packs.models import AnyQuestion
     from quizapp.packs.registry import Registry
+    from quizapp.study.clock import Clock
     from quizapp.study.interview import MockOptions
-    from quizapp.study.practice import Clock, PracticeOptions
+    from quizapp.study.practice import PracticeOptions
 
 
 def utc_now() -> datetime:

@@ -321,7 +321,7 @@ async def test_home_b_browses_the_highlighted_pack(store: Store) -> None:
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
     # Browsing records nothing.
-    assert store.stats(app.clock())["reviews"] == 0
+    assert store.stats(app.clock()).reviews == 0
 
 
 async def test_preview_styles_the_explain_notes_box_without_app_css() -> None:

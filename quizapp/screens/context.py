@@ -64,9 +64,9 @@ class StudyContext:
 
     def items(self) -> list[StudyItem]:
         """Every loaded question as a study item, in pack order."""
-        from quizapp.study.planning import StudyItem
+        from quizapp.study.planning import study_items
 
-        return [StudyItem(loaded.id, question) for loaded, question in self.registry.questions()]
+        return study_items(self.registry)
 
     def pack_dirs(self) -> dict[str, Path]:
         """The folder of each loaded pack (where its probes' local models are found)."""

@@ -19,17 +19,12 @@ from textual.widgets import DataTable, Footer, Header, Markdown, Static
 
 from quizapp import locations
 from quizapp.screens.messages import PracticeRequested
+from quizapp.study.clock import minutes_seconds as clock
 from quizapp.study.practice import PracticeOptions
-from quizapp.study.report import MockReport, ReportItem, Score, practice_target, to_markdown
-from quizapp.study.report_markdown import question_section
+from quizapp.study.report import MockReport, ReportItem, Score, practice_target
+from quizapp.study.report_markdown import question_section, to_markdown
 
 BAR_WIDTH = 10
-
-
-def clock(seconds: float) -> str:
-    """m:ss."""
-    whole = round(seconds)
-    return f"{whole // 60}:{whole % 60:02d}"
 
 
 def outcome(item: ReportItem) -> Text:
@@ -139,9 +134,8 @@ class ReportScreen(Screen[None]):
         if target is None:
             self.notify("Full marks: nothing weak to practise. Try a longer mock.")
             return
-        options = PracticeOptions(pack=target.pack, topic=target.topic, objective=target.objective)
         # The interview just rescheduled these questions; drill them anyway if none is due.
-        self.post_message(PracticeRequested(options, cram_if_none_due=True))
+        self.post_message(PracticeRequested(PracticeOptions(target), cram_if_none_due=True))
 
     def action_export(self) -> None:
         """Write the report as Markdown into the data dir and say where."""
