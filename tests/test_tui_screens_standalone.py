@@ -84,7 +84,7 @@ async def test_home_posts_intents_instead_of_calling_the_app(store: Store) -> No
     practise_all, practise_pack, cram = app.intents[:3]
     assert isinstance(practise_all, PracticeRequested) and practise_all.options is None
     assert isinstance(practise_pack, PracticeRequested) and practise_pack.options is not None
-    assert practise_pack.options.pack == "ui-basics" and not practise_pack.options.cram
+    assert practise_pack.options.filters.pack == "ui-basics" and not practise_pack.options.cram
     assert isinstance(cram, PracticeRequested) and cram.options is not None
     assert cram.options.cram
     browse = app.intents[4]
