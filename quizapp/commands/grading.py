@@ -16,8 +16,8 @@ from quizapp.commands.authoring import registry_for
 from quizapp.commands.code_output import echo_code_result
 from quizapp.commands.common import Context, UserError, open_store, pass_context
 from quizapp.grading.check import check_question
-from quizapp.grading.client import ProbeFailed
 from quizapp.grading.code_check import check_code_question
+from quizapp.grading.errors import ProbeFailed
 from quizapp.grading.formatting import format_value
 from quizapp.grading.parsers import AnswerSyntaxError
 from quizapp.grading.qtypes import reference_kind

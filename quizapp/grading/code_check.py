@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from quizapp.grading.check import CheckVerdict
-from quizapp.grading.client import ProbeFailed
 from quizapp.grading.code_grading import CodeGrader
+from quizapp.grading.errors import ProbeFailed
 from quizapp.grading.qtypes.code import run_of
 from quizapp.packs.models import CodeQuestion
 

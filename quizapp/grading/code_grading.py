@@ -12,7 +12,8 @@ import json
 import sys
 from typing import Any
 
-from quizapp.grading.client import ProbeFailed, ReferenceWorker
+from quizapp.grading.client import ReferenceWorker
+from quizapp.grading.errors import ProbeFailed
 from quizapp.grading.qtypes.base import Reference
 from quizapp.packs.harnesses import HARNESSES
 from quizapp.packs.models import CodeQuestion

@@ -30,6 +30,17 @@ class GradeResult:
     trap: str | None = None
     code: CodeRun | None = None
 
+    @classmethod
+    def ungraded(cls, reason: str, got: str) -> GradeResult:
+        """The result of an answer that could not be graded, and why (the session goes on).
+
+        Args:
+            reason: Why, e.g. the worker's failure; whitespace is folded into one line.
+            got: The learner's answer as typed.
+        """
+        line = " ".join(reason.split()) or "unexpected error"
+        return cls(correct=None, expected="?", got=got.strip(), detail=f"could not grade: {line}")
+
     @property
     def graded(self) -> bool:
         """False when the answer could not be graded."""

@@ -13,8 +13,9 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Protocol
 
-from quizapp.grading.client import ProbeFailed, ProbeOutcome, ReferenceWorker
+from quizapp.grading.client import ProbeOutcome, ReferenceWorker
 from quizapp.grading.code_grading import CodeGrader
+from quizapp.grading.errors import ProbeFailed
 from quizapp.grading.grader import Reference, grade, typed_reference
 from quizapp.grading.probekey import probe_key
 from quizapp.grading.result import GradeResult
@@ -157,19 +158,12 @@ class GradingService:
             try:
                 run = self.code_grader().reference(question, answer)
             except ProbeFailed as failure:
-                return GradeResult(
-                    correct=None, expected="", got="", detail=f"could not grade: {failure.reason}"
-                )
+                return GradeResult.ungraded(failure.reason, answer)
             return grade(question, answer, run)
         try:
             reference = self.reference(question, pack_dir)
         except ProbeFailed as failure:
-            return GradeResult(
-                correct=None,
-                expected="?",
-                got=answer.strip(),
-                detail=f"could not grade: {failure.reason}",
-            )
+            return GradeResult.ungraded(failure.reason, answer)
         return grade(question, answer, reference)
 
     def close(self) -> None:
