@@ -11,7 +11,7 @@ from typing import Any
 
 from code_fakes import FakeCodeGrader
 from textual.pilot import Pilot
-from tui_helpers import SIZE, make_app, settle
+from tui_helpers import SIZE, hold_cursors, make_app, settle
 
 from quizapp.grading.service import GradingService
 from quizapp.store.db import Store
@@ -30,6 +30,7 @@ def test_code_question(snap_compare: Any, store: Store) -> None:
     async def run_before(pilot: Pilot[Any]) -> None:
         await pilot.press("p")
         await settle(pilot)
+        await hold_cursors(pilot)
 
     assert snap_compare(app_for(store), terminal_size=TALL, run_before=run_before)
 
