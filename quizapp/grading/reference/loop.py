@@ -270,7 +270,8 @@ def _current_sigma(scheduler: Any, i: int) -> float | None:
     if not isinstance(sigmas, torch.Tensor):
         return None
     index = getattr(scheduler, "step_index", None)
-    index = i if index is None else int(index)
+    if index is None:  # not initialised before the first step: count from the begin index
+        index = i + int(getattr(scheduler, "begin_index", None) or 0)
     return float(sigmas[index]) if index < len(sigmas) else None
 
 
