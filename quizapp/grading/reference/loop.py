@@ -1,4 +1,4 @@
-"""The reference loop, exactly as DESIGN.md's five steps (comments number them).
+"""The reference loop, exactly as docs/authoring.md's five steps (comments number them).
 
 Random streams, all on CPU generators so values repeat across runs and machines:
 - latents and the scheduler's own noise share `Generator("cpu").manual_seed(seed)`, as a
@@ -212,7 +212,10 @@ def _predict(
     if observed:
         record.noise_pred_text = cond
     if probe.guidance_rescale > 0:
-        guided = rescale_noise_cfg(guided, cond, guidance_rescale=probe.guidance_rescale)
+        # diffusers' own function, so the reference is what the pipeline computes.
+        guided = rescale_noise_cfg(  # type: ignore[no-untyped-call]
+            guided, cond, guidance_rescale=probe.guidance_rescale
+        )
         if observed:
             record.trace.append(f"rescale_noise_cfg(guidance_rescale={probe.guidance_rescale:g})")
     return guided  # type: ignore[no-any-return]
