@@ -142,7 +142,7 @@ class QuizServer(Server):
             return web.Response(text=page, content_type="text/html", status=401)
         raise web.HTTPUnauthorized(text="token required")
 
-    async def handle_index(self, request: web.Request) -> web.Response:  # type: ignore[override]
+    async def handle_index(self, request: web.Request) -> web.Response:
         """The page, with URLs for the host the browser used (not the bind address)."""
         base = f"{request.scheme}://{request.host}"
         websocket = ("wss" if request.scheme == "https" else "ws") + f"://{request.host}"
