@@ -85,7 +85,11 @@ def serve(ctx: Context, host: str, port: int, token: str | None, profile: str | 
             pack_dirs.append(shared)
         locations.profile_dir(profile).mkdir(parents=True, exist_ok=True)
     os.environ.update(child_environment(profile))
-    shown = f"[{host}]" if ":" in host else host
+    if host in ("0.0.0.0", "::"):
+        # Every interface: the address to give others is this machine's, not the wildcard.
+        shown = socket.gethostname()
+    else:
+        shown = f"[{host}]" if ":" in host else host
     url = f"http://{shown}:{port}/"
     click.echo(f"quizapp is served on {url}" + (f" (profile {profile})" if profile else ""))
     if token is not None:
