@@ -148,7 +148,7 @@ def test_a_failed_probe_skips_that_question_only() -> None:
             raise ProbeFailed("worker timed out")
         return None
 
-    questions = selected(list(loaded.pack.questions))
+    questions = selected(loaded.id, list(loaded.pack.questions))
     plan = plan_export("test-probed", questions, reference_of)
     executed = [q.id for q in questions if q.executed]
     assert [s.question_id for s in plan.skipped] == executed

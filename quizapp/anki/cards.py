@@ -12,10 +12,11 @@ from dataclasses import dataclass
 
 from markdown_it import MarkdownIt
 
-from quizapp.grading.answers import answer_lines, letter
+from quizapp.grading.answers import answer_lines
+from quizapp.grading.formatting import choice_letter as letter
 from quizapp.grading.formatting import format_value
 from quizapp.grading.grader import Reference
-from quizapp.grading.values import reference_kind
+from quizapp.grading.qtypes import reference_kind
 from quizapp.packs.models import AnyQuestion, ChoiceQuestion
 
 #: Question types that make sense as a card. The others (explain: a spoken answer scored

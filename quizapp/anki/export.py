@@ -15,6 +15,7 @@ from quizapp.anki.deck import NoteSpec
 from quizapp.grading.client import ProbeFailed
 from quizapp.grading.grader import Reference
 from quizapp.packs.models import AnyQuestion
+from quizapp.study.planning import NO_FILTERS, Filters, StudyItem
 
 #: Gives a question's reference (None when self-rated); raises ProbeFailed when a probe fails.
 ReferenceOf = Callable[[AnyQuestion], Reference | None]
@@ -37,14 +38,10 @@ class ExportPlan:
 
 
 def selected(
-    questions: list[AnyQuestion], tag: str | None = None, topic: str | None = None
+    pack_id: str, questions: list[AnyQuestion], filters: Filters = NO_FILTERS
 ) -> list[AnyQuestion]:
-    """The questions that pass `--tag` and `--topic` (both must hold when both are given)."""
-    return [
-        question
-        for question in questions
-        if (tag is None or tag in question.tags) and (topic is None or question.topic == topic)
-    ]
+    """The questions of pack `pack_id` that pass `filters` (`--tag`, `--topic`), in order."""
+    return [question for question in questions if filters.admits(StudyItem(pack_id, question))]
 
 
 def plan_export(

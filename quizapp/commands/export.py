@@ -42,12 +42,13 @@ def export(
     # Imported here: genanki is only needed by this command.
     from quizapp.anki.deck import build_package, write_package
     from quizapp.anki.export import plan_export, selected
+    from quizapp.study.planning import Filters
 
     loaded = find_pack(ctx, pack)
-    questions = selected(list(loaded.pack.questions), tag=tag, topic=topic)
+    filters = Filters(tag=tag, topic=topic)
+    questions = selected(loaded.id, list(loaded.pack.questions), filters)
     if not questions:
-        where = " ".join(f"--{k} {v}" for k, v in (("tag", tag), ("topic", topic)) if v)
-        raise UserError(f"no question of pack {loaded.id!r} matches {where}")
+        raise UserError(f"no question of pack {loaded.id!r} matches {filters.flags}")
     target = output or Path.cwd() / f"{loaded.id}.apkg"
     if target.suffix != ".apkg":
         raise UserError(f"{target}: an Anki package ends in .apkg")

@@ -5,9 +5,10 @@ Shared by the browse screen's reference view and the Anki export, so both say th
 
 from __future__ import annotations
 
+from quizapp.grading.formatting import choice_letter as letter
 from quizapp.grading.formatting import format_value
 from quizapp.grading.grader import Reference, correct_choices
-from quizapp.grading.values import reference_kind
+from quizapp.grading.qtypes import reference_kind
 from quizapp.packs.models import (
     AnyQuestion,
     ChoiceQuestion,
@@ -17,11 +18,6 @@ from quizapp.packs.models import (
     SequenceQuestion,
     TextQuestion,
 )
-
-
-def letter(index: int) -> str:
-    """The letter of the choice at `index` (0 → "a")."""
-    return chr(ord("a") + index)
 
 
 def answer_lines(question: AnyQuestion, reference: Reference | None) -> list[str]:

@@ -13,7 +13,7 @@ from quizapp.grading.answers import answer_lines
 from quizapp.grading.check import check_question
 from quizapp.grading.formatting import format_value
 from quizapp.grading.grader import Reference
-from quizapp.grading.values import reference_kind
+from quizapp.grading.qtypes import reference_kind
 from quizapp.packs.models import AnyQuestion
 
 COMPUTING = "computing… (running the probe in the reference worker)"
