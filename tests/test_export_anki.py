@@ -139,7 +139,7 @@ def test_executed_question_carries_computed_answer_and_trace() -> None:
 
 
 def test_a_failed_probe_skips_that_question_only() -> None:
-    from quizapp.grading.client import ProbeFailed
+    from quizapp.grading.errors import ProbeFailed
 
     loaded = load_pack(PROBED)
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from quizapp.anki.cards import CARD_TYPES, card_fields
 from quizapp.anki.deck import NoteSpec
-from quizapp.grading.client import ProbeFailed
+from quizapp.grading.errors import ProbeFailed
 from quizapp.grading.grader import Reference
 from quizapp.packs.models import AnyQuestion
 from quizapp.study.planning import NO_FILTERS, Filters, StudyItem

@@ -143,10 +143,10 @@ class HomeScreen(Screen[None]):
         if self._updates is None:
             from quizapp.packs.updates import version_updates
 
-            packs = self.quiz.registry.packs
+            packs = self.context.registry.packs
             current = {pack_id: loaded.pack.pack.version for pack_id, loaded in packs.items()}
-            self._updates = version_updates(current, self.quiz.store.seen_versions())
-            self.quiz.store.mark_versions_seen(current)
+            self._updates = version_updates(current, self.context.store.seen_versions())
+            self.context.store.mark_versions_seen(current)
         return self._updates
 
     def refresh_packs(self) -> None:
