@@ -28,6 +28,11 @@ COMMANDS: dict[str, str] = {
     "preview": "preview:preview",
     "report": "interviews:report",
     "stats": "study:stats",
+    "export": "export:export",
+    "install": "install:install",
+    "packs": "install:packs",
+    "uninstall": "install:uninstall",
+    "serve": "serve:serve",
 }
 
 

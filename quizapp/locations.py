@@ -37,6 +37,16 @@ def user_packs_dir() -> Path:
     return data_dir() / "packs"
 
 
+def installed_manifest() -> Path:
+    """What `quizapp install` put into `user_packs_dir()`: source and version of each pack."""
+    return data_dir() / "installed-packs.json"
+
+
+def profile_dir(name: str) -> Path:
+    """A learner's own data folder under this one (`quizapp serve --profile NAME`)."""
+    return data_dir() / "profiles" / name
+
+
 def content_dir() -> Path:
     """Bundled packs, schema and models: inside the wheel, or the checkout's `content/`."""
     here = Path(__file__).resolve().parent

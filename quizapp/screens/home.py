@@ -35,6 +35,14 @@ def _clip(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+def _title_cell(title: str, update: tuple[int, int] | None) -> Text:
+    """The title, marked when the pack's version went up since the learner last saw it."""
+    if update is None:
+        return Text(_clip(title, TITLE_WIDTH))
+    mark = f" updated v{update[1]}"
+    return Text.assemble(_clip(title, TITLE_WIDTH - len(mark)), (mark, "bold cyan"))
+
+
 def mastery_bar(share: float, width: int = BAR_WIDTH) -> Text:
     """A bar of `width` cells filled to `share` (0..1), with the percentage."""
     filled = round(max(0.0, min(1.0, share)) * width)
@@ -128,16 +136,30 @@ class HomeScreen(Screen[None]):
         titles = {pack_id: loaded.pack.pack.title for pack_id, loaded in packs.items()}
         return pack_progress(context.items(), titles, context.store.cards(), context.clock())
 
+    _updates: dict[str, tuple[int, int]] | None = None
+
+    def version_updates(self) -> dict[str, tuple[int, int]]:
+        """Packs whose version went up since the last run: found once, then remembered."""
+        if self._updates is None:
+            from quizapp.packs.updates import version_updates
+
+            packs = self.context.registry.packs
+            current = {pack_id: loaded.pack.pack.version for pack_id, loaded in packs.items()}
+            self._updates = version_updates(current, self.context.store.seen_versions())
+            self.context.store.mark_versions_seen(current)
+        return self._updates
+
     def refresh_packs(self) -> None:
         """Redraw the table, the totals line and the load errors."""
         packs = self.progress()
+        updates = self.version_updates()
         table = self.query_one("#packs", DataTable)
         row = table.cursor_row
         table.clear()
         for pack in packs:
             table.add_row(
                 pack.pack_id,
-                _clip(pack.title, TITLE_WIDTH),
+                _title_cell(pack.title, updates.get(pack.pack_id)),
                 Text(str(pack.total), justify="right"),
                 Text(str(pack.due), justify="right", style="bold yellow" if pack.due else ""),
                 Text(str(pack.new), justify="right"),

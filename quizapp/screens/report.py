@@ -6,6 +6,7 @@ Markdown into the data dir's `reports/` and says where.
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import ClassVar
 
@@ -138,8 +139,20 @@ class ReportScreen(Screen[None]):
         self.post_message(PracticeRequested(PracticeOptions(target), cram_if_none_due=True))
 
     def action_export(self) -> None:
-        """Write the report as Markdown into the data dir and say where."""
+        """Write the report as Markdown into the data dir and say where.
+
+        In a browser (`quizapp serve`) the file belongs on the learner's machine, not the
+        server's: it is delivered as a download instead.
+        """
         path = export_path(self.report)
+        if self.app.is_web:
+            self.app.deliver_text(
+                io.StringIO(to_markdown(self.report)),
+                save_filename=path.name,
+                mime_type="text/markdown",
+            )
+            self.notify(f"Downloading {path.name}", title="Markdown")
+            return
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(to_markdown(self.report), encoding="utf-8")

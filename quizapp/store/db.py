@@ -379,6 +379,21 @@ class Store:
             (key, value_json, trace_json),
         )
 
+    # -- pack versions ---------------------------------------------------------------
+
+    def seen_versions(self) -> dict[str, int]:
+        """Each pack's version as last recorded by `mark_versions_seen`."""
+        rows = self._read("SELECT pack_id, version FROM pack_versions")
+        return {row["pack_id"]: row["version"] for row in rows}
+
+    def mark_versions_seen(self, versions: dict[str, int]) -> None:
+        """Record these packs' versions as seen (other packs' rows are kept)."""
+        with self._db() as db:
+            db.executemany(
+                "INSERT OR REPLACE INTO pack_versions (pack_id, version) VALUES (?, ?)",
+                list(versions.items()),
+            )
+
     # -- statistics ------------------------------------------------------------------
 
     def stats(self, now: datetime) -> StoreStats:

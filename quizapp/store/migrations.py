@@ -98,13 +98,22 @@ _V2 = Migration(
     statements=("ALTER TABLE mock_sessions ADD COLUMN paused_seconds REAL NOT NULL DEFAULT 0",),
 )
 
-MIGRATIONS: tuple[Migration, ...] = (_V1, _V2)
+# Home marks a pack "updated" when its `version` went up since the learner last saw it.
+_V3 = Migration(
+    version=3,
+    description="pack_versions: each pack's version as the learner last saw it",
+    statements=("CREATE TABLE pack_versions (pack_id TEXT PRIMARY KEY, version INTEGER NOT NULL)",),
+)
+
+MIGRATIONS: tuple[Migration, ...] = (_V1, _V2, _V3)
 
 #: The schema version this code reads and writes.
 LATEST_VERSION = MIGRATIONS[-1].version
 
 #: Tables a quizapp store has at the latest version.
-TABLES: frozenset[str] = frozenset({"reviews", "cards", "flags", "mock_sessions", "probe_cache"})
+TABLES: frozenset[str] = frozenset(
+    {"reviews", "cards", "flags", "mock_sessions", "probe_cache", "pack_versions"}
+)
 
 
 def pending(current: int) -> tuple[Migration, ...]:

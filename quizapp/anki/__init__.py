@@ -1,0 +1,1 @@
+"""Anki decks from packs: cards as HTML fields (`cards`), the .apkg package (`deck`)."""

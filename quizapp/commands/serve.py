@@ -1,0 +1,100 @@
+"""`quizapp serve`: the TUI in a browser, one app process per connection (textual-serve)."""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import shlex
+import socket
+import sys
+from pathlib import Path
+
+import click
+
+import quizapp
+from quizapp import locations
+from quizapp.commands.common import Context, UserError, pass_context
+
+_PROFILE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
+
+
+def app_command(pack_dirs: list[Path]) -> str:
+    """The shell command textual-serve runs per connection: this Python, this quizapp."""
+    argv = [sys.executable, "-m", "quizapp"]
+    for folder in pack_dirs:
+        argv += ["--packs", str(folder.resolve())]
+    return shlex.join(argv)
+
+
+def child_environment(profile: str | None) -> dict[str, str]:
+    """Variables the app processes need: quizapp's own import path, the profile's home."""
+    changes: dict[str, str] = {}
+    # The app must import this quizapp (a checkout run with PYTHONPATH, or the installed one).
+    root = str(Path(quizapp.__file__).resolve().parent.parent)
+    paths = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+    if root not in paths:
+        changes["PYTHONPATH"] = os.pathsep.join([root, *paths])
+    if profile is not None:
+        changes["QUIZAPP_HOME"] = str(locations.profile_dir(profile))
+    return changes
+
+
+def _check_port(host: str, port: int) -> None:
+    """A taken port is a one-line error now, not a traceback from inside aiohttp later."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            raise UserError(f"cannot listen on {host}:{port}: {error.strerror}") from None
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option(
+    "--port", type=click.IntRange(1, 65535), default=8000, show_default=True, help="Port."
+)
+@click.option(
+    "--token",
+    help="Require this token from browsers [default: none on localhost; elsewhere, a new one].",
+)
+@click.option("--profile", help="Keep this learner's progress apart (QUIZAPP_HOME/profiles/NAME).")
+@pass_context
+def serve(ctx: Context, host: str, port: int, token: str | None, profile: str | None) -> None:
+    """Serve the app in a browser; every connection runs its own session.
+
+    Only this machine can connect unless --host names another interface; then a token is
+    required (--token, or one generated and printed here) and the page asks for it.
+    """
+    from quizapp.web.server import QuizServer, is_loopback
+
+    if profile is not None and not _PROFILE.match(profile):
+        raise UserError(f"--profile {profile!r}: use lowercase letters, digits, - and _")
+    if token is not None and len(token) < 8:
+        raise UserError("--token: use at least 8 characters")
+    if token is None and not is_loopback(host):
+        token = secrets.token_urlsafe(18)
+    _check_port(host, port)
+    pack_dirs = list(ctx.pack_dirs)
+    if profile is not None:
+        # A profile has its own progress, not its own packs: the shared ones stay in reach.
+        shared = locations.user_packs_dir()
+        if shared.is_dir():
+            pack_dirs.append(shared)
+        locations.profile_dir(profile).mkdir(parents=True, exist_ok=True)
+    os.environ.update(child_environment(profile))
+    if host in ("0.0.0.0", "::"):
+        # Every interface: the address to give others is this machine's, not the wildcard.
+        shown = socket.gethostname()
+    else:
+        shown = f"[{host}]" if ":" in host else host
+    url = f"http://{shown}:{port}/"
+    click.echo(f"quizapp is served on {url}" + (f" (profile {profile})" if profile else ""))
+    if token is not None:
+        click.echo(f"token: {token}")
+        click.echo(f"open {url}?token={token} or enter the token on the page")
+    click.echo("ctrl+c stops the server", err=True)
+    title = f"quizapp · {profile}" if profile else "quizapp"
+    QuizServer(app_command(pack_dirs), host, port, token, title=title).serve()

@@ -1,0 +1,1 @@
+"""The TUI in a browser: textual-serve, behind a token when reachable from the network."""
