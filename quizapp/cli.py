@@ -22,6 +22,7 @@ COMMANDS: dict[str, str] = {
     "validate": "authoring:validate",
     "check": "grading:check",
     "grade": "grading:grade",
+    "exercise": "exercise:exercise",
     "schema": "authoring:schema",
     "new": "authoring:new",
     "preview": "preview:preview",

@@ -48,6 +48,10 @@ def question(
     elif type == "explain":
         data["answer"] = "A model answer."
         data["rubric"] = list(rubric)
+    elif type == "code":
+        data["harness"] = "cfg_combine"
+        data["starter"] = "def guide(noise_uncond, noise_text, guidance_scale):\n    ...\n"
+        data["solution"] = "def guide(noise_uncond, noise_text, guidance_scale):\n    return 0\n"
     if executed:
         data.pop("answer", None)
         data["probe"] = {"model": "none", "scheduler": "DDIMScheduler", "observe": "timesteps"}

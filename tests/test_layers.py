@@ -17,8 +17,14 @@ from pathlib import Path
 import quizapp
 
 DOMAIN_PACKAGES = ("packs", "grading", "study", "store")
-#: Run only inside the reference worker process; they import torch and diffusers.
-WORKER_SIDE = ("quizapp.grading.reference", "quizapp.grading.worker")
+#: Run only inside the reference worker process or the code server; they import torch and
+#: diffusers.
+WORKER_SIDE = (
+    "quizapp.grading.reference",
+    "quizapp.grading.worker",
+    "quizapp.grading.harness",
+    "quizapp.grading.code_server",
+)
 
 PACKAGE_DIR = Path(quizapp.__file__).parent
 

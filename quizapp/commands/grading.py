@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -12,8 +13,10 @@ from typing import Any
 import click
 
 from quizapp.commands.authoring import registry_for
+from quizapp.commands.code_output import echo_code_result
 from quizapp.commands.common import Context, UserError, open_store, pass_context
 from quizapp.grading.check import check_question
+from quizapp.grading.code_check import check_code_question
 from quizapp.grading.errors import ProbeFailed
 from quizapp.grading.formatting import format_value
 from quizapp.grading.grader import Reference, correct_choices
@@ -23,7 +26,7 @@ from quizapp.grading.service import GradingService
 from quizapp.packs.errors import PackLoadError
 from quizapp.packs.lint import lint_pack
 from quizapp.packs.loader import LoadedPack, load_pack
-from quizapp.packs.models import AnyQuestion, ChoiceQuestion, Value
+from quizapp.packs.models import AnyQuestion, ChoiceQuestion, CodeQuestion, Value
 from quizapp.packs.yamlnodes import compose, locate
 
 
@@ -60,19 +63,34 @@ def find_pack(ctx: Context, pack: str) -> LoadedPack:
 @click.command()
 @click.argument("pack")
 @click.argument("question")
-@click.argument("answer")
+@click.argument("answer", required=False)
+@click.option(
+    "--file",
+    "answer_file",
+    metavar="PATH",
+    help="Read the answer (for code questions: the source) from PATH; `-` reads stdin.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @pass_context
-def grade(ctx: Context, pack: str, question: str, answer: str, as_json: bool) -> None:
-    """Grade ANSWER to QUESTION of PACK (a pack id or a pack file) without the TUI.
+def grade(
+    ctx: Context,
+    pack: str,
+    question: str,
+    answer: str | None,
+    answer_file: str | None,
+    as_json: bool,
+) -> None:
+    """Grade ANSWER (or --file PATH) to QUESTION of PACK (a pack id or a pack file).
 
-    Exits 0 whether the answer is right or wrong, 1 when it could not be graded
-    (the reference could not be computed), 2 on bad input.
+    For a code question the answer is Python source, run on the harness's cases; it runs
+    as you, on this machine. Exits 0 whether the answer is right or wrong, 1 when it could
+    not be graded (the reference could not be computed), 2 on bad input.
     """
     loaded = find_pack(ctx, pack)
     found = loaded.pack.question(question)
     if found is None:
         raise UserError(f"pack {loaded.id!r} has no question {question!r}")
+    answer = read_answer(answer, answer_file)
     with grading_service() as service:
         try:
             result = service.grade(found, answer, loaded.path.parent)
@@ -80,6 +98,8 @@ def grade(ctx: Context, pack: str, question: str, answer: str, as_json: bool) ->
             raise UserError(str(error)) from None
     if as_json:
         click.echo(json.dumps(result.as_json()))
+    elif isinstance(found, CodeQuestion):
+        echo_code_result(result)
     else:
         verdict = {True: "correct", False: "wrong", None: "not graded"}[result.correct]
         click.echo(f"{verdict}: expected {result.expected}, got {result.got}")
@@ -91,6 +111,26 @@ def grade(ctx: Context, pack: str, question: str, answer: str, as_json: bool) ->
             click.echo(f"  {line}")
     if result.correct is None and not found.self_rated:
         raise SystemExit(1)
+
+
+def read_answer(answer: str | None, answer_file: str | None) -> str:
+    """The answer given inline, or read from `answer_file` (`-`: stdin)."""
+    if answer is not None and answer_file is not None:
+        raise UserError("give the answer or --file, not both")
+    if answer_file is None:
+        if answer is None:
+            raise UserError("missing the answer: give ANSWER or --file PATH")
+        return answer
+    if answer_file == "-":
+        text: str = sys.stdin.read()
+        return text
+    path = Path(answer_file)
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UserError(f"no such file: {answer_file}") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise UserError(f"cannot read {answer_file}: {error}") from None
 
 
 @dataclass(frozen=True)
@@ -143,6 +183,18 @@ def check_one(service: GradingService, loaded: LoadedPack, question: AnyQuestion
     )
 
 
+def check_code(service: GradingService, loaded: LoadedPack, question: CodeQuestion) -> CheckRow:
+    """Run the question's solution, starter and its harness's mistake examples."""
+    grader = service.code_grader()
+    try:
+        examples = service.code_examples().get(question.harness, {})
+        found = check_code_question(grader, question, examples)
+    except ProbeFailed as failure:
+        return CheckRow(loaded.id, question.id, None, None, None, False, failure.reason)
+    error = "; ".join(found.verdict.errors) or None
+    return CheckRow(loaded.id, question.id, None, found.summary, None, found.verdict.ok, error)
+
+
 @click.command()
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list of results.")
@@ -164,6 +216,12 @@ def check(ctx: Context, paths: tuple[str, ...], as_json: bool, strict: bool) -> 
     correct: dict[str, dict[str, frozenset[int]]] = {}
     with grading_service() as service:
         for loaded, question in registry.questions():
+            if isinstance(question, CodeQuestion):
+                row = check_code(service, loaded, question)
+                rows.append(row)
+                if not as_json:
+                    echo_row(row, question)
+                continue
             executed = question.executed
             row = check_one(service, loaded, question)
             if executed and row.value is not None:
@@ -218,8 +276,12 @@ def echo_row(row: CheckRow, question: AnyQuestion) -> None:
     """`pack/question  observe = value  ok` and the reasons, one per line."""
     kind = reference_kind(question)
     shown = format_value(row.value, kind) if (kind and row.value is not None) else "-"
+    if isinstance(question, CodeQuestion):
+        shown = str(row.value or "-")
     status = "ok" if row.ok else "FAIL"
     observed = f"{row.observe} = " if row.observe else "answer = "
+    if isinstance(question, CodeQuestion):
+        observed = f"{question.harness}: "
     click.echo(f"{status:4}  {row.pack}/{row.question}  {observed}{shown}")
     if row.error:
         click.echo(f"      {row.error}")

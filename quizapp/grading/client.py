@@ -207,16 +207,7 @@ class ReferenceWorker:
             "probe": probe.model_dump(mode="json"),
             "model_path": str(model_path) if model_path is not None else None,
         }
-        with self._lock:
-            process = self._ensure_process()
-            self._next_id += 1
-            request_id = self._next_id
-            try:
-                process.send({"id": request_id, **request})
-            except OSError:
-                self._discard()
-                raise ProbeFailed(process.exit_reason()) from None
-            response = self._await(process, request_id)
+        response = self.call(request)
         if not response.get("ok"):
             raise ProbeFailed(str(response.get("error") or "worker gave no reason"))
         trace = response.get("trace") or []
@@ -226,6 +217,27 @@ class ReferenceWorker:
             trace=tuple(str(line) for line in trace),
             versions={str(k): str(v) for k, v in versions.items()},
         )
+
+    def call(self, request: dict[str, Any], timeout: float | None = None) -> dict[str, Any]:
+        """Send one request (an id is added) and return the response; blocks until it comes.
+
+        Args:
+            request: The JSON object to send.
+            timeout: Seconds to wait once the worker is ready; default `self.timeout`.
+
+        Raises:
+            ProbeFailed: the worker crashed, timed out or wrote garbage.
+        """
+        with self._lock:
+            process = self._ensure_process()
+            self._next_id += 1
+            request_id = self._next_id
+            try:
+                process.send({"id": request_id, **request})
+            except OSError:
+                self._discard()
+                raise ProbeFailed(process.exit_reason()) from None
+            return self._await(process, request_id, self.timeout if timeout is None else timeout)
 
     def close(self) -> None:
         """Stop the worker (end of input first, then kill) and reap it.
@@ -260,26 +272,26 @@ class ReferenceWorker:
             self._process.stop()
             self._process = None
 
-    def _await(self, process: _Process, request_id: int) -> dict[str, Any]:
+    def _await(self, process: _Process, request_id: int, timeout: float) -> dict[str, Any]:
         """The response to `request_id`, within the deadline; discards the worker on failure."""
         now = time.monotonic()
         was_ready = process.ready.is_set()
         # Until the worker is ready the clock is the startup budget; once it is, the request
         # (queued behind the ping) gets the full per-probe timeout from that moment.
         deadline = (
-            now + self.timeout
+            now + timeout
             if was_ready
-            else max(process.started + self.startup_timeout, now + self.timeout)
+            else max(process.started + self.startup_timeout, now + timeout)
         )
         while True:
             if not was_ready and process.ready.is_set():
                 was_ready = True
-                deadline = time.monotonic() + self.timeout
+                deadline = time.monotonic() + timeout
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 self._discard()
                 if was_ready:
-                    raise ProbeFailed(f"timed out after {self.timeout:g} s")
+                    raise ProbeFailed(f"timed out after {timeout:g} s")
                 raise ProbeFailed(f"worker did not start within {self.startup_timeout:g} s")
             try:
                 # Short waits so that readiness (an Event, not a queue item) resets the clock.

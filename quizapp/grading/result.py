@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from quizapp.grading.code_result import CodeRun
+
 
 @dataclass(frozen=True)
 class GradeResult:
@@ -17,6 +19,7 @@ class GradeResult:
         detail: One line: why it is right or wrong, or why it could not be graded.
         trace: For executed questions, what ran: versions, scheduler, t, shapes at each point.
         trap: The `why` of the trap the answer fell into, if any.
+        code: For a code question, the run: a verdict per case, output, the solution.
     """
 
     correct: bool | None
@@ -25,6 +28,7 @@ class GradeResult:
     detail: str = ""
     trace: tuple[str, ...] = field(default_factory=tuple)
     trap: str | None = None
+    code: CodeRun | None = None
 
     @classmethod
     def ungraded(cls, reason: str, got: str, trace: tuple[str, ...] = ()) -> GradeResult:
@@ -51,6 +55,15 @@ class GradeResult:
 
     def as_json(self) -> dict[str, object]:
         """The `quizapp grade --json` object."""
+        if self.code is not None:
+            return {
+                "correct": self.correct,
+                "cases": [case.as_json() for case in self.code.cases],
+                "mistake": self.code.mistake,
+                "detail": self.detail,
+                "status": self.code.status,
+                "output": self.code.output,
+            }
         return {
             "correct": self.correct,
             "expected": self.expected,

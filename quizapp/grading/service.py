@@ -14,12 +14,13 @@ from pathlib import Path
 from typing import Protocol
 
 from quizapp.grading.client import ProbeOutcome, ReferenceWorker
+from quizapp.grading.code_grading import CodeGrader
 from quizapp.grading.errors import ProbeFailed
 from quizapp.grading.grader import Reference, grade, typed_reference
 from quizapp.grading.probekey import probe_key
 from quizapp.grading.result import GradeResult
 from quizapp.packs.modelref import ModelNotFound, resolve_model
-from quizapp.packs.models import AnyQuestion, Probe
+from quizapp.packs.models import AnyQuestion, CodeQuestion, Probe
 
 
 class ProbeCache(Protocol):
@@ -44,6 +45,7 @@ class MemoryCache:
 
 
 WorkerFactory = Callable[[], ReferenceWorker]
+CodeGraderFactory = Callable[[], CodeGrader]
 
 
 class GradingService:
@@ -53,11 +55,34 @@ class GradingService:
         self,
         cache: ProbeCache | None = None,
         worker_factory: WorkerFactory = ReferenceWorker,
+        code_factory: CodeGraderFactory = CodeGrader,
     ) -> None:
         self._cache: ProbeCache = cache if cache is not None else MemoryCache()
         self._worker_factory = worker_factory
         self._worker: ReferenceWorker | None = None
+        self._code_factory = code_factory
+        self._code: CodeGrader | None = None
+        self._examples: dict[str, dict[str, str]] | None = None
         self._lock = threading.Lock()
+
+    def code_grader(self) -> CodeGrader:
+        """The code server's client (learner code runs there, never in the reference worker)."""
+        with self._lock:
+            if self._code is None:
+                self._code = self._code_factory()
+                self._code.start()
+            return self._code
+
+    def code_examples(self) -> dict[str, dict[str, str]]:
+        """Each harness's mistake examples, asked of the code server once."""
+        if self._examples is None:
+            self._examples = self.code_grader().examples()
+        return self._examples
+
+    @property
+    def code_ready(self) -> bool:
+        """True once the code server is warm."""
+        return self._code is not None and self._code.ready
 
     def _get_worker(self) -> ReferenceWorker:
         with self._lock:
@@ -71,7 +96,13 @@ class GradingService:
         self._get_worker()
 
     def warm_up_for(self, questions: Iterable[AnyQuestion]) -> bool:
-        """Start the worker if any of `questions` is executed; True if it was."""
+        """Start the worker if any of `questions` is executed; True if it was.
+
+        A code question starts the code server instead (it has its own warm process).
+        """
+        questions = list(questions)
+        if any(isinstance(q, CodeQuestion) for q in questions):
+            self.code_grader()
         if any(q.executed for q in questions):
             self.warm_up()
             return True
@@ -122,6 +153,13 @@ class GradingService:
         Raises:
             AnswerSyntaxError: when `answer` cannot be read as the question's type.
         """
+        if isinstance(question, CodeQuestion):
+            # The reference of a code answer is its run in the code server.
+            try:
+                run = self.code_grader().reference(question, answer)
+            except ProbeFailed as failure:
+                return GradeResult.ungraded(failure.reason, answer)
+            return grade(question, answer, run)
         try:
             reference = self.reference(question, pack_dir)
         except ProbeFailed as failure:
@@ -129,11 +167,14 @@ class GradingService:
         return grade(question, answer, reference)
 
     def close(self) -> None:
-        """Stop the worker, if one runs."""
+        """Stop the worker and the code server, if they run."""
         with self._lock:
             if self._worker is not None:
                 self._worker.close()
                 self._worker = None
+            if self._code is not None:
+                self._code.close()
+                self._code = None
 
 
 def _probe_of(question: AnyQuestion) -> Probe | None:

@@ -14,6 +14,7 @@ from typing import Annotated, ClassVar, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from quizapp.packs.harnesses import HARNESSES, describe_harnesses
 from quizapp.packs.vocabulary import (
     SCHEDULERS,
     Mistake,
@@ -169,6 +170,12 @@ class _QuestionBase(_Strict):
     prompt: Annotated[str, Field(min_length=1)]
     hints: list[str] = Field(default_factory=list)
     explanation: str = ""
+    code: str | None = Field(
+        default=None, description="A Python excerpt shown above the prompt, with line numbers."
+    )
+    highlight: list[Annotated[int, Field(ge=1)]] = Field(
+        default_factory=list, description="Lines of `code` (1-based) the prompt refers to."
+    )
 
     #: Rated by the learner (no comparison grades it); such a type cannot have a probe.
     self_rated: ClassVar[bool] = False
@@ -232,6 +239,30 @@ class ExplainQuestion(_QuestionBase):
     rubric: Annotated[list[str], Field(min_length=1)]
 
 
+class CodeQuestion(_QuestionBase):
+    """The learner writes a function; a built-in harness runs it on seeded cases."""
+
+    type: Literal["code"]
+    harness: str = Field(description="A built-in harness: " + describe_harnesses())
+    starter: Annotated[str, Field(min_length=1, description="Shown in the editor at first.")]
+    solution: Annotated[str, Field(min_length=1, description="The reference solution.")]
+    cases: list[dict[str, int | float | str]] | None = Field(
+        default=None, description="Replace the harness's default cases (plain values)."
+    )
+    timeout: Annotated[float, Field(gt=0, le=10)] = Field(
+        default=10.0, description="Wall-clock seconds the learner's code may run (at most 10)."
+    )
+
+    @field_validator("harness")
+    @classmethod
+    def _known_harness(cls, name: str) -> str:
+        if name not in HARNESSES:
+            close = difflib.get_close_matches(name, sorted(HARNESSES), n=1)
+            hint = f" (did you mean {close[0]}?)" if close else ""
+            raise ValueError(f"unknown harness {name!r}{hint}; one of: {', '.join(HARNESSES)}")
+        return name
+
+
 AnyQuestion = (
     FlashcardQuestion
     | ChoiceQuestion
@@ -240,6 +271,7 @@ AnyQuestion = (
     | ShapeQuestion
     | SequenceQuestion
     | ExplainQuestion
+    | CodeQuestion
 )
 Question = Annotated[AnyQuestion, Field(discriminator="type")]
 

@@ -141,6 +141,26 @@ questions:
       - names the shape or axis it changes
       - names the trade-off (steps vs quality, or solver order)
     explanation: A strong answer names the state, its shape and the trade-off.
+
+  - id: write-guidance
+    type: code
+    harness: cfg_combine
+    origin: interview
+    topic: model-vs-scheduler
+    difficulty: 2
+    covers: [model-vs-scheduler]
+    code: |
+      noise_uncond, noise_text = noise_pred.chunk(2)
+      noise_pred = guide(noise_uncond, noise_text, guidance_scale)
+    highlight: [2]
+    prompt: Write guide(); it runs as the learner, on their machine, when they submit it.
+    starter: |
+      def guide(noise_uncond, noise_text, guidance_scale):
+          ...
+    solution: |
+      def guide(noise_uncond, noise_text, guidance_scale):
+          return noise_uncond + guidance_scale * (noise_text - noise_uncond)
+    explanation: Start from the unconditional prediction and push towards the text one.
 """
 
 

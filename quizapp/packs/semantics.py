@@ -12,12 +12,14 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+from quizapp.packs.code_checks import check_code_question, check_excerpt
 from quizapp.packs.modelref import ModelNotFound, resolve_model
 from quizapp.packs.models import (
     MODEL_NONE,
     SELF_RATED_TYPES,
     AnyQuestion,
     ChoiceQuestion,
+    CodeQuestion,
     NumericQuestion,
     Pack,
     Probe,
@@ -75,6 +77,9 @@ def _unique(ids: list[str], at: Loc, what: str) -> Iterator[Issue]:
 
 
 def _check_question(question: AnyQuestion, pack_dir: Path | None) -> Iterator[Issue]:
+    yield from check_excerpt(question)
+    if isinstance(question, CodeQuestion):
+        yield from check_code_question(question)
     if isinstance(question, ChoiceQuestion):
         yield from _check_choice(question)
     if isinstance(question, TextQuestion):

@@ -88,6 +88,11 @@ class BackgroundGrading:
         """True once the reference worker has imported torch (a probe then runs quickly)."""
         return self.grading.worker_ready
 
+    @property
+    def code_ready(self) -> bool:
+        """True once the code server (which runs learner code) is warm."""
+        return self.grading.code_ready
+
     def waits_for_worker(self, question: AnyQuestion, pack_dir: Path | None) -> bool:
         """True when grading `question` must wait for the reference worker."""
         return self.reference_now(question, pack_dir).pending

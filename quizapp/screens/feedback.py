@@ -16,6 +16,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Markdown, Static
 
 from quizapp.grading.service import GradingService
+from quizapp.packs.models import CodeQuestion
 from quizapp.screens.background_grading import BackgroundGrading
 from quizapp.screens.flag import flag_current
 from quizapp.study.practice import RATING_NAMES, Outcome, PracticeSession
@@ -24,6 +25,13 @@ from quizapp.widgets.grade_view import GradeView
 WARMING_UP = "warming up the reference worker (importing torch)…"
 RUNNING = "running the denoising step…"
 GRADING = "grading…"
+
+
+def running_code_text(grading: BackgroundGrading) -> str:
+    """What the feedback shows while a code answer runs."""
+    if grading.code_ready:
+        return "running your code on the cases…"
+    return "starting the code runner (importing torch), then running your code…"
 
 
 class FeedbackScreen(Screen[str | None]):
@@ -78,7 +86,11 @@ class FeedbackScreen(Screen[str | None]):
     def on_mount(self) -> None:
         view = self.query_one(GradeView)
         pack_dir = self.session.pack_dir(self.item)
-        if self.grading.waits_for_worker(self.item.question, pack_dir):
+        if isinstance(self.item.question, CodeQuestion):
+            view.pending = running_code_text(self.grading)
+            if not self.grading.code_ready:
+                self.set_interval(0.5, self._poll_code_runner, name="code-runner-status")
+        elif self.grading.waits_for_worker(self.item.question, pack_dir):
             view.pending = RUNNING if self.grading.worker_ready else WARMING_UP
             self.set_interval(0.5, self._poll_worker, name="worker-status")
         else:
@@ -89,6 +101,11 @@ class FeedbackScreen(Screen[str | None]):
         view = self.query_one(GradeView)
         if view.result is None and view.pending == WARMING_UP and self.grading.worker_ready:
             view.pending = RUNNING
+
+    def _poll_code_runner(self) -> None:
+        view = self.query_one(GradeView)
+        if view.result is None and self.grading.code_ready:
+            view.pending = running_code_text(self.grading)
 
     def on_background_grading_graded(self, event: BackgroundGrading.Graded) -> None:
         if event.unreadable is not None:

@@ -155,6 +155,13 @@ def describe_expected(question: AnyQuestion, reference: Reference | None) -> str
     return format_value(reference.value, kind) if kind is not None else str(reference.value)
 
 
+def _cases_passed(result: GradeResult | None) -> tuple[int, int] | None:
+    """(passed, run) of a graded code answer: a mock interview scores it by cases passed."""
+    if result is None or result.code is None or not result.code.cases:
+        return None
+    return (result.code.passed, len(result.code.cases))
+
+
 class MockInterview:
     """The controller of one mock interview.
 
@@ -528,6 +535,7 @@ class MockInterview:
             rubric_ticked=slot.ticked or (),
             trap=result.trap if result is not None else None,
             status=status,
+            cases=_cases_passed(result),
         )
 
     def _record(self, slot: Slot, correct: bool | None, rating: Rating | None) -> None:

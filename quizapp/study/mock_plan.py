@@ -5,7 +5,7 @@ when every remaining topic has been picked as often), so the report's by-topic s
 on as many topics as possible. Within a round the next preference, in order, is a question
 that covers objectives not yet in the interview (the report's weakest objective needs them),
 then one of the least-used difficulty level, then one of the least-used kind (executed,
-choice, explain, recall). Remaining ties go to a seeded shuffle, so the same seed and pool
+choice, explain, recall, code). Remaining ties go to a seeded shuffle, so the same seed and pool
 always give the same interview, and another seed gives another interview.
 """
 
@@ -20,7 +20,7 @@ from typing import Literal
 from quizapp.packs.models import AnyQuestion
 from quizapp.study.planning import NO_FILTERS, Filters, StudyItem, matching
 
-Kind = Literal["executed", "choice", "explain", "recall"]
+Kind = Literal["executed", "choice", "explain", "recall", "code"]
 
 #: Seconds for a difficulty-3 question of each type, as an interviewer would allow.
 BASE_BUDGET_SECONDS: dict[str, int] = {
@@ -31,6 +31,8 @@ BASE_BUDGET_SECONDS: dict[str, int] = {
     "numeric": 120,
     "sequence": 120,
     "explain": 180,
+    # Writing and debugging a function takes longer than any spoken answer.
+    "code": 480,
 }
 
 #: Budget multiplier per difficulty: 0.6x for 1 up to 1.4x for 5.
@@ -41,7 +43,9 @@ BUDGET_STEP_SECONDS = 15
 
 
 def question_kind(question: AnyQuestion) -> Kind:
-    """The kind of question a mock interview mixes: executed, choice, explain or recall."""
+    """The kind of question a mock interview mixes: executed, choice, explain, recall or code."""
+    if question.type == "code":
+        return "code"
     if question.executed:
         return "executed"
     if question.type in ("choice", "explain"):

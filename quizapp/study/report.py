@@ -36,7 +36,8 @@ class ReportItem:
         expected: The reference answer, formatted for display.
         correct: The grade; None for self-rated questions and answers that could not be
             graded.
-        credit: 0..1: 1/0 for graded answers, the fraction of rubric items ticked for explain.
+        credit: 0..1: 1/0 for graded answers, the fraction of rubric items ticked for explain,
+            the fraction of cases passed for code.
         seconds: Time spent on the question.
         budget: The question's time budget in seconds.
         trap: The `why` of the trap the answer fell into, if any.
@@ -90,6 +91,7 @@ class ReportItem:
         rubric_ticked: Collection[int] = (),
         trap: str | None = None,
         status: Status = "answered",
+        cases: tuple[int, int] | None = None,
     ) -> ReportItem:
         """The item of one question, with credit computed from the grade or the rubric.
 
@@ -104,6 +106,7 @@ class ReportItem:
                 ticked off.
             trap: The trap `why` the answer fell into, if any.
             status: answered, skipped or missed.
+            cases: For code questions, (cases passed, cases run): the credit is their ratio.
         """
         missed_rubric: tuple[str, ...] = ()
         if status != "answered":
@@ -112,6 +115,8 @@ class ReportItem:
             ticked = {i for i in rubric_ticked if 0 <= i < len(question.rubric)}
             credit = len(ticked) / len(question.rubric)
             missed_rubric = tuple(text for i, text in enumerate(question.rubric) if i not in ticked)
+        elif cases is not None and cases[1] > 0:
+            credit = min(1.0, max(0.0, cases[0] / cases[1]))
         else:
             credit = 1.0 if correct else 0.0
         return cls(

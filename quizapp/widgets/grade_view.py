@@ -13,6 +13,7 @@ from textual.widgets import Markdown, Static
 
 from quizapp.grading.result import GradeResult
 from quizapp.packs.models import AnyQuestion
+from quizapp.widgets.code_run_view import CodeRunView
 
 
 def verdict(result: GradeResult, question: AnyQuestion) -> tuple[str, str]:
@@ -59,6 +60,12 @@ class GradeView(Vertical):
             return
         headline, kind = verdict(result, self.question)
         yield Static(headline, id="verdict", classes=kind, markup=False)
+        if result.code is not None:
+            yield Static(result.detail, id="detail", markup=False)
+            yield CodeRunView(result.code, id="code-run")
+            if self.question.explanation:
+                yield Markdown(self.question.explanation, id="explanation")
+            return
         # A trap's why is shown on its own line; a detail that repeats it adds nothing.
         repeats_trap = result.trap is not None and result.trap in result.detail
         if result.detail and kind != "self" and not repeats_trap:

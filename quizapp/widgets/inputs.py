@@ -10,6 +10,7 @@ from __future__ import annotations
 from quizapp.packs.models import AnyQuestion
 from quizapp.widgets.answer_input import AnswerInput
 from quizapp.widgets.choice_answer import ChoiceAnswer
+from quizapp.widgets.code_answer import CodeAnswer
 from quizapp.widgets.explain_answer import ExplainAnswer
 from quizapp.widgets.flashcard_answer import FlashcardAnswer
 from quizapp.widgets.text_answer import TextAnswer
@@ -23,6 +24,7 @@ INPUTS: dict[str, type[AnswerInput]] = {
     "shape": TextAnswer,
     "sequence": TextAnswer,
     "explain": ExplainAnswer,
+    "code": CodeAnswer,
 }
 
 

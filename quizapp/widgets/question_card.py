@@ -7,6 +7,7 @@ from textual.containers import Vertical
 from textual.widgets import Markdown, Static
 
 from quizapp.packs.models import AnyQuestion
+from quizapp.widgets.code_excerpt import CodeExcerpt
 
 TYPE_LABELS: dict[str, str] = {
     "flashcard": "flashcard",
@@ -16,6 +17,7 @@ TYPE_LABELS: dict[str, str] = {
     "shape": "shape",
     "sequence": "sequence",
     "explain": "explain aloud",
+    "code": "write code",
 }
 
 
@@ -24,6 +26,8 @@ def kind_line(question: AnyQuestion) -> str:
     parts = [TYPE_LABELS.get(question.type, question.type), f"difficulty {question.difficulty}"]
     if question.executed:
         parts.append("graded by running diffusers")
+    if question.type == "code":
+        parts.append("graded by running your code against diffusers")
     if getattr(question, "multiple", False):
         parts.append("several answers")
     return " · ".join(parts)
@@ -49,6 +53,8 @@ class QuestionCard(Vertical):
     def compose(self) -> ComposeResult:
         yield Static(self.progress, id="progress", markup=False)
         yield Static(kind_line(self.question), id="kind", markup=False)
+        if self.question.code is not None:
+            yield CodeExcerpt(self.question.code, self.question.highlight, id="excerpt")
         yield Markdown(self.question.prompt, id="prompt")
         yield Vertical(id="hints")
 

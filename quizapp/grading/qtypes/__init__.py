@@ -8,6 +8,7 @@ walk-through.
 
 from quizapp.grading.qtypes import (  # noqa: F401  (imported to register)
     choice,
+    code,
     explain,
     flashcard,
     numeric,

@@ -1,0 +1,141 @@
+"""The code server: `python -m quizapp.grading.code_server`, a warm fork server for learner code.
+
+It imports torch and diffusers once, loads tiny-sd and answers JSON lines on stdin:
+
+    {"id": 0, "ping": true} -> {"id": 0, "ok": true, "ready": true}      (once warm)
+    {"id": n, "source": str, "harness": name | null, "cases": [params, ...] | null,
+     "timeout": s, "memory_mb": n}
+    -> {"id": n, "ok": true, "status": ..., "error": ..., "cases": [row, ...], "mistake": ...,
+        "output": str, "output_bytes": n, "seconds": s}
+    -> {"id": n, "ok": false, "error": "one line"}            (a bad request or harness bug)
+
+Cases are built here, by trusted code, and cached; the learner's code runs only in a forked
+child (`grading/harness/sandbox.py`). This is a separate process from the reference worker:
+learner code never shares a process with the probes' references. `harness: null` runs the
+source alone (the limits, without cases). stdout carries nothing but the protocol (as in the
+reference worker).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any, TextIO
+
+from quizapp.grading.worker import _protocol_stream
+
+
+def handle(request: dict[str, Any]) -> dict[str, Any]:
+    """Answer one request; never raises."""
+    from quizapp.grading.harness import registry, sandbox
+    from quizapp.grading.reference.errors import describe_exception
+    from quizapp.packs.harnesses import HARNESSES
+
+    request_id = request.get("id")
+    if request.get("ping"):
+        return {"id": request_id, "ok": True, "ready": True}
+    source = request.get("source")
+    harness = request.get("harness")
+    if not isinstance(source, str):
+        return {"id": request_id, "ok": False, "error": "bad request: no source"}
+    if harness is not None and harness not in HARNESSES:
+        return {"id": request_id, "ok": False, "error": f"unknown harness {harness!r}"}
+    timeout = float(request.get("timeout") or 10.0)
+    memory_mb = int(request.get("memory_mb") or sandbox.DEFAULT_MEMORY_MB)
+    function = None
+    cases = []
+    if harness is not None:
+        spec = HARNESSES[harness]
+        function = spec.function
+        try:
+            cases = registry.cases_for(harness, spec.full_cases(request.get("cases")))
+        except Exception as error:  # a case the harness cannot build is the pack's problem
+            return {
+                "id": request_id,
+                "ok": False,
+                "error": f"cannot build the {harness} cases: {describe_exception(error)}",
+            }
+        spec_mistakes = spec.mistakes
+    else:
+        spec_mistakes = ()
+    report = sandbox.run_submission(source, function, cases, timeout, memory_mb)
+    report["mistake"] = overall_mistake(report["cases"], spec_mistakes)
+    return {"id": request_id, "ok": True, **report}
+
+
+def overall_mistake(rows: list[dict[str, Any]], names: tuple[str, ...]) -> str | None:
+    """The mistake (in the harness's order) the learner's outputs match, or None."""
+    failing = [row for row in rows if not row.get("ok")]
+    if not failing:
+        return None
+    # First a mistake whose output matches the learner's on every case, then one that
+    # matches on every failing case.
+    for group in (rows, failing):
+        for name in names:
+            if all(name in row.get("mistakes", ()) for row in group):
+                for row in failing:
+                    row["mistake"] = name
+                return name
+    return None
+
+
+def examples() -> dict[str, dict[str, str]]:
+    """Harness name → {mistake name: learner-style source that makes it}."""
+    from quizapp.grading.harness import registry
+
+    return {name: dict(module.EXAMPLES) for name, module in registry.MODULES.items()}
+
+
+def serve(lines: TextIO, out: TextIO) -> None:
+    """Answer requests from `lines` on `out` until end of input."""
+    for line in lines:
+        if not line.strip():
+            continue
+        try:
+            request = json.loads(line)
+            if not isinstance(request, dict):
+                raise ValueError("a request is a JSON object")
+        except ValueError as error:
+            response: dict[str, Any] = {"id": None, "ok": False, "error": f"bad request: {error}"}
+        else:
+            if request.get("examples"):
+                response = {"id": request.get("id"), "ok": True, "examples": examples()}
+            else:
+                response = handle(request)
+        out.write(json.dumps(response) + "\n")
+        out.flush()
+
+
+def warm_up() -> None:
+    """Import torch, diffusers and the harnesses; load tiny-sd and run it once.
+
+    Everything a child needs is then in the server's memory, shared copy-on-write.
+    """
+    import torch
+
+    from quizapp.grading.harness import base, registry  # noqa: F401
+    from quizapp.grading.reference.load import configure_torch
+
+    configure_torch()
+    torch.manual_seed(0)
+    unet = base.unet()
+    with torch.no_grad():
+        latents = torch.zeros(2, 4, 8, 8)
+        unet(latents, 1, encoder_hidden_states=torch.zeros(2, 8, unet.config.cross_attention_dim))
+
+
+def main() -> None:
+    """Warm up, then serve stdin until it closes."""
+    protocol = _protocol_stream()
+    from quizapp.grading.harness import sandbox
+
+    sandbox.PRIVATE_FDS.append(protocol.fileno())
+    warm_up()
+    try:
+        serve(sys.stdin, protocol)
+    except KeyboardInterrupt:
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()
