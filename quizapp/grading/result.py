@@ -17,6 +17,7 @@ class GradeResult:
         detail: One line: why it is right or wrong, or why it could not be graded.
         trace: For executed questions, what ran: versions, scheduler, t, shapes at each point.
         trap: The `why` of the trap the answer fell into, if any.
+        trap_source: The observable or mistake of the computed trap it fell into, if any.
     """
 
     correct: bool | None
@@ -25,6 +26,7 @@ class GradeResult:
     detail: str = ""
     trace: tuple[str, ...] = field(default_factory=tuple)
     trap: str | None = None
+    trap_source: str | None = None
 
     @property
     def graded(self) -> bool:
@@ -38,6 +40,7 @@ class GradeResult:
             "expected": self.expected,
             "got": self.got,
             "detail": self.detail,
-            "trap": self.trap,
+            # A computed trap is named by its observable or mistake; a typed one by its why.
+            "trap": self.trap_source or self.trap,
             "trace": list(self.trace),
         }

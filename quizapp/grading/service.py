@@ -7,18 +7,22 @@ failure into "could not grade: reason" for that one question so the session goes
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import threading
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Protocol
 
 from quizapp.grading.client import ProbeFailed, ProbeOutcome, ReferenceWorker
+from quizapp.grading.computed_traps import computed_probes, computed_trap_named, resolve_traps
 from quizapp.grading.grader import Reference, grade, typed_reference
 from quizapp.grading.probekey import probe_key
 from quizapp.grading.result import GradeResult
+from quizapp.packs.families import describe, is_family, pin, pinned_settings, variants
 from quizapp.packs.modelref import ModelNotFound, resolve_model
-from quizapp.packs.models import AnyQuestion, Probe
+from quizapp.packs.models import AnyQuestion, Probe, Value
 
 
 class ProbeCache(Protocol):
@@ -57,6 +61,11 @@ class GradingService:
         self._worker_factory = worker_factory
         self._worker: ReferenceWorker | None = None
         self._lock = threading.Lock()
+        # Probe runs in progress, by key: a grade waits for the prefetch of the same probe
+        # instead of running it a second time.
+        self._inflight: dict[str, Future[Reference]] = {}
+        self._inflight_lock = threading.Lock()
+        self._prefetcher: ThreadPoolExecutor | None = None
 
     def _get_worker(self) -> ReferenceWorker:
         with self._lock:
@@ -83,11 +92,13 @@ class GradingService:
 
     def cached_reference(self, question: AnyQuestion, pack_dir: Path | None) -> Reference | None:
         """The reference if it needs no worker (typed, or cached), else None."""
+        question = concrete(question)
         typed = typed_reference(question)
         probe = _probe_of(question)
         if typed is not None or probe is None:
             return typed
-        return self._cached(probe_key(probe, _model_path(probe, pack_dir)))
+        cached = self._cached(probe_key(probe, _model_path(probe, pack_dir)))
+        return _with_settings(cached, question) if cached is not None else None
 
     def reference(self, question: AnyQuestion, pack_dir: Path | None) -> Reference | None:
         """The reference answer of `question`; None for self-rated types.
@@ -95,19 +106,93 @@ class GradingService:
         Raises:
             ProbeFailed: when the probe could not be run.
         """
+        question = concrete(question)
         typed = typed_reference(question)
         probe = _probe_of(question)
         if typed is not None or probe is None:
             return typed
+        return _with_settings(self._probe_reference(probe, pack_dir), question)
+
+    def _probe_reference(self, probe: Probe, pack_dir: Path | None) -> Reference:
+        """The probe's computed value: cached, awaited from a run in progress, or run now.
+
+        Raises:
+            ProbeFailed: when the probe could not be run.
+        """
         # The key is computed once: it hashes the probe and (memoised) the model folder.
         model_path = _model_path(probe, pack_dir)
         key = probe_key(probe, model_path)
         cached = self._cached(key)
         if cached is not None:
             return cached
-        outcome: ProbeOutcome = self._get_worker().run(probe, model_path)
-        self._cache.cache_put(key, json.dumps(outcome.value), json.dumps(outcome.trace))
-        return Reference(outcome.value, outcome.trace)
+        with self._inflight_lock:
+            running = self._inflight.get(key)
+            if running is None:
+                mine: Future[Reference] = Future()
+                self._inflight[key] = mine
+        if running is not None:
+            return running.result()  # re-raises the run's ProbeFailed
+        try:
+            outcome: ProbeOutcome = self._get_worker().run(probe, model_path)
+            self._cache.cache_put(key, json.dumps(outcome.value), json.dumps(outcome.trace))
+            reference = Reference(outcome.value, outcome.trace)
+        except BaseException as error:
+            mine.set_exception(error)
+            raise
+        finally:
+            with self._inflight_lock:
+                self._inflight.pop(key, None)
+        mine.set_result(reference)
+        return reference
+
+    def probe_value(self, probe: Probe, pack_dir: Path | None) -> Value:
+        """The value one concrete probe computes (cached, or run in the worker).
+
+        Raises:
+            ProbeFailed: when the probe could not be run.
+        """
+        value: Value = self._probe_reference(probe, pack_dir).value
+        return value
+
+    def with_computed_traps(
+        self, question: AnyQuestion, reference: Reference, pack_dir: Path | None
+    ) -> AnyQuestion:
+        """`question` (pinned) with its computed traps' values for this variant."""
+        question = concrete(question)
+
+        def run(probe: Probe) -> Value | None:
+            try:
+                value: Value = self._probe_reference(probe, pack_dir).value
+            except ProbeFailed:
+                return None  # the mistake made the loop raise: no trap in this variant
+            return value
+
+        return resolve_traps(question, reference.value, run)
+
+    def prefetch(self, questions: Iterable[AnyQuestion], pack_dirs: Iterable[Path | None]) -> None:
+        """Compute the references (and computed traps) of `questions` in the background.
+
+        Returns at once. Failures are left for the grade itself to report.
+        """
+        todo = [(concrete(q), d) for q, d in zip(questions, pack_dirs, strict=True) if q.executed]
+        if not todo:
+            return
+        with self._lock:
+            if self._prefetcher is None:
+                self._prefetcher = ThreadPoolExecutor(1, thread_name_prefix="quizapp-prefetch")
+            prefetcher = self._prefetcher
+        for question, pack_dir in todo:
+            prefetcher.submit(self._prefetch_one, question, pack_dir)
+
+    def _prefetch_one(self, question: AnyQuestion, pack_dir: Path | None) -> None:
+        probe = _probe_of(question)
+        if probe is None:
+            return
+        for other in [probe, *computed_probes(question)]:
+            try:
+                self._probe_reference(other, pack_dir)
+            except ProbeFailed:
+                continue  # the grade reports the main probe's failure; traps just drop
 
     def _cached(self, key: str) -> Reference | None:
         row = self._cache.cache_get(key)
@@ -121,6 +206,7 @@ class GradingService:
         Raises:
             AnswerSyntaxError: when `answer` cannot be read as the question's type.
         """
+        question = concrete(question)
         try:
             reference = self.reference(question, pack_dir)
         except ProbeFailed as failure:
@@ -130,14 +216,38 @@ class GradingService:
                 got=answer.strip(),
                 detail=f"could not grade: {failure.reason}",
             )
-        return grade(question, answer, reference)
+        if reference is not None and question.executed:
+            question = self.with_computed_traps(question, reference, pack_dir)
+        result = grade(question, answer, reference)
+        named = computed_trap_named(question, result.trap)
+        if named is not None:
+            result = dataclasses.replace(result, trap_source=named.computed)
+        return result
 
     def close(self) -> None:
         """Stop the worker, if one runs."""
         with self._lock:
+            prefetcher, self._prefetcher = self._prefetcher, None
             if self._worker is not None:
                 self._worker.close()
                 self._worker = None
+        if prefetcher is not None:
+            prefetcher.shutdown(wait=False, cancel_futures=True)
+
+
+def concrete(question: AnyQuestion) -> AnyQuestion:
+    """A family not yet drawn is graded as its first variant (screens pin one first)."""
+    if is_family(question) and pinned_settings(question) is None:
+        return pin(question, variants(question)[0])
+    return question
+
+
+def _with_settings(reference: Reference, question: AnyQuestion) -> Reference:
+    """The reference whose trace starts with the variant's settings, for a family."""
+    settings = pinned_settings(question)
+    if settings is None:
+        return reference
+    return Reference(reference.value, (f"variant: {describe(settings)}", *reference.trace))
 
 
 def _probe_of(question: AnyQuestion) -> Probe | None:

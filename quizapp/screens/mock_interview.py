@@ -180,6 +180,8 @@ class MockScreen(Screen[None]):
         await area.mount(card, answer_input)
         self.refresh_clocks()
         self.call_after_refresh(answer_input.focus_first)
+        # Compute the reference while the candidate reads: the grade needs no wait later.
+        self.grading.prefetch([slot.question], [self.interview.pack_dir(slot)])
 
     @property
     def typing(self) -> bool:

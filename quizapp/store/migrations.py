@@ -98,7 +98,16 @@ _V2 = Migration(
     statements=("ALTER TABLE mock_sessions ADD COLUMN paused_seconds REAL NOT NULL DEFAULT 0",),
 )
 
-MIGRATIONS: tuple[Migration, ...] = (_V1, _V2)
+# A family question draws new settings each review: the review keeps which variant was
+# asked (JSON of the settings; NULL for a question without `vary`), so the next draw can
+# avoid repeating it and a session can be replayed.
+_V3 = Migration(
+    version=3,
+    description="reviews.variant_json",
+    statements=("ALTER TABLE reviews ADD COLUMN variant_json TEXT",),
+)
+
+MIGRATIONS: tuple[Migration, ...] = (_V1, _V2, _V3)
 
 #: The schema version this code reads and writes.
 LATEST_VERSION = MIGRATIONS[-1].version

@@ -7,10 +7,11 @@ zone would silently shift due dates by the user's UTC offset.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Literal, cast
+from typing import Any, Literal, cast
 
 Mode = Literal["practice", "cram", "mock"]
 MODES: frozenset[str] = frozenset({"practice", "cram", "mock"})
@@ -45,6 +46,7 @@ class ReviewRow:
     Attributes:
         correct: None for self-rated questions or answers that could not be graded.
         rating: The FSRS rating 1..4 applied, or None (cram, mock).
+        variant: A family question's drawn settings; None for any other question.
     """
 
     id: int
@@ -56,6 +58,7 @@ class ReviewRow:
     seconds: float
     mode: Mode
     reviewed_at: datetime
+    variant: dict[str, Any] | None = None
 
     @classmethod
     def from_row(cls, row: sqlite3.Row) -> ReviewRow:
@@ -71,6 +74,7 @@ class ReviewRow:
             seconds=row["seconds"],
             mode=cast(Mode, row["mode"]),
             reviewed_at=from_db_time(row["reviewed_at"]),
+            variant=json.loads(row["variant_json"]) if row["variant_json"] else None,
         )
 
 

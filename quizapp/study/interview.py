@@ -27,12 +27,14 @@ from quizapp.grading.formatting import format_value
 from quizapp.grading.grader import Reference, correct_choices
 from quizapp.grading.result import GradeResult
 from quizapp.grading.values import reference_kind
+from quizapp.packs.families import pinned_settings
 from quizapp.packs.models import AnyQuestion, ChoiceQuestion, ExplainQuestion, FlashcardQuestion
 from quizapp.store.db import Store
 from quizapp.study import scheduling
 from quizapp.study.mock_plan import plan_mock, question_budget_seconds, total_budget
 from quizapp.study.planning import StudyItem
 from quizapp.study.report import MockReport, ReportItem, Status, build_report, to_json
+from quizapp.study.variants import draw_items
 
 Clock = Callable[[], datetime]
 SlotState = Literal["open", "skipped", "answered", "missed"]
@@ -217,6 +219,7 @@ class MockInterview:
         # Without --seed each attempt draws anew; the clock keeps tests reproducible.
         seed = options.seed if options.seed is not None else int(clock().timestamp())
         planned = plan_mock(items, options.questions, seed, options.pack, options.topic)
+        planned = draw_items(planned, store)
         if not planned:
             return None
         total = None if options.minutes is None else max(1, round(options.minutes * 60))
@@ -543,7 +546,15 @@ class MockInterview:
         at = slot.answered_at or self.clock()
         pack_id, question_id = slot.item.key
         self.store.record_review(
-            pack_id, question_id, slot.answer, correct, rating, slot.seconds, "mock", at
+            pack_id,
+            question_id,
+            slot.answer,
+            correct,
+            rating,
+            slot.seconds,
+            "mock",
+            at,
+            variant=pinned_settings(slot.item.question),
         )
         if rating is not None:
             card = self.store.card(pack_id, question_id)

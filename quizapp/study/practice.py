@@ -14,9 +14,11 @@ from pathlib import Path
 from typing import Literal
 
 from quizapp.grading.result import GradeResult
+from quizapp.packs.families import pinned_settings
 from quizapp.store.db import Store
 from quizapp.study import scheduling
 from quizapp.study.planning import StudyItem, plan_cram, plan_practice
+from quizapp.study.variants import draw_items
 
 Clock = Callable[[], datetime]
 Mode = Literal["practice", "cram"]
@@ -163,6 +165,7 @@ class PracticeSession:
             planned = plan_practice(
                 items, store.cards(), clock(), new_limit=options.new_limit, **filters
             )
+        planned = draw_items(planned, store)
         return cls(planned, store, clock, dict(pack_dirs or {}), cram=options.cram)
 
     # -- where we are ----------------------------------------------------------------
@@ -181,6 +184,15 @@ class PracticeSession:
     def current(self) -> StudyItem | None:
         """The question being asked, or None when the session is over."""
         return None if self.finished else self.items[self.index]
+
+    def upcoming_executed(self) -> list[StudyItem]:
+        """The current question and the next executed one after it, if they are executed:
+        what to compute in the worker while the learner reads (prefetch)."""
+        if self.finished:
+            return []
+        ahead = [item for item in self.items[self.index + 1 :] if item.question.executed]
+        current = self.items[self.index]
+        return ([current] if current.question.executed else []) + ahead[:1]
 
     def pack_dir(self, item: StudyItem) -> Path | None:
         """The folder of the item's pack (probe model paths are relative to it)."""
@@ -282,6 +294,7 @@ class PracticeSession:
             seconds,
             self.mode,
             now,
+            variant=pinned_settings(item.question),
         )
         if suggested is not None:
             self._apply(outcome, suggested, now)
