@@ -11,7 +11,7 @@ import dataclasses
 import json
 import threading
 from collections.abc import Callable, Iterable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from pathlib import Path
 from typing import Protocol
 
@@ -66,6 +66,7 @@ class GradingService:
         self._inflight: dict[str, Future[Reference]] = {}
         self._inflight_lock = threading.Lock()
         self._prefetcher: ThreadPoolExecutor | None = None
+        self._prefetching: list[Future[None]] = []
 
     def _get_worker(self) -> ReferenceWorker:
         with self._lock:
@@ -169,20 +170,31 @@ class GradingService:
 
         return resolve_traps(question, reference.value, run)
 
-    def prefetch(self, questions: Iterable[AnyQuestion], pack_dirs: Iterable[Path | None]) -> None:
+    def prefetch(
+        self, questions: Iterable[AnyQuestion], pack_dirs: Iterable[Path | None]
+    ) -> list[Future[None]]:
         """Compute the references (and computed traps) of `questions` in the background.
 
-        Returns at once. Failures are left for the grade itself to report.
+        Returns at once, with one future per executed question. Failures are left for the
+        grade itself to report.
         """
         todo = [(concrete(q), d) for q, d in zip(questions, pack_dirs, strict=True) if q.executed]
         if not todo:
-            return
+            return []
         with self._lock:
             if self._prefetcher is None:
                 self._prefetcher = ThreadPoolExecutor(1, thread_name_prefix="quizapp-prefetch")
             prefetcher = self._prefetcher
-        for question, pack_dir in todo:
-            prefetcher.submit(self._prefetch_one, question, pack_dir)
+            futures = [prefetcher.submit(self._prefetch_one, q, d) for q, d in todo]
+            self._prefetching = [f for f in self._prefetching if not f.done()] + futures
+        return futures
+
+    def wait_prefetch(self, timeout: float | None = None) -> bool:
+        """Wait for the prefetches submitted so far; True when all finished in time."""
+        with self._lock:
+            pending = list(self._prefetching)
+        _, not_done = wait(pending, timeout=timeout)
+        return not not_done
 
     def _prefetch_one(self, question: AnyQuestion, pack_dir: Path | None) -> None:
         probe = _probe_of(question)
