@@ -66,8 +66,8 @@ def test_grade_one_variant_names_the_computed_trap() -> None:
     [
         ([], "is a family: pass --variant latents.fill=…, num_inference_steps=…"),
         (["--variant", "latents.fill=1.0"], "missing: num_inference_steps"),
-        (VARIANT[:2] + ["--variant", "num_inference_steps=7"], "is not one of the listed values"),
-        (VARIANT + ["--variant", "seed=1"], "'seed' is not a vary key"),
+        ([*VARIANT[:2], "--variant", "num_inference_steps=7"], "is not one of the listed values"),
+        ([*VARIANT, "--variant", "seed=1"], "'seed' is not a vary key"),
     ],
 )
 def test_grade_needs_every_vary_key(variant: list[str], message: str) -> None:

@@ -119,3 +119,41 @@ async def test_prefetch_grades_the_next_executed_question_from_the_cache(
         await answer_current(pilot)
         assert len(worker.calls) == calls, "the second feedback must come from the cache"
     grading.close()
+
+
+async def test_preview_steps_through_the_variants_of_a_family() -> None:
+    from quizapp.preview_app import PreviewApp
+    from quizapp.screens.browse import BrowseScreen
+    from quizapp.widgets.reference_view import ReferenceView
+
+    worker = ShapeWorker()
+    grading = GradingService(worker_factory=lambda: worker)  # type: ignore[arg-type,return-value]
+    app = PreviewApp(FAMILIES / "ui-families.yaml", grading)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = pilot.app.screen
+        assert isinstance(screen, BrowseScreen)
+        prompts, references, progress = [], [], []
+        for _ in range(5):
+            card = screen.query_one(QuestionCard)
+            prompts.append(card.question.prompt)
+            progress.append(card.progress)
+            view = screen.query_one(ReferenceView)
+            references.append(str(view.render()))
+            await pilot.press("v")
+            await pilot.app.workers.wait_for_complete()
+            await pilot.pause()
+        # Four variants, then round again to the first.
+        assert len(set(prompts[:4])) == 4 and prompts[4] == prompts[0]
+        assert "64x512, batch 1:" in prompts[0]
+        assert progress[0].endswith("variant 1/4: height=64, batch_size=1")
+        assert progress[3].endswith("variant 4/4: height=128, batch_size=2")
+        assert [call[1:] for call in worker.calls] == [
+            (64, 512, 1),
+            (64, 512, 2),
+            (128, 512, 1),
+            (128, 512, 2),
+        ]
+        assert "(1, 4, 8, 64)" in references[0] and "(2, 4, 8, 64)" in references[1]
+    grading.close()

@@ -29,6 +29,7 @@ from quizapp.grading.client import ProbeFailed
 from quizapp.grading.grader import Reference
 from quizapp.grading.service import GradingService
 from quizapp.packs.errors import PackError, PackLoadError
+from quizapp.packs.families import describe, is_family, pin, variants
 from quizapp.packs.loader import LoadedPack, load_pack
 from quizapp.packs.models import AnyQuestion
 from quizapp.screens.try_question import TryScreen
@@ -92,6 +93,7 @@ class BrowseScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("t", "try", "Try it"),
+        Binding("v", "next_variant", "Next variant"),
         Binding("r", "reload", "Reload"),
         Binding("escape", "close", "Back"),
     ]
@@ -125,6 +127,8 @@ class BrowseScreen(Screen[None]):
         # Bumped on every reload, so that references computed for an old version are dropped.
         self.generation = 0
         self.selected_id: str | None = None
+        # Which variant of each family is shown; `v` steps through them.
+        self.variant_index: dict[str, int] = {}
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -246,9 +250,25 @@ class BrowseScreen(Screen[None]):
 
     @property
     def question(self) -> AnyQuestion | None:
-        """The question shown in the detail pane."""
+        """The question shown in the detail pane (a family pinned to its shown variant)."""
         row = self.current_row()
-        return None if row is None or self.loaded is None else self.loaded.pack.questions[row]
+        if row is None or self.loaded is None:
+            return None
+        return self.pinned(self.loaded.pack.questions[row])
+
+    def pinned(self, question: AnyQuestion) -> AnyQuestion:
+        """A family as its shown variant; any other question as it is."""
+        if not is_family(question):
+            return question
+        all_settings = variants(question)
+        index = self.variant_index.get(question.id, 0) % len(all_settings)
+        return pin(question, all_settings[index])
+
+    def token(self) -> tuple[int, str]:
+        """What a computed reference must match to be shown: the pack version, the question
+        and its variant."""
+        variant = self.variant_index.get(self.selected_id or "", 0)
+        return (self.generation, f"{self.selected_id}#{variant}")
 
     def show_question(self, row: int) -> None:
         """Show question `row` as a learner sees it, with its reference answer."""
@@ -256,9 +276,17 @@ class BrowseScreen(Screen[None]):
         if loaded is None:
             return
         questions = loaded.pack.questions
-        question = questions[row]
+        family = questions[row]
+        question = self.pinned(family)
         self.selected_id = question.id
+        self.refresh_bindings()  # `v` is offered on families only
         progress = f"{loaded.id} · {row + 1}/{len(questions)} · {question.id}"
+        if is_family(family):
+            all_settings = variants(family)
+            index = self.variant_index.get(family.id, 0) % len(all_settings)
+            progress += (
+                f" · variant {index + 1}/{len(all_settings)}: {describe(all_settings[index])}"
+            )
         self.query_one(CardHolder).shown = (question, progress)
         self.query_one("#browse-covers", Static).update(self.covers_text(question))
         view = self.query_one(ReferenceView)
@@ -270,8 +298,7 @@ class BrowseScreen(Screen[None]):
             return
         if reference is None and question.executed:
             view.show_computing(COMPUTING if self.grading.worker_ready else STARTING)
-            token = (self.generation, question.id)
-            self.compute_reference(token, question, loaded.path.parent)
+            self.compute_reference(self.token(), question, loaded.path.parent)
         else:
             view.show_reference(reference)
 
@@ -302,11 +329,10 @@ class BrowseScreen(Screen[None]):
         # A bug in the worker client is shown on the question, not raised out of the app.
         if event.worker.group == "reference" and event.state == WorkerState.ERROR:
             reason = " ".join(str(event.worker.error).split()) or "unexpected error"
-            token = (self.generation, self.selected_id or "")
-            self.post_message(self.ReferenceReady(token, None, reason))
+            self.post_message(self.ReferenceReady(self.token(), None, reason))
 
     def on_browse_screen_reference_ready(self, event: ReferenceReady) -> None:
-        if event.token != (self.generation, self.selected_id):
+        if event.token != self.token():
             return  # for a question no longer shown: the service has cached it anyway
         view = self.query_one("#browse-reference", ReferenceView)
         if event.failure is not None:
@@ -324,6 +350,15 @@ class BrowseScreen(Screen[None]):
         where = f"{self.loaded.id}/{question.id}"
         self.app.push_screen(TryScreen(question, self.loaded.path.parent, self.grading, where))
 
+    def action_next_variant(self) -> None:
+        """Show the next variant of the highlighted family (wrapping round)."""
+        row = self.current_row()
+        if row is None or self.loaded is None:
+            return
+        question = self.loaded.pack.questions[row]
+        self.variant_index[question.id] = self.variant_index.get(question.id, 0) + 1
+        self.show_question(row)
+
     def action_close(self) -> None:
         """Back to where the browser was opened."""
         self.dismiss()
@@ -332,4 +367,10 @@ class BrowseScreen(Screen[None]):
         if action == "try":
             # Nothing to try while the file does not validate.
             return self.loaded is not None
+        if action == "next_variant":
+            row = self.current_row()
+            # Offered only on a family.
+            return self.loaded is not None and row is not None and is_family(
+                self.loaded.pack.questions[row]
+            )
         return True
