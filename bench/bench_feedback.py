@@ -47,7 +47,9 @@ EXECUTED = """\
     origin: mechanism
     topic: bench
     difficulty: 2
-    prompt: "EulerDiscreteScheduler({{scheduler_config.timestep_spacing}}), {{num_inference_steps}} steps: timesteps?"
+    prompt: >-
+      EulerDiscreteScheduler({{scheduler_config.timestep_spacing}}),
+      {{num_inference_steps}} steps: timesteps?
     probe:
       model: none
       scheduler: EulerDiscreteScheduler
