@@ -11,6 +11,8 @@ DOMAIN = [
     "quizapp.packs.loader",
     "quizapp.packs.registry",
     "quizapp.packs.semantics",
+    "quizapp.packs.families",
+    "quizapp.packs.family_checks",
     "quizapp.packs.schema",
     "quizapp.packs.scaffold",
     "quizapp.locations",
@@ -20,6 +22,8 @@ DOMAIN = [
     "quizapp.grading.client",
     "quizapp.grading.probekey",
     "quizapp.grading.service",
+    "quizapp.grading.computed_traps",
+    "quizapp.grading.variant_check",
     "quizapp.store.db",
     "quizapp.study.scheduling",
     "quizapp.study.planning",
@@ -28,6 +32,7 @@ DOMAIN = [
     "quizapp.study.practice",
     "quizapp.study.interview",
     "quizapp.study.stats",
+    "quizapp.study.variants",
 ]
 
 
