@@ -370,7 +370,9 @@ class BrowseScreen(Screen[None]):
         if action == "next_variant":
             row = self.current_row()
             # Offered only on a family.
-            return self.loaded is not None and row is not None and is_family(
-                self.loaded.pack.questions[row]
+            return (
+                self.loaded is not None
+                and row is not None
+                and is_family(self.loaded.pack.questions[row])
             )
         return True
