@@ -3,6 +3,10 @@
 It finds each question's reference (the typed answer, a cached probe result, or a fresh
 run in the reference worker), grades the learner's answer against it, and turns a worker
 failure into "could not grade: reason" for that one question so the session goes on.
+
+A family question arrives pinned to one variant (`packs/families.py`); its computed traps
+are probes of their own, run (and cached) like the answer's. `prefetch` computes all of
+them in a background thread while the learner reads, so the grade finds them cached.
 """
 
 from __future__ import annotations
@@ -129,6 +133,10 @@ class GradingService:
         with self._inflight_lock:
             running = self._inflight.get(key)
             if running is None:
+                # A run may have finished since the first look: its result is cached now.
+                cached = self._cached(key)
+                if cached is not None:
+                    return cached
                 mine: Future[Reference] = Future()
                 self._inflight[key] = mine
         if running is not None:
@@ -163,10 +171,9 @@ class GradingService:
 
         def run(probe: Probe) -> Value | None:
             try:
-                value: Value = self._probe_reference(probe, pack_dir).value
+                return self.probe_value(probe, pack_dir)
             except ProbeFailed:
                 return None  # the mistake made the loop raise: no trap in this variant
-            return value
 
         return resolve_traps(question, reference.value, run)
 
