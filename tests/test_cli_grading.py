@@ -95,6 +95,7 @@ def test_check_json_reports_wrong_expect_and_loose_trap() -> None:
     assert raises == {
         "pack": "test-unsound",
         "question": "raises",
+        "variant": None,
         "observe": "raises",
         "value": "ValueError",
         "expect": "ValueError",

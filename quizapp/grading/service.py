@@ -130,17 +130,24 @@ class GradingService:
         cached = self._cached(key)
         if cached is not None:
             return cached
-        with self._inflight_lock:
-            running = self._inflight.get(key)
-            if running is None:
-                # A run may have finished since the first look: its result is cached now.
-                cached = self._cached(key)
-                if cached is not None:
-                    return cached
-                mine: Future[Reference] = Future()
-                self._inflight[key] = mine
-        if running is not None:
-            return running.result()  # re-raises the run's ProbeFailed
+        for attempt in range(2):
+            with self._inflight_lock:
+                running = self._inflight.get(key)
+                if running is None:
+                    # A run may have finished since the first look: its result is cached now.
+                    cached = self._cached(key)
+                    if cached is not None:
+                        return cached
+                    mine: Future[Reference] = Future()
+                    self._inflight[key] = mine
+                    break
+            try:
+                return running.result()
+            except ProbeFailed:
+                # That run (a prefetch, typically) started earlier and failed: its failure
+                # must not decide this caller's grade, which gets one attempt of its own.
+                if attempt:
+                    raise
         try:
             outcome: ProbeOutcome = self._get_worker().run(probe, model_path)
             self._cache.cache_put(key, json.dumps(outcome.value), json.dumps(outcome.trace))
