@@ -16,8 +16,8 @@ from quizapp.commands.common import Context, UserError, open_store, pass_context
 from quizapp.grading.client import ProbeFailed
 from quizapp.grading.formatting import format_value
 from quizapp.grading.parsers import AnswerSyntaxError
+from quizapp.grading.qtypes import reference_kind
 from quizapp.grading.service import GradingService
-from quizapp.grading.values import reference_kind
 from quizapp.grading.variant_check import check_variants
 from quizapp.packs.errors import PackLoadError
 from quizapp.packs.families import Settings, describe, is_family, parse_settings, pin
@@ -99,7 +99,7 @@ def grade(
             click.echo(f"trap{source}: {result.trap}")
         for line in result.trace:
             click.echo(f"  {line}")
-    if result.correct is None and found.type not in ("flashcard", "explain"):
+    if result.correct is None and not found.self_rated:
         raise SystemExit(1)
 
 

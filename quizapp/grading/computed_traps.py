@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from quizapp.grading.compare import values_match
-from quizapp.grading.values import reference_kind
+from quizapp.grading.qtypes import reference_kind
 from quizapp.packs.models import (
     DEFAULT_TOLERANCE,
     AnyQuestion,

@@ -17,7 +17,7 @@ from quizapp.grading.compare import values_match
 from quizapp.grading.computed_traps import ProbeRunner, computed_values
 from quizapp.grading.formatting import format_value
 from quizapp.grading.grader import Reference
-from quizapp.grading.values import reference_kind
+from quizapp.grading.qtypes import reference_kind
 from quizapp.packs.families import Settings, is_family, pin, variants
 from quizapp.packs.models import AnyQuestion, Tolerance, Trap, Value
 
