@@ -94,6 +94,7 @@ async def session(pack: Path) -> tuple[list[float], list[float]]:
     from quizapp.screens.feedback import FeedbackScreen
     from quizapp.screens.practice import PracticeScreen
     from quizapp.store.db import Store
+    from quizapp.study.planning import Filters
     from quizapp.study.practice import PracticeOptions
     from quizapp.widgets.grade_view import GradeView
 
@@ -107,7 +108,7 @@ async def session(pack: Path) -> tuple[list[float], list[float]]:
         registry=Registry.load([pack.parent]),
         store=store,
         grading=grading,
-        start=PracticeOptions(cram=True, pack="bench-feedback"),
+        start=PracticeOptions(filters=Filters(pack="bench-feedback"), cram=True),
     )
     typed: list[float] = []
     executed: list[float] = []

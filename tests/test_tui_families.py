@@ -16,6 +16,7 @@ from quizapp.packs.models import Probe
 from quizapp.screens.feedback import FeedbackScreen
 from quizapp.screens.practice import PracticeScreen
 from quizapp.store.db import Store
+from quizapp.study.planning import Filters
 from quizapp.study.practice import PracticeOptions
 from quizapp.widgets.grade_view import GradeView
 from quizapp.widgets.question_card import QuestionCard
@@ -80,7 +81,7 @@ async def test_a_family_reviewed_twice_shows_two_variants_and_stores_both(
     for _ in range(2):
         worker = ShapeWorker()
         grading = GradingService(cache=store, worker_factory=lambda w=worker: w)  # type: ignore[misc]
-        options = PracticeOptions(cram=True, pack="ui-families")
+        options = PracticeOptions(filters=Filters(pack="ui-families"), cram=True)
         app = make_app(store, folders=(FAMILIES,), grading=grading, start=options)
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
@@ -100,7 +101,7 @@ async def test_prefetch_grades_the_next_executed_question_from_the_cache(
         store,
         folders=(FAMILIES,),
         grading=grading,
-        start=PracticeOptions(cram=True, pack="ui-families"),
+        start=PracticeOptions(filters=Filters(pack="ui-families"), cram=True),
     )
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
