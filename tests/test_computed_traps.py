@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from quizapp.grading.client import ProbeFailed
 from quizapp.grading.computed_traps import computed_probes, resolve_traps, trap_probe
+from quizapp.grading.errors import ProbeFailed
 from quizapp.grading.grader import Reference, grade
 from quizapp.grading.variant_check import check_variants, example_expect
 from quizapp.packs.families import pin

@@ -5,7 +5,8 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from quizapp.grading.client import ProbeFailed, ProbeOutcome
+from quizapp.grading.client import ProbeOutcome
+from quizapp.grading.errors import ProbeFailed
 from quizapp.grading.service import GradingService
 from quizapp.packs.families import pin
 from quizapp.packs.loader import load_pack

@@ -19,8 +19,9 @@ from concurrent.futures import Future, ThreadPoolExecutor, wait
 from pathlib import Path
 from typing import Protocol
 
-from quizapp.grading.client import ProbeFailed, ProbeOutcome, ReferenceWorker
+from quizapp.grading.client import ProbeOutcome, ReferenceWorker
 from quizapp.grading.computed_traps import computed_probes, computed_trap_named, resolve_traps
+from quizapp.grading.errors import ProbeFailed
 from quizapp.grading.grader import Reference, grade, typed_reference
 from quizapp.grading.probekey import probe_key
 from quizapp.grading.result import GradeResult
@@ -236,12 +237,7 @@ class GradingService:
         try:
             reference = self.reference(question, pack_dir)
         except ProbeFailed as failure:
-            return GradeResult(
-                correct=None,
-                expected="?",
-                got=answer.strip(),
-                detail=f"could not grade: {failure.reason}",
-            )
+            return GradeResult.ungraded(failure.reason, answer)
         if reference is not None and question.executed:
             question = self.with_computed_traps(question, reference, pack_dir)
         result = grade(question, answer, reference)

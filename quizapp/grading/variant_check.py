@@ -12,9 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from quizapp.grading.check import check_question
-from quizapp.grading.client import ProbeFailed
 from quizapp.grading.compare import values_match
 from quizapp.grading.computed_traps import ProbeRunner, computed_values
+from quizapp.grading.errors import ProbeFailed
 from quizapp.grading.formatting import format_value
 from quizapp.grading.grader import Reference
 from quizapp.grading.qtypes import reference_kind
