@@ -76,7 +76,16 @@ def test_check_json_reports_wrong_expect_and_loose_trap() -> None:
     assert out.returncode == 1
     rows = json.loads(out.stdout)
     for row in rows:
-        assert set(row) == {"pack", "question", "observe", "value", "expect", "ok", "error"}
+        assert set(row) == {
+            "pack",
+            "question",
+            "variant",
+            "observe",
+            "value",
+            "expect",
+            "ok",
+            "error",
+        }
     alpha = next(row for row in rows if row["question"] == "alpha-bar")
     assert alpha["ok"] is False
     assert alpha["expect"] == 0.2
@@ -86,6 +95,7 @@ def test_check_json_reports_wrong_expect_and_loose_trap() -> None:
     assert raises == {
         "pack": "test-unsound",
         "question": "raises",
+        "variant": None,
         "observe": "raises",
         "value": "ValueError",
         "expect": "ValueError",

@@ -226,3 +226,30 @@ def test_model_folder_that_does_not_load(tmp_path: Path, tiny_sd: Path) -> None:
 
 def test_networks_are_cached_per_model_path(tiny_sd: Path) -> None:
     assert load.load_unet(tiny_sd) is load.load_unet(tiny_sd)
+
+
+def test_probes_that_differ_only_in_observe_share_one_loop_run(
+    tiny_sd: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from quizapp.grading.reference import run
+
+    runs: list[Probe] = []
+
+    def counting(probe: Probe, model_path: Path | None) -> StepRecord:
+        runs.append(probe)
+        return run_loop(probe, model_path)
+
+    monkeypatch.setattr(run, "run_loop", counting)
+    monkeypatch.setattr(run, "_RECENT", type(run._RECENT)())
+    base = Probe(scheduler="DDIMScheduler", height=64, width=64, observe="latents.shape")
+    image = run_probe(base.model_copy(update={"observe": "image.shape"}), tiny_sd)
+    latents = run_probe(base, tiny_sd)
+    again = run_probe(base.model_copy(update={"observe": "image.shape"}), tiny_sd)
+    assert len(runs) == 1
+    assert latents.value == [1, 4, 8, 8] and image.value == again.value == [1, 3, 64, 64]
+    # The decoder's own trace line belongs to the image probe only, however often it runs.
+    assert sum("vae.decode" in line for line in image.trace) == 1
+    assert not any("vae.decode" in line for line in latents.trace)
+    assert again.trace == image.trace
+    run_probe(base.model_copy(update={"seed": 1}), tiny_sd)
+    assert len(runs) == 2

@@ -22,7 +22,7 @@ def test_schema_forbids_unknown_keys_and_knows_every_type() -> None:
     schema = pack_schema()
     assert schema["additionalProperties"] is False
     defs = schema["$defs"]
-    for name in ("PackHeader", "Probe", "ChoiceQuestion", "Trap", "Tolerance"):
+    for name in ("PackHeader", "Probe", "ChoiceQuestion", "Trap", "Tolerance", "Example"):
         assert defs[name]["additionalProperties"] is False
     tags = {
         d["properties"]["type"]["const"]
@@ -38,5 +38,8 @@ def test_scaffold_is_valid_and_has_every_type(tmp_path: Path) -> None:
     loaded = load_pack(path)
     assert loaded.id == "my-pack"
     assert sorted({q.type for q in loaded.pack.questions}) == sorted(QUESTION_TYPES)
+    families = [q for q in loaded.pack.questions if getattr(q, "vary", None)]
+    assert len(families) == 2 and all(q.examples for q in families)  # type: ignore[union-attr]
+    assert any(t.observe for q in families for t in q.traps)  # type: ignore[union-attr]
     first = path.read_text().splitlines()[0]
     assert first == f"# yaml-language-server: $schema={locations.schema_path().as_uri()}"

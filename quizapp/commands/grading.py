@@ -15,7 +15,6 @@ import click
 from quizapp.commands.authoring import registry_for
 from quizapp.commands.code_output import echo_code_result
 from quizapp.commands.common import Context, UserError, open_store, pass_context
-from quizapp.grading.check import check_question
 from quizapp.grading.code_check import check_code_question
 from quizapp.grading.errors import ProbeFailed
 from quizapp.grading.formatting import format_value
@@ -23,10 +22,12 @@ from quizapp.grading.grader import Reference, correct_choices
 from quizapp.grading.parsers import AnswerSyntaxError
 from quizapp.grading.qtypes import reference_kind
 from quizapp.grading.service import GradingService
+from quizapp.grading.variant_check import check_variants
 from quizapp.packs.errors import PackLoadError
+from quizapp.packs.families import Settings, describe, is_family, parse_settings, pin
 from quizapp.packs.lint import lint_pack
 from quizapp.packs.loader import LoadedPack, load_pack
-from quizapp.packs.models import AnyQuestion, ChoiceQuestion, CodeQuestion, Value
+from quizapp.packs.models import AnyQuestion, ChoiceQuestion, CodeQuestion, Probe, Value
 from quizapp.packs.yamlnodes import compose, locate
 
 
@@ -71,6 +72,13 @@ def find_pack(ctx: Context, pack: str) -> LoadedPack:
     help="Read the answer (for code questions: the source) from PATH; `-` reads stdin.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@click.option(
+    "--variant",
+    "variant",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="For a family: the variant to grade (repeat for every vary key).",
+)
 @pass_context
 def grade(
     ctx: Context,
@@ -79,18 +87,21 @@ def grade(
     answer: str | None,
     answer_file: str | None,
     as_json: bool,
+    variant: tuple[str, ...],
 ) -> None:
     """Grade ANSWER (or --file PATH) to QUESTION of PACK (a pack id or a pack file).
 
     For a code question the answer is Python source, run on the harness's cases; it runs
-    as you, on this machine. Exits 0 whether the answer is right or wrong, 1 when it could
-    not be graded (the reference could not be computed), 2 on bad input.
+    as you, on this machine. A family question needs --variant KEY=VALUE for every vary
+    key. Exits 0 whether the answer is right or wrong, 1 when it could not be graded (the
+    reference could not be computed), 2 on bad input.
     """
     loaded = find_pack(ctx, pack)
     found = loaded.pack.question(question)
     if found is None:
         raise UserError(f"pack {loaded.id!r} has no question {question!r}")
     answer = read_answer(answer, answer_file)
+    found = _pinned(found, list(variant))
     with grading_service() as service:
         try:
             result = service.grade(found, answer, loaded.path.parent)
@@ -106,7 +117,8 @@ def grade(
         if result.detail:
             click.echo(result.detail)
         if result.trap:
-            click.echo(f"trap: {result.trap}")
+            source = f" ({result.trap_source})" if result.trap_source else ""
+            click.echo(f"trap{source}: {result.trap}")
         for line in result.trace:
             click.echo(f"  {line}")
     if result.correct is None and not found.self_rated:
@@ -133,9 +145,25 @@ def read_answer(answer: str | None, answer_file: str | None) -> str:
         raise UserError(f"cannot read {answer_file}: {error}") from None
 
 
+def _pinned(question: AnyQuestion, pairs: list[str]) -> AnyQuestion:
+    """The variant named by `--variant` pairs; the question itself when it is no family."""
+    vary = getattr(question, "vary", None)
+    if not is_family(question) or vary is None:
+        if pairs:
+            raise UserError(f"question {question.id!r} has no `vary`: drop --variant")
+        return question
+    if not pairs:
+        keys = ", ".join(f"{key}=…" for key in vary)
+        raise UserError(f"question {question.id!r} is a family: pass --variant {keys}")
+    settings, reason = parse_settings(pairs, vary)
+    if settings is None:
+        raise UserError(reason)
+    return pin(question, settings)
+
+
 @dataclass(frozen=True)
 class CheckRow:
-    """One line of `quizapp check`: what the probe computed and the verdict."""
+    """One row of `quizapp check`: one variant, what its probe computed, the verdict."""
 
     pack: str
     question: str
@@ -145,11 +173,13 @@ class CheckRow:
     ok: bool
     error: str | None
     warnings: tuple[str, ...] = ()
+    variant: Settings | None = None
 
     def as_json(self) -> dict[str, Any]:
         return {
             "pack": self.pack,
             "question": self.question,
+            "variant": self.variant,
             "observe": self.observe,
             "value": self.value,
             "expect": self.expect,
@@ -158,29 +188,35 @@ class CheckRow:
         }
 
 
-def check_one(service: GradingService, loaded: LoadedPack, question: AnyQuestion) -> CheckRow:
-    """Run `question`'s probe (or take its typed answer) and judge expect and traps."""
+def check_one(service: GradingService, loaded: LoadedPack, question: AnyQuestion) -> list[CheckRow]:
+    """Run `question`'s probe in every variant (or take its typed answer) and judge its
+    examples, expect and traps, computed ones included: one row per variant."""
     probe = getattr(question, "probe", None)
     observe = probe.observe if probe is not None else None
-    expect = getattr(question, "expect", None)
-    try:
-        reference = service.reference(question, loaded.path.parent)
-    except ProbeFailed as failure:
-        return CheckRow(loaded.id, question.id, observe, None, expect, False, failure.reason)
-    if reference is None:
-        return CheckRow(loaded.id, question.id, observe, None, expect, True, None)
-    verdict = check_question(question, reference)
-    error = "; ".join(verdict.errors) or None
-    return CheckRow(
-        loaded.id,
-        question.id,
-        observe,
-        reference.value,
-        expect,
-        verdict.ok,
-        error,
-        verdict.warnings,
-    )
+    pack_dir = loaded.path.parent
+
+    def run(other: Probe) -> Value | None:
+        try:
+            value: Value = service.probe_value(other, pack_dir)
+        except ProbeFailed:
+            return None
+        return value
+
+    verdicts = check_variants(question, lambda q: service.reference(q, pack_dir), run)
+    return [
+        CheckRow(
+            loaded.id,
+            question.id,
+            observe,
+            v.value,
+            v.expect,
+            v.ok,
+            v.error,
+            v.warnings,
+            v.settings,
+        )
+        for v in verdicts
+    ]
 
 
 def check_code(service: GradingService, loaded: LoadedPack, question: CodeQuestion) -> CheckRow:
@@ -220,10 +256,12 @@ def check(ctx: Context, paths: tuple[str, ...], as_json: bool, strict: bool) -> 
                 row = check_code(service, loaded, question)
                 rows.append(row)
                 if not as_json:
-                    echo_row(row, question)
+                    echo_rows([row], question)
                 continue
             executed = question.executed
-            row = check_one(service, loaded, question)
+            found = check_one(service, loaded, question)
+            # The lints read one computed value per question: a family's first variant.
+            row = found[0]
             if executed and row.value is not None:
                 computed.setdefault(loaded.id, {})[question.id] = row.value
                 if isinstance(question, ChoiceQuestion):
@@ -232,10 +270,10 @@ def check(ctx: Context, paths: tuple[str, ...], as_json: bool, strict: bool) -> 
                     correct.setdefault(loaded.id, {})[question.id] = picked
             # Typed questions are checked too (a trap inside the tolerance), but only
             # reported when something is wrong: `check` is about executed answers.
-            if executed or not row.ok or row.warnings:
-                rows.append(row)
+            if executed or any(not row.ok or row.warnings for row in found):
+                rows.extend(found)
                 if not as_json:
-                    echo_row(row, question)
+                    echo_rows(found, question)
     lints = [
         line
         for loaded in registry.packs.values()
@@ -272,18 +310,29 @@ def lint_lines(
     ]
 
 
-def echo_row(row: CheckRow, question: AnyQuestion) -> None:
-    """`pack/question  observe = value  ok` and the reasons, one per line."""
+def echo_rows(rows: list[CheckRow], question: AnyQuestion) -> None:
+    """One line per question (`pack/question  observe = value`, or its variant count for a
+    family), then each failing variant and reason, one per line."""
     kind = reference_kind(question)
-    shown = format_value(row.value, kind) if (kind and row.value is not None) else "-"
+    first = rows[0]
+    status = "ok" if all(row.ok for row in rows) else "FAIL"
+    observed = f"{first.observe}" if first.observe else "answer"
     if isinstance(question, CodeQuestion):
-        shown = str(row.value or "-")
-    status = "ok" if row.ok else "FAIL"
-    observed = f"{row.observe} = " if row.observe else "answer = "
-    if isinstance(question, CodeQuestion):
-        observed = f"{question.harness}: "
-    click.echo(f"{status:4}  {row.pack}/{row.question}  {observed}{shown}")
-    if row.error:
-        click.echo(f"      {row.error}")
-    for warning in row.warnings:
+        click.echo(
+            f"{status:4}  {first.pack}/{first.question}  {question.harness}: {first.value or '-'}"
+        )
+    elif first.variant is None:
+        shown = format_value(first.value, kind) if (kind and first.value is not None) else "-"
+        click.echo(f"{status:4}  {first.pack}/{first.question}  {observed} = {shown}")
+    else:
+        failed = sum(not row.ok for row in rows)
+        note = f", {failed} failed" if failed else ""
+        click.echo(
+            f"{status:4}  {first.pack}/{first.question}  {observed}: {len(rows)} variants{note}"
+        )
+    for row in rows:
+        if row.error:
+            where = f"[{describe(row.variant)}] " if row.variant is not None else ""
+            click.echo(f"      {where}{row.error}")
+    for warning in dict.fromkeys(w for row in rows for w in row.warnings):
         click.echo(f"      warning: {warning}")

@@ -20,6 +20,7 @@ class GradeResult:
         trace: For executed questions, what ran: versions, scheduler, t, shapes at each point.
         trap: The `why` of the trap the answer fell into, if any.
         code: For a code question, the run: a verdict per case, output, the solution.
+        trap_source: The observable or mistake of the computed trap it fell into, if any.
     """
 
     correct: bool | None
@@ -29,6 +30,7 @@ class GradeResult:
     trace: tuple[str, ...] = field(default_factory=tuple)
     trap: str | None = None
     code: CodeRun | None = None
+    trap_source: str | None = None
 
     @classmethod
     def ungraded(cls, reason: str, got: str, trace: tuple[str, ...] = ()) -> GradeResult:
@@ -69,6 +71,7 @@ class GradeResult:
             "expected": self.expected,
             "got": self.got,
             "detail": self.detail,
-            "trap": self.trap,
+            # A computed trap is named by its observable or mistake; a typed one by its why.
+            "trap": self.trap_source or self.trap,
             "trace": list(self.trace),
         }

@@ -3,24 +3,32 @@
 It finds each question's reference (the typed answer, a cached probe result, or a fresh
 run in the reference worker), grades the learner's answer against it, and turns a worker
 failure into "could not grade: reason" for that one question so the session goes on.
+
+A family question arrives pinned to one variant (`packs/families.py`); its computed traps
+are probes of their own, run (and cached) like the answer's. `prefetch` computes all of
+them in a background thread while the learner reads, so the grade finds them cached.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import threading
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from pathlib import Path
 from typing import Protocol
 
 from quizapp.grading.client import ProbeOutcome, ReferenceWorker
 from quizapp.grading.code_grading import CodeGrader
+from quizapp.grading.computed_traps import computed_probes, computed_trap_named, resolve_traps
 from quizapp.grading.errors import ProbeFailed
 from quizapp.grading.grader import Reference, grade, typed_reference
 from quizapp.grading.probekey import probe_key
 from quizapp.grading.result import GradeResult
+from quizapp.packs.families import describe, is_family, pin, pinned_settings, variants
 from quizapp.packs.modelref import ModelNotFound, resolve_model
-from quizapp.packs.models import AnyQuestion, CodeQuestion, Probe
+from quizapp.packs.models import AnyQuestion, CodeQuestion, Probe, Value
 
 
 class ProbeCache(Protocol):
@@ -64,6 +72,12 @@ class GradingService:
         self._code: CodeGrader | None = None
         self._examples: dict[str, dict[str, str]] | None = None
         self._lock = threading.Lock()
+        # Probe runs in progress, by key: a grade waits for the prefetch of the same probe
+        # instead of running it a second time.
+        self._inflight: dict[str, Future[Reference]] = {}
+        self._inflight_lock = threading.Lock()
+        self._prefetcher: ThreadPoolExecutor | None = None
+        self._prefetching: list[Future[None]] = []
 
     def code_grader(self) -> CodeGrader:
         """The code server's client (learner code runs there, never in the reference worker)."""
@@ -115,11 +129,13 @@ class GradingService:
 
     def cached_reference(self, question: AnyQuestion, pack_dir: Path | None) -> Reference | None:
         """The reference if it needs no worker (typed, or cached), else None."""
+        question = concrete(question)
         typed = typed_reference(question)
         probe = _probe_of(question)
         if typed is not None or probe is None:
             return typed
-        return self._cached(probe_key(probe, _model_path(probe, pack_dir)))
+        cached = self._cached(probe_key(probe, _model_path(probe, pack_dir)))
+        return _with_settings(cached, question) if cached is not None else None
 
     def reference(self, question: AnyQuestion, pack_dir: Path | None) -> Reference | None:
         """The reference answer of `question`; None for self-rated types.
@@ -127,19 +143,114 @@ class GradingService:
         Raises:
             ProbeFailed: when the probe could not be run.
         """
+        question = concrete(question)
         typed = typed_reference(question)
         probe = _probe_of(question)
         if typed is not None or probe is None:
             return typed
+        return _with_settings(self._probe_reference(probe, pack_dir), question)
+
+    def _probe_reference(self, probe: Probe, pack_dir: Path | None) -> Reference:
+        """The probe's computed value: cached, awaited from a run in progress, or run now.
+
+        Raises:
+            ProbeFailed: when the probe could not be run.
+        """
         # The key is computed once: it hashes the probe and (memoised) the model folder.
         model_path = _model_path(probe, pack_dir)
         key = probe_key(probe, model_path)
         cached = self._cached(key)
         if cached is not None:
             return cached
-        outcome: ProbeOutcome = self._get_worker().run(probe, model_path)
-        self._cache.cache_put(key, json.dumps(outcome.value), json.dumps(outcome.trace))
-        return Reference(outcome.value, outcome.trace)
+        for attempt in range(2):
+            with self._inflight_lock:
+                running = self._inflight.get(key)
+                if running is None:
+                    # A run may have finished since the first look: its result is cached now.
+                    cached = self._cached(key)
+                    if cached is not None:
+                        return cached
+                    mine: Future[Reference] = Future()
+                    self._inflight[key] = mine
+                    break
+            try:
+                return running.result()
+            except ProbeFailed:
+                # That run (a prefetch, typically) started earlier and failed: its failure
+                # must not decide this caller's grade, which gets one attempt of its own.
+                if attempt:
+                    raise
+        try:
+            outcome: ProbeOutcome = self._get_worker().run(probe, model_path)
+            self._cache.cache_put(key, json.dumps(outcome.value), json.dumps(outcome.trace))
+            reference = Reference(outcome.value, outcome.trace)
+        except BaseException as error:
+            mine.set_exception(error)
+            raise
+        finally:
+            with self._inflight_lock:
+                self._inflight.pop(key, None)
+        mine.set_result(reference)
+        return reference
+
+    def probe_value(self, probe: Probe, pack_dir: Path | None) -> Value:
+        """The value one concrete probe computes (cached, or run in the worker).
+
+        Raises:
+            ProbeFailed: when the probe could not be run.
+        """
+        value: Value = self._probe_reference(probe, pack_dir).value
+        return value
+
+    def with_computed_traps(
+        self, question: AnyQuestion, reference: Reference, pack_dir: Path | None
+    ) -> AnyQuestion:
+        """`question` (pinned) with its computed traps' values for this variant."""
+        question = concrete(question)
+
+        def run(probe: Probe) -> Value | None:
+            try:
+                return self.probe_value(probe, pack_dir)
+            except ProbeFailed:
+                return None  # the mistake made the loop raise: no trap in this variant
+
+        return resolve_traps(question, reference.value, run)
+
+    def prefetch(
+        self, questions: Iterable[AnyQuestion], pack_dirs: Iterable[Path | None]
+    ) -> list[Future[None]]:
+        """Compute the references (and computed traps) of `questions` in the background.
+
+        Returns at once, with one future per executed question. Failures are left for the
+        grade itself to report.
+        """
+        todo = [(concrete(q), d) for q, d in zip(questions, pack_dirs, strict=True) if q.executed]
+        if not todo:
+            return []
+        with self._lock:
+            if self._prefetcher is None:
+                self._prefetcher = ThreadPoolExecutor(1, thread_name_prefix="quizapp-prefetch")
+            prefetcher = self._prefetcher
+            futures = [prefetcher.submit(self._prefetch_one, q, d) for q, d in todo]
+            self._prefetching = [f for f in self._prefetching if not f.done()] + futures
+        return futures
+
+    def wait_prefetch(self, timeout: float | None = None) -> bool:
+        """Wait for the prefetches submitted so far; True when all finished in time."""
+        with self._lock:
+            pending = list(self._prefetching)
+        _, not_done = wait(pending, timeout=timeout)
+        return not not_done
+
+    def _prefetch_one(self, question: AnyQuestion, pack_dir: Path | None) -> None:
+        probe = _probe_of(question)
+        if probe is None:
+            return
+        for other in [probe, *computed_probes(question)]:
+            try:
+                self._probe_reference(other, pack_dir)
+            except ProbeFailed:
+                continue  # the grade reports the main probe's failure; traps just drop
 
     def _cached(self, key: str) -> Reference | None:
         row = self._cache.cache_get(key)
@@ -160,21 +271,46 @@ class GradingService:
             except ProbeFailed as failure:
                 return GradeResult.ungraded(failure.reason, answer)
             return grade(question, answer, run)
+        question = concrete(question)
         try:
             reference = self.reference(question, pack_dir)
         except ProbeFailed as failure:
             return GradeResult.ungraded(failure.reason, answer)
-        return grade(question, answer, reference)
+        if reference is not None and question.executed:
+            question = self.with_computed_traps(question, reference, pack_dir)
+        result = grade(question, answer, reference)
+        named = computed_trap_named(question, result.trap)
+        if named is not None:
+            result = dataclasses.replace(result, trap_source=named.computed)
+        return result
 
     def close(self) -> None:
         """Stop the worker and the code server, if they run."""
         with self._lock:
+            prefetcher, self._prefetcher = self._prefetcher, None
             if self._worker is not None:
                 self._worker.close()
                 self._worker = None
             if self._code is not None:
                 self._code.close()
                 self._code = None
+        if prefetcher is not None:
+            prefetcher.shutdown(wait=False, cancel_futures=True)
+
+
+def concrete(question: AnyQuestion) -> AnyQuestion:
+    """A family not yet drawn is graded as its first variant (screens pin one first)."""
+    if is_family(question) and pinned_settings(question) is None:
+        return pin(question, variants(question)[0])
+    return question
+
+
+def _with_settings(reference: Reference, question: AnyQuestion) -> Reference:
+    """The reference whose trace starts with the variant's settings, for a family."""
+    settings = pinned_settings(question)
+    if settings is None:
+        return reference
+    return Reference(reference.value, (f"variant: {describe(settings)}", *reference.trace))
 
 
 def _probe_of(question: AnyQuestion) -> Probe | None:

@@ -372,6 +372,8 @@ def _stated(name: str, value: object, probe: Probe, lowered: str) -> bool:
     if name == "scheduler_config":
         assert isinstance(value, dict)
         return all(_config_stated(k, v, lowered) for k, v in value.items())
+    if name in ("latents", "noise_pred") and f"{{{name}.fill}}" in lowered:
+        return True  # a family's placeholder shows the fill of every variant
     if name in ("latents", "noise_pred"):
         if isinstance(value, Fill):
             words = _FILL_WORDS.get(value.fill, ())

@@ -13,9 +13,17 @@ from pydantic_core import ErrorDetails
 
 from quizapp.packs import models
 from quizapp.packs.errors import PackError, PackLoadError
+from quizapp.packs.family_checks import FamilyIssue, check_families
 from quizapp.packs.models import Pack
 from quizapp.packs.semantics import check_pack
-from quizapp.packs.yamlnodes import MAX_FILE_BYTES, YamlNodeError, build, compose, locate
+from quizapp.packs.yamlnodes import (
+    MAX_FILE_BYTES,
+    YamlNodeError,
+    build,
+    compose,
+    locate,
+    locate_needle,
+)
 
 PACK_SUFFIXES = (".yaml", ".yml")
 
@@ -77,8 +85,10 @@ def load_pack_text(text: str, path: Path) -> LoadedPack:
     except ValidationError as error:
         raise PackLoadError(_located(path, root, data, error.errors())) from None
     issues = check_pack(pack, path.parent)
-    if issues:
+    family_issues = check_families(pack, path.parent)
+    if issues or family_issues:
         errors = [_at(path, root, loc, _prefix(data, loc) + message) for loc, message in issues]
+        errors += [_at_issue(path, root, text, data, issue) for issue in family_issues]
         raise PackLoadError(sorted(set(errors)))
     line, col = locate(root, ("pack", "id"))
     return LoadedPack(pack, path, line + 1, col + 1)
@@ -111,6 +121,14 @@ def _at(
     path: Path, root: yaml.Node, loc: tuple[int | str, ...], message: str, at_key: bool = False
 ) -> PackError:
     line, col = locate(root, loc, at_key)
+    return PackError(path, line + 1, col + 1, _one_line(message))
+
+
+def _at_issue(path: Path, root: yaml.Node, text: str, data: Any, issue: FamilyIssue) -> PackError:
+    message = _prefix(data, issue.loc) + issue.message
+    if issue.needle is None:
+        return _at(path, root, issue.loc, message, issue.at_key)
+    line, col = locate_needle(root, text, issue.loc, issue.needle, issue.occurrence)
     return PackError(path, line + 1, col + 1, _one_line(message))
 
 

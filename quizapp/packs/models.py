@@ -66,10 +66,36 @@ DEFAULT_TOLERANCE = Tolerance()
 
 
 class Trap(_Strict):
-    """A classic wrong answer and why it is wrong."""
+    """A classic wrong answer and why it is wrong.
 
-    answer: Value
+    Exactly one of `answer` (typed), `observe` or `mistake` (computed in each variant:
+    the value of another observable, or the question's observable under a classic mistake).
+    """
+
+    answer: Value | None = None
+    observe: str | None = Field(
+        default=None, description="Computed: this observable's value in the same variant."
+    )
+    mistake: Mistake | None = Field(
+        default=None, description="Computed: the question's observable when run with it."
+    )
     why: str
+
+    @property
+    def computed(self) -> str | None:
+        """The observable or mistake a computed trap is named by; None for a typed one."""
+        return self.observe if self.observe is not None else self.mistake
+
+
+#: A value a `vary` list may hold: what a probe field or a scheduler_config entry takes.
+VaryValue = bool | int | float | str
+
+
+class Example(_Strict):
+    """An author's spot check of one variant: `check` fails when `expect` differs."""
+
+    where: dict[str, VaryValue] = Field(description="A value for every `vary` key.")
+    expect: Value
 
 
 class Fill(_Strict):
@@ -190,6 +216,14 @@ class _Probed(_QuestionBase):
     probe: Probe | None = None
     expect: Value | None = Field(
         default=None, description="What the author believes the probe returns; `check` verifies."
+    )
+    vary: dict[str, Annotated[list[VaryValue], Field(min_length=1)]] | None = Field(
+        default=None,
+        description="A family: probe fields (or scheduler_config.KEY, latents.fill, "
+        "noise_pred.fill) to lists of values; every combination is a variant.",
+    )
+    examples: list[Example] = Field(
+        default_factory=list, description="Spot checks of a family's variants."
     )
 
 

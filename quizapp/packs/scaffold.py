@@ -95,18 +95,25 @@ questions:
     topic: model-vs-scheduler
     difficulty: 3
     covers: [model-vs-scheduler]
-    prompt: With guidance_scale 7.5 at 512x512, batch 1, what shape does the UNet return?
+    prompt: |
+      With guidance_scale {{guidance_scale}} at {{height}}x{{width}}, batch {{batch_size}},
+      what shape does the UNet return?
     probe:
       model: tiny-sd
       scheduler: DDIMScheduler
       num_inference_steps: 10
       guidance_scale: 7.5
       observe: unet_output.shape
-    expect: [2, 4, 64, 64]
+    vary:                         # a family: each review draws one combination, shown in
+      guidance_scale: [1.0, 7.5]  # the prompt through its {{placeholders}}
+      batch_size: [1, 2]
+    examples:                     # spot checks of some variants; `quizapp check` runs them all
+      - where: {{guidance_scale: 7.5, batch_size: 1}}
+        expect: [2, 4, 64, 64]
     traps:
-      - answer: [1, 4, 64, 64]
-        why: Classifier-free guidance runs the unconditional and conditional passes as one batch.
-    explanation: CFG doubles the batch; chunk(2) splits it before the guidance formula.
+      - observe: noise_pred.shape # computed in each variant (skipped where it is the answer)
+        why: That is the guided prediction; the UNet sees the unconditional and conditional batch.
+    explanation: CFG (guidance_scale > 1) doubles the batch; chunk(2) splits it before the formula.
 
   - id: ddim-timesteps
     type: sequence
@@ -114,7 +121,9 @@ questions:
     topic: model-vs-scheduler
     difficulty: 3
     covers: [model-vs-scheduler]
-    prompt: DDIM with timestep_spacing "trailing" and 10 steps — which timesteps does it visit?
+    prompt: |
+      DDIMScheduler() with timestep_spacing "{{scheduler_config.timestep_spacing}}" and
+      {{num_inference_steps}} steps: which timesteps does it visit?
     probe:
       model: none
       scheduler: DDIMScheduler
@@ -123,8 +132,15 @@ questions:
       noise_pred: {{fill: 0.0}}
       latent_shape: [1, 4, 8, 8]
       observe: timesteps
-    expect: [999, 899, 799, 699, 599, 499, 399, 299, 199, 99]
-    explanation: trailing counts down from the last training step.
+    vary:
+      num_inference_steps: [4, 10]
+      scheduler_config.timestep_spacing: [leading, trailing]
+    examples:
+      - where: {{num_inference_steps: 10, scheduler_config.timestep_spacing: trailing}}
+        expect: [999, 899, 799, 699, 599, 499, 399, 299, 199, 99]
+    explanation: >-
+      leading counts arange(0, N) * (1000 // N) from 0, reversed; trailing counts down from
+      the last training step.
 
   - id: explain-one-step
     type: explain

@@ -99,7 +99,8 @@ def _check_question(question: AnyQuestion, pack_dir: Path | None) -> Iterator[Is
         if probe is not None and expect is not None:
             yield from _check_value(expect, kind, ("expect",))
         for index, trap in enumerate(getattr(question, "traps", [])):
-            yield from _check_value(trap.answer, kind, ("traps", index, "answer"))
+            if trap.answer is not None:  # computed traps are checked in family_checks.py
+                yield from _check_value(trap.answer, kind, ("traps", index, "answer"))
         if isinstance(question, ChoiceQuestion) and probe is not None:
             for index, choice in enumerate(question.choices):
                 if choice.value is not None:
@@ -237,3 +238,8 @@ def _is_int(value: object) -> bool:
 
 def _is_number(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+# The family checks (packs/family_checks.py) apply these to every variant and example.
+probe_issues = _check_probe
+value_issues = _check_value

@@ -120,3 +120,39 @@ def locate(
         else:
             break
     return node.start_mark.line, node.start_mark.column
+
+
+def locate_needle(
+    root: yaml.Node | None, text: str, loc: Sequence[int | str], needle: str, occurrence: int
+) -> tuple[int, int]:
+    """0-based (line, column) of the `occurrence`-th `needle` inside the scalar at `loc`.
+
+    The scalar's source (between its marks) is searched, so a placeholder in a block or
+    folded string is found on its own line. Falls back to the scalar's start.
+    """
+    line, col = locate(root, loc)
+    node = _node_at(root, loc)
+    if node is None or not isinstance(node, yaml.ScalarNode):
+        return line, col
+    start, end = node.start_mark.index, node.end_mark.index
+    found = start - 1
+    for _ in range(occurrence + 1):
+        found = text.find(needle, found + 1, end)
+        if found == -1:
+            return line, col
+    before = text[:found]
+    return before.count("\n"), found - (before.rfind("\n") + 1)
+
+
+def _node_at(root: yaml.Node | None, loc: Sequence[int | str]) -> yaml.Node | None:
+    node = root
+    for part in loc:
+        if isinstance(node, yaml.MappingNode):
+            node = next((v for k, v in node.value if k.value == part), None)
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+            node = node.value[part] if 0 <= part < len(node.value) else None
+        else:
+            return None
+        if node is None:
+            return None
+    return node

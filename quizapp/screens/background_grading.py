@@ -97,6 +97,11 @@ class BackgroundGrading:
         """True when grading `question` must wait for the reference worker."""
         return self.reference_now(question, pack_dir).pending
 
+    def prefetch(self, questions: list[AnyQuestion], pack_dirs: list[Path | None]) -> None:
+        """Start computing these references in the service's own background thread, so
+        their grades find them cached (returns at once; failures are the grade's to say)."""
+        self.grading.prefetch(questions, pack_dirs)
+
     def reference_now(self, question: AnyQuestion, pack_dir: Path | None) -> Lookup:
         """The reference if it is at hand, the failure if known, else `pending` (no worker
         is started: see `reference`)."""

@@ -24,6 +24,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from quizapp.grading.service import GradingService
 from quizapp.packs.errors import PackError, PackLoadError
+from quizapp.packs.families import describe, is_family, pin, variants
 from quizapp.packs.loader import LoadedPack, load_pack
 from quizapp.packs.models import AnyQuestion
 from quizapp.screens.background_grading import BackgroundGrading
@@ -88,6 +89,7 @@ class BrowseScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("t", "try", "Try it"),
+        Binding("v", "next_variant", "Next variant"),
         Binding("r", "reload", "Reload"),
         Binding("escape", "close", "Back"),
     ]
@@ -111,6 +113,8 @@ class BrowseScreen(Screen[None]):
         # Bumped on every reload, so that references computed for an old version are dropped.
         self.generation = 0
         self.selected_id: str | None = None
+        # Which variant of each family is shown; `v` steps through them.
+        self.variant_index: dict[str, int] = {}
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -232,9 +236,25 @@ class BrowseScreen(Screen[None]):
 
     @property
     def question(self) -> AnyQuestion | None:
-        """The question shown in the detail pane."""
+        """The question shown in the detail pane (a family pinned to its shown variant)."""
         row = self.current_row()
-        return None if row is None or self.loaded is None else self.loaded.pack.questions[row]
+        if row is None or self.loaded is None:
+            return None
+        return self.pinned(self.loaded.pack.questions[row])
+
+    def pinned(self, question: AnyQuestion) -> AnyQuestion:
+        """A family as its shown variant; any other question as it is."""
+        if not is_family(question):
+            return question
+        all_settings = variants(question)
+        index = self.variant_index.get(question.id, 0) % len(all_settings)
+        return pin(question, all_settings[index])
+
+    def token(self) -> tuple[int, str]:
+        """What a computed reference must match to be shown: the pack version, the question
+        and its variant."""
+        variant = self.variant_index.get(self.selected_id or "", 0)
+        return (self.generation, f"{self.selected_id}#{variant}")
 
     def show_question(self, row: int) -> None:
         """Show question `row` as a learner sees it, with its reference answer."""
@@ -242,17 +262,26 @@ class BrowseScreen(Screen[None]):
         if loaded is None:
             return
         questions = loaded.pack.questions
-        question = questions[row]
+        family = questions[row]
+        question = self.pinned(family)
         self.selected_id = question.id
+        self.refresh_bindings()  # `v` is offered on families only
         progress = f"{loaded.id} · {row + 1}/{len(questions)} · {question.id}"
+        if is_family(family):
+            all_settings = variants(family)
+            index = self.variant_index.get(family.id, 0) % len(all_settings)
+            progress += (
+                f" · variant {index + 1}/{len(all_settings)}: {describe(all_settings[index])}"
+            )
         self.query_one(CardHolder).shown = (question, progress)
         self.query_one("#browse-covers", Static).update(self.covers_text(question))
         view = self.query_one(ReferenceView)
         view.question = question
-        # Tagged with the question and the file's version: a late answer for a question
-        # the author has since left is dropped.
-        token = (self.generation, question.id)
-        lookup = self.references.reference(token, question, loaded.path.parent, exclusive=True)
+        # Tagged with the question, its variant and the file's version: a late answer for a
+        # question (or variant) the author has since left is dropped.
+        lookup = self.references.reference(
+            self.token(), question, loaded.path.parent, exclusive=True
+        )
         if lookup.failure is not None:
             view.show_failure(lookup.failure)
         elif lookup.pending:
@@ -272,7 +301,7 @@ class BrowseScreen(Screen[None]):
     def on_background_grading_reference_ready(
         self, event: BackgroundGrading.ReferenceReady
     ) -> None:
-        if event.tag != (self.generation, self.selected_id):
+        if event.tag != self.token():
             return  # for a question no longer shown: the service has cached it anyway
         view = self.query_one("#browse-reference", ReferenceView)
         if event.failure is not None:
@@ -290,6 +319,15 @@ class BrowseScreen(Screen[None]):
         where = f"{self.loaded.id}/{question.id}"
         self.app.push_screen(TryScreen(question, self.loaded.path.parent, self.grading, where))
 
+    def action_next_variant(self) -> None:
+        """Show the next variant of the highlighted family (wrapping round)."""
+        row = self.current_row()
+        if row is None or self.loaded is None:
+            return
+        question = self.loaded.pack.questions[row]
+        self.variant_index[question.id] = self.variant_index.get(question.id, 0) + 1
+        self.show_question(row)
+
     def action_close(self) -> None:
         """Back to where the browser was opened."""
         self.dismiss()
@@ -298,4 +336,12 @@ class BrowseScreen(Screen[None]):
         if action == "try":
             # Nothing to try while the file does not validate.
             return self.loaded is not None
+        if action == "next_variant":
+            row = self.current_row()
+            # Offered only on a family.
+            return (
+                self.loaded is not None
+                and row is not None
+                and is_family(self.loaded.pack.questions[row])
+            )
         return True

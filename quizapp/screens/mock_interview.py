@@ -145,6 +145,8 @@ class MockScreen(LetterKeyScreen):
         await area.mount(card, answer_input)
         self.refresh_clocks()
         self.call_after_refresh(answer_input.focus_first)
+        # Compute the reference while the candidate reads: the grade needs no wait later.
+        self.grading.prefetch([slot.question], [self.interview.pack_dir(slot)])
 
     def letter_free(self, action: str) -> bool:
         """True when the letter of `action` reaches the screen (nothing types or picks it)."""

@@ -65,6 +65,11 @@ class PracticeScreen(LetterKeyScreen):
         )
         self.session.show()
         self.call_after_refresh(answer_input.focus_first)
+        # The references are computed while the learner reads, so feedback comes from cache.
+        upcoming = self.session.upcoming_executed()
+        self.grading.prefetch(
+            [i.question for i in upcoming], [self.session.pack_dir(i) for i in upcoming]
+        )
 
     # -- answering -------------------------------------------------------------------
 

@@ -13,9 +13,10 @@ bytes are left exactly as they were.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -213,6 +214,7 @@ class Store:
         seconds: float,
         mode: str,
         reviewed_at: datetime,
+        variant: Mapping[str, object] | None = None,
     ) -> int:
         """Record one answer; committed before returning.
 
@@ -225,6 +227,7 @@ class Store:
             seconds: Time spent answering.
             mode: `practice`, `cram` or `mock`.
             reviewed_at: Timezone-aware time of the answer.
+            variant: A family question's drawn settings; None for any other question.
 
         Returns:
             The review's row id.
@@ -239,7 +242,7 @@ class Store:
             raise ValueError(f"seconds must be >= 0, got {seconds}")
         return self._write(
             "INSERT INTO reviews (pack_id, question_id, answer, correct, rating, seconds,"
-            " mode, reviewed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            " mode, reviewed_at, variant_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 pack_id,
                 question_id,
@@ -249,8 +252,20 @@ class Store:
                 float(seconds),
                 mode,
                 to_db_time(reviewed_at),
+                None if variant is None else json.dumps(dict(variant)),
             ),
         )
+
+    def variant_history(self, pack_id: str, question_id: str) -> tuple[int, dict[str, Any] | None]:
+        """(How many reviews the question has, the variant of the latest), for the draw."""
+        rows = self._read(
+            "SELECT count(*) AS n, (SELECT variant_json FROM reviews WHERE pack_id = ?1"
+            " AND question_id = ?2 ORDER BY reviewed_at DESC, id DESC LIMIT 1) AS last"
+            " FROM reviews WHERE pack_id = ?1 AND question_id = ?2",
+            (pack_id, question_id),
+        )
+        last = rows[0]["last"]
+        return int(rows[0]["n"]), (json.loads(last) if last is not None else None)
 
     def set_review_rating(self, review_id: int, rating: Rating) -> None:
         """Replace the rating of a stored review (the learner overrode the suggestion).

@@ -105,7 +105,16 @@ _V3 = Migration(
     statements=("CREATE TABLE pack_versions (pack_id TEXT PRIMARY KEY, version INTEGER NOT NULL)",),
 )
 
-MIGRATIONS: tuple[Migration, ...] = (_V1, _V2, _V3)
+# A family question draws new settings each review: the review keeps which variant was
+# asked (JSON of the settings; NULL for a question without `vary`), so the next draw can
+# avoid repeating it and a session can be replayed.
+_V4 = Migration(
+    version=4,
+    description="reviews.variant_json",
+    statements=("ALTER TABLE reviews ADD COLUMN variant_json TEXT",),
+)
+
+MIGRATIONS: tuple[Migration, ...] = (_V1, _V2, _V3, _V4)
 
 #: The schema version this code reads and writes.
 LATEST_VERSION = MIGRATIONS[-1].version

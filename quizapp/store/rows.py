@@ -7,6 +7,7 @@ zone would silently shift due dates by the user's UTC offset.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -71,6 +72,7 @@ class ReviewRow:
     Attributes:
         correct: None for self-rated questions or answers that could not be graded.
         rating: The FSRS rating applied, or None (cram, and mock answers not yet rated).
+        variant: A family question's drawn settings; None for any other question.
     """
 
     id: int
@@ -82,6 +84,7 @@ class ReviewRow:
     seconds: float
     mode: Mode
     reviewed_at: datetime
+    variant: dict[str, Any] | None = None
 
     @classmethod
     def from_row(cls, row: sqlite3.Row) -> ReviewRow:
@@ -97,6 +100,7 @@ class ReviewRow:
             seconds=row["seconds"],
             mode=cast(Mode, row["mode"]),
             reviewed_at=from_db_time(row["reviewed_at"]),
+            variant=json.loads(row["variant_json"]) if row["variant_json"] else None,
         )
 
 

@@ -37,6 +37,7 @@ from quizapp.study.mock_plan import plan_mock, question_budget_seconds, total_bu
 from quizapp.study.planning import NO_FILTERS, Filters, StudyItem
 from quizapp.study.recording import record_answer
 from quizapp.study.report import MockReport, ReportItem, Status, build_report, to_json
+from quizapp.study.variants import draw_items
 
 SlotState = Literal["open", "skipped", "answered", "missed"]
 EndReason = Literal["done", "ended", "timeout"]
@@ -222,6 +223,7 @@ class MockInterview:
         # Without --seed each attempt draws anew; the clock keeps tests reproducible.
         seed = options.seed if options.seed is not None else int(clock().timestamp())
         planned = plan_mock(items, options.questions, seed, options.filters)
+        planned = draw_items(planned, store)
         if not planned:
             return None
         total = None if options.minutes is None else max(1, round(options.minutes * 60))

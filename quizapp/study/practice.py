@@ -21,6 +21,7 @@ from quizapp.study.clock import Clock
 from quizapp.study.planning import NO_FILTERS, Filters, StudyItem, plan_cram, plan_practice
 from quizapp.study.recording import record_answer, reschedule
 from quizapp.study.scheduling import rubric_rating
+from quizapp.study.variants import draw_items
 
 Mode = Literal["practice", "cram"]
 
@@ -145,6 +146,7 @@ class PracticeSession:
             planned = plan_practice(
                 items, store.cards(), clock(), options.new_limit, options.filters
             )
+        planned = draw_items(planned, store)
         return cls(planned, store, clock, dict(pack_dirs or {}), cram=options.cram)
 
     # -- where we are ----------------------------------------------------------------
@@ -163,6 +165,15 @@ class PracticeSession:
     def current(self) -> StudyItem | None:
         """The question being asked, or None when the session is over."""
         return None if self.finished else self.items[self.index]
+
+    def upcoming_executed(self) -> list[StudyItem]:
+        """The current question and the next executed one after it, if they are executed:
+        what to compute in the worker while the learner reads (prefetch)."""
+        if self.finished:
+            return []
+        ahead = [item for item in self.items[self.index + 1 :] if item.question.executed]
+        current = self.items[self.index]
+        return ([current] if current.question.executed else []) + ahead[:1]
 
     def pack_dir(self, item: StudyItem) -> Path | None:
         """The folder of the item's pack (probe model paths are relative to it)."""

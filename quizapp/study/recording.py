@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from quizapp.packs.families import pinned_settings
 from quizapp.store.db import Store
 from quizapp.store.rows import Mode, Rating
 from quizapp.study import scheduling
@@ -51,12 +52,22 @@ def record_answer(
         seconds: Time taken.
         mode: `practice`, `cram` or `mock`; a cram review stores no rating.
         at: When it was answered.
+
+    A family question's drawn variant (its pinned settings) is stored with the review.
     """
     card = store.card(*item.key)
     card_before = card.card_json if card is not None else None
     applied = None if mode == "cram" else rating
     review_id = store.record_review(
-        item.pack_id, item.question.id, answer, correct, applied, seconds, mode, at
+        item.pack_id,
+        item.question.id,
+        answer,
+        correct,
+        applied,
+        seconds,
+        mode,
+        at,
+        variant=pinned_settings(item.question),
     )
     if applied is not None:
         reschedule(store, item, card_before, applied, at)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
 from quizapp.grading.reference.errors import ProbeError
 from quizapp.grading.reference.loop import run_loop
 from quizapp.grading.reference.observables import observe
+from quizapp.grading.reference.record import StepRecord
 from quizapp.packs.models import MODEL_NONE, Probe, Value
 from quizapp.packs.vocabulary import NEEDS_UNET, NEEDS_VAE
 
@@ -31,9 +34,33 @@ def run_probe(probe: Probe, model_path: Path | None) -> ProbeResult:
         ProbeError: a one-line reason why this probe has no value.
     """
     check_offered(probe, model_path)
-    record = run_loop(probe, model_path)
-    value = observe(record, probe.observe)
-    return ProbeResult(value=value, trace=(*record.trace, f"{probe.observe} = {value}"))
+    record = _loop(probe, model_path)
+    shared = len(record.trace)
+    try:
+        value = observe(record, probe.observe)
+        trace = (*record.trace, f"{probe.observe} = {value}")
+    finally:
+        del record.trace[shared:]  # an observable's own trace lines belong to this probe only
+    return ProbeResult(value=value, trace=trace)
+
+
+#: Loop runs kept for probes that differ only in `observe`: a family's computed traps
+#: (`{observe: X}`) read the same loop as its answer, so each variant's loop runs once.
+_RECENT: OrderedDict[str, StepRecord] = OrderedDict()
+_RECENT_SIZE = 4
+
+
+def _loop(probe: Probe, model_path: Path | None) -> StepRecord:
+    data = probe.model_dump(mode="json", exclude={"observe"})
+    key = json.dumps([data, str(model_path)], sort_keys=True)
+    record = _RECENT.get(key)
+    if record is None:
+        record = run_loop(probe, model_path)
+        _RECENT[key] = record
+        while len(_RECENT) > _RECENT_SIZE:
+            _RECENT.popitem(last=False)
+    _RECENT.move_to_end(key)
+    return record
 
 
 def check_offered(probe: Probe, model_path: Path | None) -> None:
