@@ -15,6 +15,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
     from quizapp.grading.service import GradingService
     from quizapp.packs.models import AnyQuestion
     from quizapp.packs.registry import Registry
+    from quizapp.packs.summary_cache import PackSummary
     from quizapp.study.interview import MockOptions
     from quizapp.study.planning import StudyItem
     from quizapp.study.practice import Clock, PracticeOptions
@@ -114,10 +116,25 @@ class QuizApp(App[None]):
         """Bundled, user and given packs; loaded on first use (thread-safe)."""
         with self._services_lock:
             if self._packs is None:
-                from quizapp.packs.registry import Registry, default_folders
+                from quizapp.packs.files import default_folders
+                from quizapp.packs.summary_cache import load_and_remember
 
-                self._packs = Registry.load(default_folders(self._pack_dirs))
+                self._packs = load_and_remember(default_folders(self._pack_dirs))
             return self._packs
+
+    def pack_summaries(self) -> list[PackSummary]:
+        """What counts need of the packs: from the loaded registry, else the fresh cache.
+
+        The home screen paints its counts from the cache before the packs are validated.
+        """
+        from quizapp.packs.files import default_folders
+        from quizapp.packs.summary_cache import cached_summaries, summarize
+
+        if not self.registry_loaded:
+            cached = cached_summaries(default_folders(self._pack_dirs))
+            if cached is not None:
+                return cached
+        return summarize(self.registry)
 
     @property
     def grading(self) -> GradingService:
@@ -132,10 +149,13 @@ class QuizApp(App[None]):
     # -- what screens ask of the app -------------------------------------------------
 
     def study_items(self) -> list[StudyItem]:
-        """Every loaded question as a study item, in pack order."""
+        """Every loaded question as a study item, in pack order; suspended ones never."""
+        from quizapp.store.suspension import suspended_keys
         from quizapp.study.planning import StudyItem
 
-        return [StudyItem(loaded.id, question) for loaded, question in self.registry.questions()]
+        suspended = suspended_keys(self.store)
+        items = (StudyItem(loaded.id, question) for loaded, question in self.registry.questions())
+        return [item for item in items if item.key not in suspended]
 
     def start_practice(self, options: PracticeOptions | None = None) -> None:
         """Plan a session and open it; with nothing to practise, say so."""
@@ -214,8 +234,27 @@ class QuizApp(App[None]):
             return
         self.push_screen(BrowseScreen(loaded.path, self.grading, loaded=loaded))
 
+    def edit_setting(self, key: str) -> None:
+        """Edit one setting in a dialog (from the command palette)."""
+        from quizapp.screens.setting_dialog import SettingScreen
+        from quizapp.study.settings import SPECS, set_setting, shown_values
+
+        def saved(value: str | None) -> None:
+            if value is not None:
+                self.notify(f"{key} = {value}")
+
+        current = shown_values(self.store)[key]
+        save = lambda text: set_setting(self.store, key, text)  # noqa: E731
+        self.push_screen(SettingScreen(key, SPECS[key].description, current, save), saved)
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
+        from quizapp.study.settings import SPECS
+
+        for key, spec in SPECS.items():
+            yield SystemCommand(
+                f"Setting: {key}", spec.description, partial(self.edit_setting, key)
+            )
         yield SystemCommand("Start practice", "Due questions, then new ones", self.action_practice)
         yield SystemCommand("Stats", "Reviews, due cards, flags", self.action_stats)
         yield SystemCommand("Help", "Keys of every screen", self.action_help)

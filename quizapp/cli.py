@@ -27,6 +27,9 @@ COMMANDS: dict[str, str] = {
     "preview": "preview:preview",
     "report": "interviews:report",
     "stats": "study:stats",
+    "config": "memory:config",
+    "optimize": "memory:optimize",
+    "plan": "memory:plan",
 }
 
 

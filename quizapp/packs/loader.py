@@ -17,8 +17,6 @@ from quizapp.packs.models import Pack
 from quizapp.packs.semantics import check_pack
 from quizapp.packs.yamlnodes import MAX_FILE_BYTES, YamlNodeError, build, compose, locate
 
-PACK_SUFFIXES = (".yaml", ".yml")
-
 
 @dataclass(frozen=True)
 class LoadedPack:

@@ -198,6 +198,15 @@ class Store:
         with self._db() as db:
             return db.execute(sql, params).fetchall()
 
+    def fetch(self, sql: str, params: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
+        """Rows of one read query; for the store's own modules (settings, aggregates)."""
+        return self._read(sql, params)
+
+    def execute(self, sql: str, params: tuple[Any, ...] = ()) -> int:
+        """Run one write statement, committed before returning; returns the rows changed."""
+        with self._db() as db:
+            return db.execute(sql, params).rowcount
+
     # -- reviews ---------------------------------------------------------------------
 
     def record_review(

@@ -5,10 +5,20 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
 from quizapp.store.rows import CardRow
-from quizapp.study.planning import StudyItem
 from quizapp.study.scheduling import is_due
+
+
+class Keyed(Protocol):
+    """A question as counts see it: a `StudyItem`, or a cached `QuestionSummary`."""
+
+    @property
+    def pack_id(self) -> str: ...
+
+    @property
+    def key(self) -> tuple[str, str]: ...
 
 
 @dataclass(frozen=True)
@@ -38,7 +48,7 @@ class PackProgress:
 
 
 def pack_progress(
-    items: Iterable[StudyItem],
+    items: Iterable[Keyed],
     titles: Mapping[str, str],
     cards: Mapping[tuple[str, str], CardRow],
     now: datetime,
@@ -46,7 +56,7 @@ def pack_progress(
     """Progress of every pack in `titles`, in that order.
 
     Args:
-        items: Every loaded question.
+        items: Every loaded question (study items or cached summaries).
         titles: Pack id to title, in display order.
         cards: The store's cards.
         now: Cards due at or before `now` are due.

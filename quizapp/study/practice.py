@@ -16,7 +16,9 @@ from typing import Literal
 from quizapp.grading.result import GradeResult
 from quizapp.store.db import Store
 from quizapp.study import scheduling
-from quizapp.study.planning import StudyItem, plan_cram, plan_practice
+from quizapp.study.active_plan import memory_model, practice_plan
+from quizapp.study.planning import StudyItem, matching, plan_cram, plan_practice
+from quizapp.study.scheduling import DEFAULT_MODEL, MemoryModel
 
 Clock = Callable[[], datetime]
 Mode = Literal["practice", "cram"]
@@ -127,6 +129,7 @@ class PracticeSession:
         clock: Returns the current timezone-aware time.
         pack_dirs: Folder of each pack id, for probes whose model is a relative path.
         cram: When True, answers are recorded with mode `cram` and no card changes.
+        model: The learner's FSRS parameters and desired retention.
     """
 
     items: Sequence[StudyItem]
@@ -134,6 +137,7 @@ class PracticeSession:
     clock: Clock
     pack_dirs: Mapping[str, Path] = field(default_factory=dict)
     cram: bool = False
+    model: MemoryModel = DEFAULT_MODEL
     index: int = 0
     outcomes: list[Outcome] = field(default_factory=list)
     skipped: int = 0
@@ -150,20 +154,29 @@ class PracticeSession:
         options: PracticeOptions,
         pack_dirs: Mapping[str, Path] | None = None,
     ) -> PracticeSession:
-        """Plan a session from every loaded question: due first, then new (or all, cramming)."""
+        """Plan a session from every loaded question: due first, then new (or all, cramming).
+
+        While an interview plan is active (`quizapp plan`), practice follows it: its day's
+        at-risk and new questions, scheduled at its raised retention.
+        """
         filters = {
             "pack": options.pack,
             "topic": options.topic,
             "tag": options.tag,
             "objective": options.objective,
         }
+        dirs = dict(pack_dirs or {})
         if options.cram:
-            planned = plan_cram(items, **filters)
-        else:
-            planned = plan_practice(
-                items, store.cards(), clock(), new_limit=options.new_limit, **filters
-            )
-        return cls(planned, store, clock, dict(pack_dirs or {}), cram=options.cram)
+            return cls(plan_cram(items, **filters), store, clock, dirs, cram=True)
+        now = clock()
+        candidates = matching(items, **filters)
+        under_plan = practice_plan(candidates, store, now)
+        if under_plan is not None:
+            planned, model = under_plan
+            return cls(planned, store, clock, dirs, model=model)
+        planned = plan_practice(candidates, store.cards(), now, new_limit=options.new_limit)
+        model = memory_model(store, now, {item.key for item in candidates})
+        return cls(planned, store, clock, dirs, model=model)
 
     # -- where we are ----------------------------------------------------------------
 
@@ -305,7 +318,7 @@ class PracticeSession:
         outcome.rating = rating
         if self.cram:
             return
-        card_json, due = scheduling.review(outcome.card_before, rating, now)
+        card_json, due = scheduling.review(outcome.card_before, rating, now, self.model)
         self.store.save_card(outcome.item.pack_id, outcome.item.question.id, card_json, due)
 
     def skip(self) -> None:

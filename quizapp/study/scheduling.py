@@ -6,9 +6,12 @@ Pure functions: the clock is an argument, fuzzing is off, and a new card's id co
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 
 from fsrs import Card, Rating, Scheduler
+from fsrs.scheduler import DEFAULT_PARAMETERS
 
 from quizapp.store.rows import CardRow
 
@@ -19,8 +22,43 @@ AGAIN, HARD, GOOD, EASY = 1, 2, 3, 4
 #: with difficulty because harder questions have longer prompts and more to compute.
 FAST_SECONDS_PER_DIFFICULTY = 8.0
 
-# Fuzzing spreads due dates randomly; off, so that scheduling is reproducible and testable.
-_SCHEDULER = Scheduler(enable_fuzzing=False)
+#: The retention FSRS aims for unless the learner chose another (`desired_retention`).
+DEFAULT_RETENTION = 0.9
+
+
+@dataclass(frozen=True)
+class MemoryModel:
+    """What scheduling needs to know about the learner.
+
+    Attributes:
+        parameters: FSRS parameters: the defaults, or those `quizapp optimize` fitted.
+        desired_retention: The chance of recall a card is scheduled for (0..1).
+    """
+
+    parameters: tuple[float, ...] = tuple(DEFAULT_PARAMETERS)
+    desired_retention: float = DEFAULT_RETENTION
+
+    @property
+    def personalized(self) -> bool:
+        """True when the parameters were fitted to the learner's history."""
+        return self.parameters != tuple(DEFAULT_PARAMETERS)
+
+    def scheduler(self) -> Scheduler:
+        """An FSRS scheduler with these parameters (built once per model)."""
+        return _scheduler(self)
+
+
+DEFAULT_MODEL = MemoryModel()
+
+
+@lru_cache(maxsize=16)
+def _scheduler(model: MemoryModel) -> Scheduler:
+    # Fuzzing spreads due dates randomly; off, so that scheduling is reproducible and testable.
+    return Scheduler(
+        parameters=model.parameters,
+        desired_retention=model.desired_retention,
+        enable_fuzzing=False,
+    )
 
 
 def fast_threshold_seconds(difficulty: int) -> float:
@@ -70,13 +108,16 @@ def new_card_json(now: datetime) -> str:
     return str(card.to_json())
 
 
-def review(card_json: str | None, rating: int, now: datetime) -> tuple[str, datetime]:
+def review(
+    card_json: str | None, rating: int, now: datetime, model: MemoryModel = DEFAULT_MODEL
+) -> tuple[str, datetime]:
     """Apply one rating to a card.
 
     Args:
         card_json: The stored card (`CardRow.card_json`), or None for a first review.
         rating: 1 Again, 2 Hard, 3 Good, 4 Easy.
         now: Timezone-aware time of the review.
+        model: The learner's parameters and desired retention.
 
     Returns:
         The new card JSON and when it is next due (UTC).
@@ -88,7 +129,7 @@ def review(card_json: str | None, rating: int, now: datetime) -> tuple[str, date
         raise ValueError(f"rating must be 1..4, got {rating}")
     now = _utc(now)
     card = Card.from_json(card_json if card_json is not None else new_card_json(now))
-    card, _log = _SCHEDULER.review_card(card, Rating(rating), review_datetime=now)
+    card, _log = model.scheduler().review_card(card, Rating(rating), review_datetime=now)
     due: datetime = card.due.astimezone(UTC)
     return str(card.to_json()), due
 
@@ -96,3 +137,10 @@ def review(card_json: str | None, rating: int, now: datetime) -> tuple[str, date
 def is_due(card: CardRow | None, now: datetime) -> bool:
     """True when the card is due at `now`; a question never reviewed is new, not due."""
     return card is not None and card.due <= _utc(now)
+
+
+def retrievability(card_json: str, now: datetime, model: MemoryModel = DEFAULT_MODEL) -> float:
+    """The chance (0..1) of recalling the card at `now`, by the model's forgetting curve."""
+    card = Card.from_json(card_json)
+    value: float = model.scheduler().get_card_retrievability(card, current_datetime=_utc(now))
+    return float(value)

@@ -5,27 +5,43 @@ Shared by `quizapp stats` and the stats screen, so both say the same thing.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from quizapp.packs.registry import Registry
+from quizapp.packs.summary_cache import PackSummary
 from quizapp.store.db import Store
+from quizapp.store.suspension import suspended_keys
+from quizapp.study.dashboard import Dashboard, collect_dashboard
 from quizapp.study.overview import pack_progress
-from quizapp.study.planning import StudyItem
 
 
-def collect_stats(registry: Registry, store: Store, now: datetime) -> dict[str, Any]:
-    """The store's totals plus due/new counts of the installed packs (`stats --json`)."""
+def collect_stats(
+    packs: Sequence[PackSummary], store: Store, now: datetime, dashboard: Dashboard | None = None
+) -> dict[str, Any]:
+    """The store's totals, due/new counts of the installed packs, and the dashboard's series.
+
+    Suspended questions are left out of the due/new counts (they are never drawn) and
+    counted under `suspended`.
+
+    Args:
+        packs: The installed packs (cached summaries: no pydantic needed).
+        store: The progress store.
+        now: The moment counts are taken.
+        dashboard: Already collected at `now` (the stats screen has one); else collected.
+    """
     stats = store.stats(now)
-    items = [StudyItem(loaded.id, question) for loaded, question in registry.questions()]
-    titles = {pack_id: loaded.pack.pack.title for pack_id, loaded in registry.packs.items()}
+    suspended = suspended_keys(store)
+    items = [q for pack in packs for q in pack.questions if q.key not in suspended]
+    titles = {pack.pack_id: pack.title for pack in packs}
     installed = pack_progress(items, titles, store.cards(), now)
     stats["installed"] = {
         p.pack_id: {"total": p.total, "due": p.due, "new": p.new, "mastery": p.mastery}
         for p in installed
     }
     stats["due"] = sum(p.due for p in installed)
+    stats.update((dashboard or collect_dashboard(store, packs, now)).to_json())
     return stats
 
 
@@ -71,10 +87,11 @@ def pack_rows(stats: dict[str, Any]) -> list[PackStatsRow]:
 
 
 def headline(stats: dict[str, Any]) -> str:
-    """`12 reviews · 3 due now · 1 mock interviews · 0 flags`."""
+    """`12 reviews · 3 due now · 1 mock interviews · 0 flags · 2 leeches (1 suspended)`."""
     return (
         f"{stats['reviews']} reviews · {stats['due']} due now · "
-        f"{stats['mock_sessions']} mock interviews · {len(stats['flags'])} flags"
+        f"{stats['mock_sessions']} mock interviews · {len(stats['flags'])} flags · "
+        f"{len(stats['leeches'])} leeches ({stats['suspended']} suspended)"
     )
 
 
