@@ -122,16 +122,22 @@ class QuizApp(App[None]):
                 self._packs = load_and_remember(default_folders(self._pack_dirs))
             return self._packs
 
+    def cached_pack_summaries(self) -> list[PackSummary] | None:
+        """The pack summaries from the cache, or None when any pack file changed."""
+        from quizapp.packs.files import default_folders
+        from quizapp.packs.summary_cache import cached_summaries
+
+        return cached_summaries(default_folders(self._pack_dirs))
+
     def pack_summaries(self) -> list[PackSummary]:
         """What counts need of the packs: from the loaded registry, else the fresh cache.
 
         The home screen paints its counts from the cache before the packs are validated.
         """
-        from quizapp.packs.files import default_folders
-        from quizapp.packs.summary_cache import cached_summaries, summarize
+        from quizapp.packs.summary_cache import summarize
 
         if not self.registry_loaded:
-            cached = cached_summaries(default_folders(self._pack_dirs))
+            cached = self.cached_pack_summaries()
             if cached is not None:
                 return cached
         return summarize(self.registry)

@@ -18,6 +18,7 @@ import json
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
     from quizapp.packs.registry import Registry
 
 #: Bump when the summary's shape changes: older caches are then a miss.
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -48,12 +49,31 @@ class QuestionSummary:
 
 @dataclass(frozen=True)
 class PackSummary:
-    """What counts need of one pack: id, title, objectives (id, text) and questions."""
+    """What counts need of one pack: id, title, objectives (id, text) and its questions.
+
+    Questions are kept as parallel tuples (what the cache stores) and turned into
+    `QuestionSummary` objects only when asked: the home screen's counts need the keys only.
+    """
 
     pack_id: str
     title: str
     objectives: tuple[tuple[str, str], ...]
-    questions: tuple[QuestionSummary, ...]
+    question_ids: tuple[str, ...]
+    topics: tuple[str, ...]
+    covers: tuple[tuple[str, ...], ...]
+
+    @property
+    def keys(self) -> list[tuple[str, str]]:
+        """(pack id, question id) of every question, in pack order."""
+        return [(self.pack_id, qid) for qid in self.question_ids]
+
+    @cached_property
+    def questions(self) -> tuple[QuestionSummary, ...]:
+        """Every question, in pack order."""
+        return tuple(
+            QuestionSummary(self.pack_id, qid, topic, covers)
+            for qid, topic, covers in zip(self.question_ids, self.topics, self.covers, strict=True)
+        )
 
 
 def cache_path() -> Path:
@@ -74,20 +94,23 @@ def _to_json(summary: PackSummary) -> dict[str, Any]:
         "id": summary.pack_id,
         "title": summary.title,
         "objectives": [list(pair) for pair in summary.objectives],
-        "questions": [[q.id, q.topic, list(q.covers)] for q in summary.questions],
+        "question_ids": list(summary.question_ids),
+        "topics": list(summary.topics),
+        "covers": [list(c) for c in summary.covers],
     }
 
 
 def _from_json(data: dict[str, Any]) -> PackSummary:
-    pack_id = str(data["id"])
+    ids, topics, covers = data["question_ids"], data["topics"], data["covers"]
+    if not (len(ids) == len(topics) == len(covers)):
+        raise ValueError("question lists of different lengths")
     return PackSummary(
-        pack_id=pack_id,
+        pack_id=str(data["id"]),
         title=str(data["title"]),
         objectives=tuple((str(o), str(t)) for o, t in data["objectives"]),
-        questions=tuple(
-            QuestionSummary(pack_id, str(q), str(topic), tuple(str(c) for c in covers))
-            for q, topic, covers in data["questions"]
-        ),
+        question_ids=tuple(ids),
+        topics=tuple(topics),
+        covers=tuple(tuple(c) for c in covers),
     )
 
 
@@ -135,10 +158,9 @@ def summarize(registry: Registry) -> list[PackSummary]:
             pack_id=loaded.id,
             title=loaded.pack.pack.title,
             objectives=tuple((o.id, o.text) for o in loaded.pack.pack.objectives),
-            questions=tuple(
-                QuestionSummary(loaded.id, q.id, q.topic, tuple(q.covers))
-                for q in loaded.pack.questions
-            ),
+            question_ids=tuple(q.id for q in loaded.pack.questions),
+            topics=tuple(q.topic for q in loaded.pack.questions),
+            covers=tuple(tuple(q.covers) for q in loaded.pack.questions),
         )
         for loaded in registry.packs.values()
     ]

@@ -17,6 +17,7 @@ from quizapp.widgets.mock_history import MockHistory
 
 if TYPE_CHECKING:
     from quizapp.app import QuizApp
+    from quizapp.packs.summary_cache import PackSummary
     from quizapp.study.overview import PackProgress
     from quizapp.study.practice import PracticeOptions
 
@@ -82,8 +83,13 @@ class HomeScreen(Screen[None]):
         if self.quiz.registry_loaded:
             self.refresh_packs()
         else:
-            # Paint first, then parse the packs: start-up is a budget (see app.py).
-            self.query_one("#home-summary", Static).update("Loading packs…")
+            # Paint first, then parse the packs: start-up is a budget (see app.py). Counts
+            # come from the pack summary cache when it is fresh, so they are in that paint.
+            cached = self.quiz.cached_pack_summaries()
+            if cached is not None:
+                self.refresh_packs(cached)
+            else:
+                self.query_one("#home-summary", Static).update("Loading packs…")
             self.call_after_refresh(self.load_packs)
         self.refresh_history()
 
@@ -106,19 +112,26 @@ class HomeScreen(Screen[None]):
         """Redraw the mock-interview history (attempts and score trend)."""
         self.query_one(MockHistory).show(self.quiz.store.mock_sessions())
 
-    def progress(self) -> list[PackProgress]:
-        """Current counts of every loaded pack."""
+    def progress(self, summaries: list[PackSummary] | None = None) -> list[PackProgress]:
+        """Current counts of every pack (suspended questions are not due or new)."""
+        from quizapp.store.aggregates import learned_keys
+        from quizapp.store.suspension import suspended_keys
         from quizapp.study.overview import pack_progress
 
-        registry = self.quiz.registry
-        titles = {pack_id: loaded.pack.pack.title for pack_id, loaded in registry.packs.items()}
-        return pack_progress(
-            self.quiz.study_items(), titles, self.quiz.store.cards(), self.quiz.clock()
-        )
+        packs = summaries if summaries is not None else self.quiz.pack_summaries()
+        suspended = suspended_keys(self.quiz.store)
+        keys = [key for pack in packs for key in pack.keys if key not in suspended]
+        titles = {pack.pack_id: pack.title for pack in packs}
+        return pack_progress(keys, titles, learned_keys(self.quiz.store, self.quiz.clock()))
 
-    def refresh_packs(self) -> None:
-        """Redraw the table, the totals line and the load errors."""
-        packs = self.progress()
+    def refresh_packs(self, summaries: list[PackSummary] | None = None) -> None:
+        """Redraw the table, the totals line and the load errors.
+
+        Args:
+            summaries: Cached pack summaries to count from before the packs are loaded;
+                default: the loaded packs (then load errors are shown too).
+        """
+        packs = self.progress(summaries)
         table = self.query_one("#packs", DataTable)
         row = table.cursor_row
         table.clear()
@@ -143,6 +156,8 @@ class HomeScreen(Screen[None]):
             )
         else:
             summary.update("No packs loaded. Add one with `quizapp new ID` and `--packs DIR`.")
+        if summaries is not None:
+            return  # load errors are known once the packs load, just after this paint
         errors = self.quiz.registry.errors
         error_view = self.query_one("#pack-errors", Static)
         error_view.display = bool(errors)

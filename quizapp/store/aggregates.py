@@ -64,9 +64,10 @@ def answers_per_day(store: Store, since: datetime, until: datetime) -> list[DayA
 def due_answers_per_day(store: Store, since: datetime, until: datetime) -> list[DayAnswers]:
     """Right and wrong answers to *due* reviews per day in [since, until).
 
-    A due review is a scored practice answer to a question already practised on an
-    earlier day: it came back after an interval. First sight and same-day relearning are
-    left out, as Anki's "true retention" leaves out learning steps.
+    A due review is a scored practice answer to a question already answered on an earlier
+    day: it came back after an interval. First sight and same-day relearning are left
+    out, as Anki's "true retention" leaves out learning steps. (The earlier answer may be
+    of any mode: that keeps the lookup inside the covering index.)
     """
     rows = store.fetch(
         f"SELECT substr(r.reviewed_at, 1, 10) AS day, coalesce(sum({RIGHT}), 0) AS right,"
@@ -74,7 +75,7 @@ def due_answers_per_day(store: Store, since: datetime, until: datetime) -> list[
         f" WHERE r.mode = 'practice' AND r.reviewed_at >= ? AND r.reviewed_at < ?"
         f" AND NOT {_UNSCORED} AND EXISTS (SELECT 1 FROM reviews AS p"
         "   WHERE p.pack_id = r.pack_id AND p.question_id = r.question_id"
-        "   AND p.reviewed_at < substr(r.reviewed_at, 1, 10) AND p.mode = 'practice')"
+        "   AND p.reviewed_at < substr(r.reviewed_at, 1, 10))"
         " GROUP BY day ORDER BY day",
         (to_db_time(since), to_db_time(until)),
     )
@@ -101,7 +102,8 @@ def learned_keys(store: Store, now: datetime) -> dict[tuple[str, str], bool]:
     rows = store.fetch(
         "SELECT pack_id, question_id, due > ? AS learned FROM cards", (to_db_time(now),)
     )
-    return {(r["pack_id"], r["question_id"]): bool(r["learned"]) for r in rows}
+    # By position: this runs before the home screen's first paint, on every card.
+    return {(r[0], r[1]): bool(r[2]) for r in rows}
 
 
 def failure_counts(store: Store, at_least: int) -> list[FailureCount]:

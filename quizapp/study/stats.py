@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from quizapp.packs.summary_cache import PackSummary
+from quizapp.store.aggregates import learned_keys
 from quizapp.store.db import Store
 from quizapp.store.suspension import suspended_keys
 from quizapp.study.dashboard import Dashboard, collect_dashboard
@@ -33,9 +34,9 @@ def collect_stats(
     """
     stats = store.stats(now)
     suspended = suspended_keys(store)
-    items = [q for pack in packs for q in pack.questions if q.key not in suspended]
+    keys = [key for pack in packs for key in pack.keys if key not in suspended]
     titles = {pack.pack_id: pack.title for pack in packs}
-    installed = pack_progress(items, titles, store.cards(), now)
+    installed = pack_progress(keys, titles, learned_keys(store, now))
     stats["installed"] = {
         p.pack_id: {"total": p.total, "due": p.due, "new": p.new, "mastery": p.mastery}
         for p in installed
