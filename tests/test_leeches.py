@@ -23,7 +23,14 @@ def fail(store: Store, question: str, times: int, **kw: object) -> None:
         rating = kw.get("rating", 1)
         mode = kw.get("mode", "practice")
         store.record_review(
-            "ui-basics", question, "x", correct, rating, 1.0, mode, NOW + timedelta(hours=n)  # type: ignore[arg-type]
+            "ui-basics",
+            question,
+            "x",
+            correct,
+            rating,
+            1.0,
+            mode,
+            NOW + timedelta(hours=n),  # type: ignore[arg-type]
         )
 
 
