@@ -13,10 +13,10 @@ from fsrs.scheduler import DEFAULT_PARAMETERS
 from test_cli_study import run
 
 from quizapp import locations
+from quizapp.store.aggregates import rated_practice_reviews
 from quizapp.store.db import Store
 from quizapp.study import fitting
 from quizapp.study.fitting import MIN_REVIEWS, as_reviews, log_loss, optimize, trainable_count
-from quizapp.store.aggregates import rated_practice_reviews
 from quizapp.study.settings import load_settings
 
 START = datetime(2024, 1, 1, 9, 0, tzinfo=UTC)
@@ -52,8 +52,8 @@ def test_minimum_matches_py_fsrs() -> None:
     # Imported here: the optimizer module imports torch.
     from fsrs import optimizer
 
-    assert MIN_REVIEWS == optimizer.mini_batch_size
-    assert fitting.MAX_SEQUENCE == optimizer.max_seq_len
+    assert optimizer.mini_batch_size == MIN_REVIEWS
+    assert optimizer.max_seq_len == fitting.MAX_SEQUENCE
 
 
 def test_below_the_minimum_keeps_the_defaults(store: Store) -> None:

@@ -28,6 +28,12 @@ DOMAIN = [
     "quizapp.study.practice",
     "quizapp.study.interview",
     "quizapp.study.stats",
+    "quizapp.study.dashboard",
+    "quizapp.study.fitting",
+    "quizapp.study.workload",
+    "quizapp.study.active_plan",
+    "quizapp.store.aggregates",
+    "quizapp.packs.summary_cache",
 ]
 
 

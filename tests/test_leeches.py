@@ -60,3 +60,42 @@ async def test_suspended_questions_are_never_drawn(store: Store) -> None:
         keys = {item.key for item in app.study_items()}
         assert ("ui-basics", "choice-noise") not in keys
         assert ("ui-basics", "shape-latent") in keys
+
+
+def test_stats_json_has_the_dashboard_series(capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from test_cli_study import run
+    from tui_helpers import BASIC_PACKS
+
+    from quizapp import locations
+
+    now = datetime.now(UTC)
+    with Store.open(locations.db_path()) as opened:
+        opened.record_review("ui-basics", "choice-noise", "a", True, 3, 2.0, "practice", now)
+        opened.save_card("ui-basics", "choice-noise", "{}", now + timedelta(days=2))
+        fail(opened, "shape-latent", 6)
+        suspend(opened, "ui-basics", "shape-latent", now)
+    code, out, _ = run(["--packs", str(BASIC_PACKS), "stats", "--json"], capsys)
+    assert code == 0
+    data = json.loads(out)
+    assert len(data["forecast"]) == 30 and data["forecast"][2] == 1 and sum(data["forecast"]) == 1
+    assert len(data["reviews_by_day"]) == 90
+    assert data["reviews_by_day"][-1] == {"date": now.date().isoformat(), "right": 1, "wrong": 0}
+    assert len(data["retention_by_week"]) == 13
+    assert [o for o in data["objectives"] if o["pack"] == "ui-basics"] == [
+        {
+            "pack": "ui-basics",
+            "objective": "model-vs-scheduler",
+            "text": "The model and scheduler have separate responsibilities.",
+            "questions": 1,
+            "learned": 1,
+            "mastery": 1.0,
+        }
+    ]
+    assert [(x["question"], x["failures"], x["suspended"]) for x in data["leeches"]] == [
+        ("shape-latent", 6, True)
+    ]
+    assert data["suspended"] == 1
+    # Suspended questions are neither due nor new: 7 questions, 1 scheduled, 1 suspended.
+    assert data["installed"]["ui-basics"]["new"] == 5

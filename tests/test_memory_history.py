@@ -32,7 +32,7 @@ def review(store: Store, question: str, when: datetime, correct: bool | None, **
 def test_migration_3_adds_settings_suspended_and_indexes(store: Store) -> None:
     assert LATEST_VERSION >= 3
     tables = {r["name"] for r in store.fetch("SELECT name FROM sqlite_master WHERE type='table'")}
-    assert TABLES <= tables and {"settings", "suspended"} <= tables
+    assert tables >= TABLES and {"settings", "suspended"} <= tables
     indexes = {r["name"] for r in store.fetch("SELECT name FROM sqlite_master WHERE type='index'")}
     assert {"reviews_by_time", "reviews_failed", "cards_by_due"} <= indexes
 

@@ -35,9 +35,9 @@ def test_settings_default_parse_and_reset(store: Store) -> None:
     assert settings.desired_retention == 0.85
     assert settings.interview_date == date(2025, 3, 20)
     assert settings.model().desired_retention == 0.85
-    with pytest.raises(SettingError, match="between 0.7 and 0.98"):
+    with pytest.raises(SettingError, match=r"between 0\.7 and 0\.98"):
         set_setting(store, "desired_retention", "0.5")
-    with pytest.raises(SettingError, match="YYYY-MM-DD"):
+    with pytest.raises(SettingError, match=r"YYYY-MM-DD"):
         set_setting(store, "interview_date", "next week")
     with pytest.raises(SettingError, match="needs 21 numbers"):
         set_setting(store, "fsrs_parameters", "1, 2")

@@ -15,12 +15,16 @@ HELP = """\
 
 | where | key | does |
 | --- | --- | --- |
-| everywhere | `ctrl+p` | command palette: practice, mock interview, browse, stats, help |
+| everywhere | `ctrl+p` | command palette: practice, mock interview, browse, stats, help, settings |
 | everywhere | `?` / `f1` | this help |
 | home | `p` | practise every pack: due questions first, then new ones |
 | home | `enter` | practise the highlighted pack |
 | home | `c` | cram the highlighted pack (the schedule is not changed) |
 | home | `m` / `b` / `t` | mock interview / browse / stats |
+| stats | `w` | practise the highlighted weakest objective |
+| stats | `x` | suspend or unsuspend the highlighted leech (suspended: never drawn) |
+| stats | `r` / `i` | desired retention / interview date (practice follows the plan) |
+| stats | `o` | fit FSRS to your history (in the background) |
 | stats | `escape` / `q` | back |
 | browse | `t` / `enter` | try the highlighted question (nothing is recorded) |
 | browse | `r` / `escape` | reload the pack / back (in `quizapp preview`: quit) |
