@@ -216,8 +216,9 @@ class StatsScreen(Screen[None]):
         now = self.quiz.clock()
         suspended = suspended_keys(store)
         installed = {q.key for p in self.quiz.pack_summaries() for q in p.questions}
-        cards = [c.card_json for k, c in store.cards().items() if k not in suspended]
-        new = len(installed - suspended - set(store.cards()))
+        scheduled = store.cards()
+        cards = [c.card_json for k, c in scheduled.items() if k not in suspended]
+        new = len(installed - suspended - set(scheduled))
         model = load_settings(store).model()
         self.post_message(self.WorkloadReady(simulate_workload(cards, new, model, now)))
 

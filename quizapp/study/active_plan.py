@@ -8,20 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
-from datetime import UTC, date, datetime, time
+from datetime import UTC, datetime
 
 from quizapp.store import aggregates
 from quizapp.store.db import Store
 from quizapp.store.suspension import suspended_keys
-from quizapp.study.history import due_forecast
+from quizapp.study.history import due_forecast, start_of_day
 from quizapp.study.plan import InterviewPlan, at_risk_keys, build_plan, plan_retention, plan_session
 from quizapp.study.planning import StudyItem
 from quizapp.study.scheduling import MemoryModel
 from quizapp.study.settings import Settings, load_settings
-
-
-def _midnight(day: date) -> datetime:
-    return datetime.combine(day, time(0, 0), tzinfo=UTC)
 
 
 def active_plan(
@@ -43,7 +39,7 @@ def active_plan(
     active = set(installed) - suspended_keys(store)
     cards = {key: card for key, card in store.cards().items() if key in active}
     risky = at_risk_keys(cards, now, interview, retention, settings.model(retention))
-    due = aggregates.due_cards_per_day(store, _midnight(interview))
+    due = aggregates.due_cards_per_day(store, start_of_day(interview))
     return build_plan(
         today,
         interview,

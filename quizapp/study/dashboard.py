@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from quizapp.packs.summary_cache import PackSummary
 from quizapp.store import aggregates
@@ -24,6 +24,7 @@ from quizapp.study.history import (
     history_start,
     retention_by_week,
     reviews_by_day,
+    start_of_day,
 )
 from quizapp.study.leeches import LEECH_FAILURES, Leech, leeches
 from quizapp.study.objectives import ObjectiveMastery, objective_mastery, weakest
@@ -70,11 +71,6 @@ class Dashboard:
             "personalized": self.settings.fsrs_parameters is not None,
             "plan": self.plan.to_json() if self.plan is not None else None,
         }
-
-
-def start_of_day(day: date) -> datetime:
-    """Midnight UTC at the start of `day`."""
-    return datetime.combine(day, time(0, 0), tzinfo=UTC)
 
 
 def collect_dashboard(store: Store, packs: Sequence[PackSummary], now: datetime) -> Dashboard:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from quizapp.store.aggregates import DayAnswers
 
@@ -31,6 +31,11 @@ class WeekRetention:
     def retention(self) -> float | None:
         """right / total, or None for a week without due reviews."""
         return self.right / self.total if self.total else None
+
+
+def start_of_day(day: date) -> datetime:
+    """Midnight UTC at the start of `day` (days are UTC days, as stored times are UTC)."""
+    return datetime.combine(day, time(0, 0), tzinfo=UTC)
 
 
 def days_back(today: date, days: int) -> list[date]:

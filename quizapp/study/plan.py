@@ -19,9 +19,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from quizapp.store.rows import CardRow
+from quizapp.study.history import start_of_day
 from quizapp.study.planning import StudyItem
 from quizapp.study.scheduling import MemoryModel, is_due, retrievability
 
@@ -159,11 +160,6 @@ def build_plan(
     return InterviewPlan(interview, retention, at_risk, tuple(days))
 
 
-def interview_moment(interview: date) -> datetime:
-    """The start of the interview day (UTC), when recall is judged."""
-    return datetime.combine(interview, time(0, 0), tzinfo=UTC)
-
-
 def at_risk_keys(
     cards: Mapping[tuple[str, str], CardRow],
     now: datetime,
@@ -176,7 +172,7 @@ def at_risk_keys(
     Returns:
         Key to predicted recall on the interview day.
     """
-    moment = interview_moment(interview)
+    moment = start_of_day(interview)  # recall is judged as the interview day begins
     risky = {}
     for key, card in cards.items():
         if is_due(card, now):
