@@ -122,3 +122,31 @@ def test_plan_command(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0 and "cleared" in out
     code, _, err = run(["plan"], capsys)
     assert code == 2 and "no interview planned" in err
+
+
+def test_scheduling_uses_the_learners_retention_and_the_plans(store: Store) -> None:
+    from quizapp.grading.result import GradeResult
+    from quizapp.study.active_plan import memory_model
+    from quizapp.study.practice import PracticeOptions, PracticeSession
+
+    assert memory_model(store, NOW).desired_retention == 0.9
+    set_setting(store, "interview_date", (TODAY + timedelta(days=3)).isoformat())
+    assert memory_model(store, NOW).desired_retention == 0.95
+    set_setting(store, "interview_date", "none")
+
+    items = [StudyItem(p.id, q) for p, q in Registry.load([BASIC_PACKS]).questions()]
+    learned, due = scheduling.review(None, 3, NOW - timedelta(days=20))
+    learned, due = scheduling.review(learned, 3, due)
+
+    def interval_at(retention: str) -> timedelta:
+        set_setting(store, "desired_retention", retention)
+        store.save_card(*items[0].key, learned, NOW - timedelta(hours=1))
+        session = PracticeSession.plan(items, store, lambda: NOW, PracticeOptions(new_limit=0))
+        assert session.model.desired_retention == float(retention)
+        session.show()
+        session.record("a", GradeResult(True, "a", "a"), seconds=60.0)
+        card = store.card(*items[0].key)
+        assert card is not None
+        return card.due - NOW
+
+    assert interval_at("0.75") > interval_at("0.9") > interval_at("0.97")

@@ -123,3 +123,21 @@ async def test_desired_retention_edited_from_the_dashboard(store: Store) -> None
         memory = str(app.screen.query_one("#stats-memory", Static).render())
         assert "Desired retention 0.85" in memory
         assert "Reviews per day over the next 30 days at retention 0.80:" in memory
+
+
+async def test_a_setting_edited_from_the_command_palette(store: Store) -> None:
+    app = make_app(store, Clock())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Setting: interview")
+        await settle(pilot)
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, SettingScreen)
+        assert app.screen.key == "interview_date"
+        app.screen.query_one(Input).value = "2025-03-10"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert load_settings(store).interview_date == FIXED_NOW.date() + timedelta(days=9)

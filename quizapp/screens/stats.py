@@ -290,10 +290,9 @@ class StatsScreen(Screen[None]):
         store = self.quiz.store
 
         def saved(value: str | None) -> None:
+            # The screen redraws as it comes back to the top (on_screen_resume).
             if value is not None:
                 self.notify(f"{key} = {value}")
-                self.workload = None
-                self.refresh_data()
 
         dialog = SettingScreen(
             key,

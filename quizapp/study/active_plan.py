@@ -63,10 +63,11 @@ def practice_plan(
     return planned, model
 
 
-def memory_model(
-    store: Store, now: datetime, installed: AbstractSet[tuple[str, str]]
-) -> MemoryModel:
+def memory_model(store: Store, now: datetime) -> MemoryModel:
     """The model scheduling uses now: the learner's, at the plan's retention if one is active."""
     settings = load_settings(store)
-    plan = active_plan(store, installed, now, settings)
-    return settings.model(plan.retention if plan is not None else None)
+    today = now.astimezone(UTC).date()
+    interview = settings.interview_date
+    if interview is None or interview < today:
+        return settings.model()
+    return settings.model(plan_retention((interview - today).days, settings.desired_retention))

@@ -30,6 +30,7 @@ from quizapp.grading.values import reference_kind
 from quizapp.packs.models import AnyQuestion, ChoiceQuestion, ExplainQuestion, FlashcardQuestion
 from quizapp.store.db import Store
 from quizapp.study import scheduling
+from quizapp.study.active_plan import memory_model
 from quizapp.study.mock_plan import plan_mock, question_budget_seconds, total_budget
 from quizapp.study.planning import StudyItem
 from quizapp.study.report import MockReport, ReportItem, Status, build_report, to_json
@@ -547,7 +548,9 @@ class MockInterview:
         )
         if rating is not None:
             card = self.store.card(pack_id, question_id)
-            card_json, due = scheduling.review(card.card_json if card else None, rating, at)
+            # The learner's parameters and retention (raised under an interview plan).
+            model = memory_model(self.store, at)
+            card_json, due = scheduling.review(card.card_json if card else None, rating, at, model)
             self.store.save_card(pack_id, question_id, card_json, due)
         slot.recorded = True
 

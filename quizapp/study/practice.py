@@ -175,7 +175,7 @@ class PracticeSession:
             planned, model = under_plan
             return cls(planned, store, clock, dirs, model=model)
         planned = plan_practice(candidates, store.cards(), now, new_limit=options.new_limit)
-        model = memory_model(store, now, {item.key for item in candidates})
+        model = memory_model(store, now)
         return cls(planned, store, clock, dirs, model=model)
 
     # -- where we are ----------------------------------------------------------------
