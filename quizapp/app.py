@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -33,9 +33,10 @@ if TYPE_CHECKING:
     from quizapp.packs.models import AnyQuestion
     from quizapp.packs.registry import Registry
     from quizapp.packs.summary_cache import PackSummary
+    from quizapp.study.clock import Clock
     from quizapp.study.interview import MockOptions
     from quizapp.study.planning import StudyItem
-    from quizapp.study.practice import Clock, PracticeOptions
+    from quizapp.study.practice import PracticeOptions
 
 
 def utc_now() -> datetime:
@@ -157,11 +158,10 @@ class QuizApp(App[None]):
     def study_items(self) -> list[StudyItem]:
         """Every loaded question as a study item, in pack order; suspended ones never."""
         from quizapp.store.suspension import suspended_keys
-        from quizapp.study.planning import StudyItem
+        from quizapp.study.planning import study_items
 
         suspended = suspended_keys(self.store)
-        items = (StudyItem(loaded.id, question) for loaded, question in self.registry.questions())
-        return [item for item in items if item.key not in suspended]
+        return [item for item in study_items(self.registry) if item.key not in suspended]
 
     def start_practice(self, options: PracticeOptions | None = None) -> None:
         """Plan a session and open it; with nothing to practise, say so."""
@@ -249,11 +249,13 @@ class QuizApp(App[None]):
             if value is not None:
                 self.notify(f"{key} = {value}")
 
+        def save(text: str) -> str:
+            return set_setting(self.store, key, text)
+
         current = shown_values(self.store)[key]
-        save = lambda text: set_setting(self.store, key, text)  # noqa: E731
         self.push_screen(SettingScreen(key, SPECS[key].description, current, save), saved)
 
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         from quizapp.study.settings import SPECS
 

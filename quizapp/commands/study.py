@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 import click
 
 from quizapp.commands.common import Context, open_store, pass_context, require_matching, run_tui
+from quizapp.study.planning import Filters
 from quizapp.study.practice import PracticeOptions
 from quizapp.study.stats import collect_stats, flag_lines, headline, pack_rows
 
@@ -38,8 +39,9 @@ def practice(
 ) -> None:
     """Practise: due questions first, then up to --new new ones."""
     registry = ctx.registry()
-    require_matching(registry, pack, topic, tag, objective)
-    run_tui(ctx, registry, start=PracticeOptions(pack, topic, tag, new_limit, cram, objective))
+    filters = Filters(pack, topic, tag, objective)
+    require_matching(registry, filters)
+    run_tui(ctx, registry, start=PracticeOptions(filters, new_limit, cram))
 
 
 @click.command()
@@ -51,7 +53,7 @@ def stats(ctx: Context, as_json: bool) -> None:
     with open_store() as store:
         data = collect_stats(packs, store, datetime.now(UTC))
     if as_json:
-        click.echo(json.dumps(data, indent=2, sort_keys=True))
+        click.echo(json.dumps(data.to_json(), indent=2, sort_keys=True))
         return
     click.echo(headline(data))
     rows = pack_rows(data)
@@ -67,7 +69,7 @@ def stats(ctx: Context, as_json: bool) -> None:
         )
     for line in flag_lines(data):
         click.echo(f"flag {line}")
-    for leech in data["leeches"]:
-        state = " (suspended)" if leech["suspended"] else ""
-        click.echo(f"leech {leech['pack']}/{leech['question']}: failed {leech['failures']}x{state}")
-    click.echo("due next 7 days: " + " ".join(str(n) for n in data["forecast"][:7]))
+    for leech in data.dashboard.leeches:
+        state = " (suspended)" if leech.suspended else ""
+        click.echo(f"leech {leech.pack_id}/{leech.question_id}: failed {leech.failures}x{state}")
+    click.echo("due next 7 days: " + " ".join(str(n) for n in data.dashboard.forecast[:7]))

@@ -8,7 +8,7 @@ thread: the first in a thread worker, the second in its own process.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from rich.text import Text
 from textual import work
@@ -26,7 +26,7 @@ from quizapp.study.dashboard import Dashboard, collect_dashboard
 from quizapp.study.leeches import LEECH_FAILURES
 from quizapp.study.plan_text import plan_lines
 from quizapp.study.settings import SPECS, set_setting, shown_values
-from quizapp.study.stats import collect_stats, flag_lines, headline, pack_rows
+from quizapp.study.stats import Stats, collect_stats, flag_lines, headline, pack_rows
 from quizapp.study.workload import Workload
 from quizapp.widgets.memory_plots import ForecastPlot, MasteryPlot, RetentionPlot, ReviewsPlot
 
@@ -190,7 +190,7 @@ class StatsScreen(Screen[None]):
         )
         self.query_one("#leeches-title", Static).update(title)
 
-    def _fill_packs(self, stats: dict[str, Any]) -> None:
+    def _fill_packs(self, stats: Stats) -> None:
         table = self.query_one("#stats-packs", DataTable)
         table.clear()
         for row in pack_rows(stats):
@@ -262,6 +262,7 @@ class StatsScreen(Screen[None]):
 
     def action_practise_objective(self) -> None:
         """Practise the questions covering the highlighted weakest objective."""
+        from quizapp.study.planning import Filters
         from quizapp.study.practice import PracticeOptions
 
         key = self._key_of("#weakest")
@@ -269,7 +270,7 @@ class StatsScreen(Screen[None]):
             self.notify("No objective to practise: no pack has objectives covered.")
             return
         pack, objective = key
-        self.quiz.start_practice(PracticeOptions(pack=pack, objective=objective))
+        self.quiz.start_practice(PracticeOptions(Filters(pack=pack, objective=objective)))
 
     def action_toggle_suspend(self) -> None:
         """Suspend the highlighted leech, or let it be drawn again."""

@@ -20,10 +20,10 @@ WRONG_COLOR = "red"
 PACK_COLORS = ("cyan", "magenta", "blue", "yellow", "green", "orange")
 
 
-def _label_ticks(count: int, labels: Sequence[str], every: int) -> tuple[list[int], list[str]]:
+def _label_ticks(count: int, labels: Sequence[str], every: int) -> tuple[list[float], list[str]]:
     # Ticks at the first point, every `every` points back from the last, and the last.
     positions = sorted({1, count, *range(count, 0, -every)})
-    return positions, [labels[p - 1] for p in positions]
+    return [float(p) for p in positions], [labels[p - 1] for p in positions]
 
 
 class ReviewsPlot(PlotextPlot):
@@ -38,11 +38,13 @@ class ReviewsPlot(PlotextPlot):
         plt.title(f"Reviews per day, last {len(days)} days")
         if days:
             x = list(range(1, len(days) + 1))
-            plt.stacked_bar(
+            # textual-plotext's stub says `label` and one colour; plotext 5.3.2's
+            # stacked_bar takes `labels` and a colour per series.
+            plt.stacked_bar(  # type: ignore[call-arg]
                 x,
                 [[d.right for d in days], [d.wrong for d in days]],
                 labels=["right", "wrong"],
-                color=[RIGHT_COLOR, WRONG_COLOR],
+                color=[RIGHT_COLOR, WRONG_COLOR],  # type: ignore[arg-type]
                 width=0.8,
             )
             labels = [d.day.strftime("%m-%d") for d in days]
