@@ -57,7 +57,7 @@ async def test_suspended_questions_are_never_drawn(store: Store) -> None:
     suspend(store, "ui-basics", "choice-noise", NOW)
     app = make_app(store, Clock())
     async with app.run_test():
-        keys = {item.key for item in app.study_items()}
+        keys = {item.key for item in app.context.items()}
         assert ("ui-basics", "choice-noise") not in keys
         assert ("ui-basics", "shape-latent") in keys
 

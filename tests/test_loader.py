@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import textwrap
-import time
 from pathlib import Path
 
 import pytest
@@ -91,15 +90,14 @@ def test_python_name_tag_on_scalar(tmp_path: Path) -> None:
     assert ":1:7: " in error and "is not allowed in a pack" in error
 
 
-def test_alias_bomb_is_refused_quickly(tmp_path: Path) -> None:
+def test_alias_bomb_is_refused(tmp_path: Path) -> None:
     lines = ['a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
     for level in range(1, 10):
         prev = f"*a{level - 1}"
         lines.append(f"a{level}: &a{level} [{', '.join([prev] * 9)}]")
     path = write(tmp_path, "\n".join(lines) + "\n")
-    started = time.perf_counter()
+    # Refused by counting the expansion, not by timing it (timing asserts flake on busy CI).
     [error] = errors_of(path)
-    assert time.perf_counter() - started < 5  # generous: the real cost is ~0.3 s
     assert "alias expansion" in error
 
 
@@ -285,3 +283,46 @@ def test_not_utf8(tmp_path: Path) -> None:
     path.write_bytes(b"pack: \xff\xfe\n")
     [error] = errors_of(path)
     assert "not UTF-8" in error
+
+
+def test_loop_fields_that_cannot_run_are_validation_errors(tmp_path: Path) -> None:
+    body = """\
+pack: {id: p, title: P}
+questions:
+  - id: half-unet
+    type: text
+    origin: mechanism
+    topic: t
+    difficulty: 1
+    prompt: p
+    probe: {scheduler: DDIMScheduler, dtype: float16, observe: prev_sample.dtype}
+  - id: ratio
+    type: numeric
+    origin: mechanism
+    topic: t
+    difficulty: 1
+    prompt: p
+    probe: {scheduler: DDIMScheduler, observe: noise_pred.std_ratio}
+  - id: hand-off
+    type: sequence
+    origin: mechanism
+    topic: t
+    difficulty: 1
+    prompt: p
+    probe: {scheduler: DDIMScheduler, denoising_start: 0.8, denoising_end: 0.5,
+            observe: loop_timesteps}
+  - id: untimed
+    type: sequence
+    origin: mechanism
+    topic: t
+    difficulty: 1
+    prompt: p
+    probe: {scheduler: DDIMScheduler, strength: 0.5, mistake: skip_set_timesteps,
+            observe: loop_timesteps}
+"""
+    messages = errors_of(write(tmp_path, body))
+    assert any("applies to the scheduler's math only" in m for m in messages)
+    assert any("needs guidance" in m for m in messages)
+    assert any("denoising_start must be below denoising_end" in m for m in messages)
+    assert any("strength slices the timesteps" in m for m in messages)
+    assert any("loop_timesteps needs set_timesteps" in m for m in messages)

@@ -81,7 +81,7 @@ async def test_leech_suspend_and_unsuspend(store: Store) -> None:
         assert str(app.screen.query_one("#leeches", DataTable).get_row_at(0)[4]) == "suspended"
         headline = str(app.screen.query_one("#stats-headline", Static).render())
         assert "2 leeches (1 suspended)" in headline
-        assert ("ui-basics", "sequence-ddim") not in {i.key for i in app.study_items()}
+        assert ("ui-basics", "sequence-ddim") not in {i.key for i in app.context.items()}
         await pilot.press("x")
         await settle(pilot)
         assert suspended_keys(store) == set()

@@ -22,18 +22,11 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
 
+from quizapp.grading.errors import ProbeFailed
 from quizapp.packs.models import Probe
 
 _PING_ID = 0
 _STDERR_LINES = 20
-
-
-class ProbeFailed(Exception):
-    """A probe could not be graded; `reason` is one line for "could not grade: reason"."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
 
 
 @dataclass(frozen=True)

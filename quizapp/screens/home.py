@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import work
@@ -13,10 +13,16 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
+from quizapp.screens.context import StudyContext
+from quizapp.screens.messages import (
+    BrowseRequested,
+    MockRequested,
+    PracticeRequested,
+    StatsRequested,
+)
 from quizapp.widgets.mock_history import MockHistory
 
 if TYPE_CHECKING:
-    from quizapp.app import QuizApp
     from quizapp.packs.summary_cache import PackSummary
     from quizapp.study.overview import PackProgress
     from quizapp.study.practice import PracticeOptions
@@ -50,6 +56,13 @@ def practice_options(pack: str, cram: bool = False) -> PracticeOptions:
 class HomeScreen(Screen[None]):
     """The packs and what is due; `enter` practises the highlighted pack."""
 
+    DEFAULT_CSS = """
+    HomeScreen #home { padding: 1 2; }
+    HomeScreen #home-summary { margin-bottom: 1; }
+    HomeScreen #packs { height: auto; max-height: 70%; }
+    HomeScreen #pack-errors { color: $error; margin-top: 1; }
+    """
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("p", "practice_all", "Practise all"),
         # Priority: the table would otherwise take enter and hide this key from the footer.
@@ -61,10 +74,9 @@ class HomeScreen(Screen[None]):
         Binding("q", "app.quit", "Quit"),
     ]
 
-    @property
-    def quiz(self) -> QuizApp:
-        """The app, typed."""
-        return cast("QuizApp", self.app)
+    def __init__(self, context: StudyContext) -> None:
+        super().__init__()
+        self.context = context
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -81,12 +93,12 @@ class HomeScreen(Screen[None]):
     def on_mount(self) -> None:
         table = self.query_one("#packs", DataTable)
         table.add_columns("Pack", "Title", "Total", "Due", "New", "Mastery")
-        if self.quiz.registry_loaded:
+        if self.context.packs_loaded:
             self.refresh_packs()
         else:
             # Paint first, then parse the packs: start-up is a budget (see app.py). Counts
             # come from the pack summary cache when it is fresh, so they are in that paint.
-            cached = self.quiz.cached_pack_summaries()
+            cached = self.context.cached_summaries()
             if cached is not None:
                 self.refresh_packs(cached)
             else:
@@ -97,7 +109,7 @@ class HomeScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="load-packs")
     def load_packs(self) -> None:
         """Load the registry off the UI thread, then redraw."""
-        _ = self.quiz.registry
+        _ = self.context.registry
         self.post_message(self.PacksLoaded())
 
     def on_home_screen_packs_loaded(self, event: PacksLoaded) -> None:
@@ -105,13 +117,13 @@ class HomeScreen(Screen[None]):
 
     def on_screen_resume(self) -> None:
         # Back from a session: counts have changed.
-        if self.quiz.registry_loaded:
+        if self.context.packs_loaded:
             self.refresh_packs()
         self.refresh_history()
 
     def refresh_history(self) -> None:
         """Redraw the mock-interview history (attempts and score trend)."""
-        self.query_one(MockHistory).show(self.quiz.store.mock_sessions())
+        self.query_one(MockHistory).show(self.context.store.mock_sessions())
 
     def progress(self, summaries: list[PackSummary] | None = None) -> list[PackProgress]:
         """Current counts of every pack (suspended questions are not due or new)."""
@@ -119,11 +131,12 @@ class HomeScreen(Screen[None]):
         from quizapp.store.suspension import suspended_keys
         from quizapp.study.overview import pack_progress
 
-        packs = summaries if summaries is not None else self.quiz.pack_summaries()
-        suspended = suspended_keys(self.quiz.store)
+        context = self.context
+        packs = summaries if summaries is not None else context.summaries()
+        suspended = suspended_keys(context.store)
         keys = [key for pack in packs for key in pack.keys if key not in suspended]
         titles = {pack.pack_id: pack.title for pack in packs}
-        return pack_progress(keys, titles, learned_keys(self.quiz.store, self.quiz.clock()))
+        return pack_progress(keys, titles, learned_keys(context.store, context.clock()))
 
     def refresh_packs(self, summaries: list[PackSummary] | None = None) -> None:
         """Redraw the table, the totals line and the load errors.
@@ -159,7 +172,7 @@ class HomeScreen(Screen[None]):
             summary.update("No packs loaded. Add one with `quizapp new ID` and `--packs DIR`.")
         if summaries is not None:
             return  # load errors are known once the packs load, just after this paint
-        errors = self.quiz.registry.errors
+        errors = self.context.registry.errors
         error_view = self.query_one("#pack-errors", Static)
         error_view.display = bool(errors)
         if errors:
@@ -178,32 +191,32 @@ class HomeScreen(Screen[None]):
 
     def action_practice_all(self) -> None:
         """Due questions first, then new ones, across every pack."""
-        self.quiz.start_practice()
+        self.post_message(PracticeRequested())
 
     def action_practice_pack(self) -> None:
         """Practise the highlighted pack."""
         pack = self.highlighted_pack()
         if pack is not None:
-            self.quiz.start_practice(practice_options(pack=pack))
+            self.post_message(PracticeRequested(practice_options(pack=pack)))
 
     def action_cram_pack(self) -> None:
         """Every question of the highlighted pack, schedule untouched."""
         pack = self.highlighted_pack()
         if pack is not None:
-            self.quiz.start_practice(practice_options(pack=pack, cram=True))
+            self.post_message(PracticeRequested(practice_options(pack=pack, cram=True)))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
-        self.quiz.start_practice(practice_options(pack=str(event.row_key.value)))
+        self.post_message(PracticeRequested(practice_options(pack=str(event.row_key.value))))
 
     def action_mock(self) -> None:
         """A timed mock interview across every pack."""
-        self.quiz.action_mock()
+        self.post_message(MockRequested())
 
     def action_browse(self) -> None:
         """Browse the highlighted pack's questions and reference answers."""
-        self.quiz.action_browse()
+        self.post_message(BrowseRequested(self.highlighted_pack()))
 
     def action_stats(self) -> None:
         """Reviews, retention, due counts, flags."""
-        self.quiz.action_stats()
+        self.post_message(StatsRequested())

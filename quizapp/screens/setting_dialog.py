@@ -24,6 +24,14 @@ class SettingScreen(ModalScreen[str | None]):
         save: Checks and stores a value, returning it as stored; raises `SettingError`.
     """
 
+    DEFAULT_CSS = """
+    SettingScreen { align: center middle; }
+    SettingScreen #setting-dialog {
+        width: 80; height: auto; padding: 1 2; border: thick $primary; background: $surface;
+    }
+    SettingScreen #setting-error { color: $error; }
+    """
+
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(self, key: str, description: str, current: str, save: Callable[[str], str]):

@@ -8,7 +8,7 @@ thread: the first in a thread worker, the second in its own process.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import work
@@ -19,7 +19,9 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
+from quizapp.screens.context import StudyContext
 from quizapp.screens.home import mastery_bar
+from quizapp.screens.messages import PracticeRequested
 from quizapp.screens.setting_dialog import SettingScreen
 from quizapp.store.suspension import suspend, unsuspend
 from quizapp.study.dashboard import Dashboard, collect_dashboard
@@ -31,7 +33,6 @@ from quizapp.study.workload import Workload
 from quizapp.widgets.memory_plots import ForecastPlot, MasteryPlot, RetentionPlot, ReviewsPlot
 
 if TYPE_CHECKING:
-    from quizapp.app import QuizApp
     from quizapp.study.fitting import FitResult
 
 
@@ -48,6 +49,14 @@ def memory_line(dashboard: Dashboard, workload: list[Workload] | None) -> str:
 
 class StatsScreen(Screen[None]):
     """The dashboard, read when the screen opens and again when it comes back to the top."""
+
+    DEFAULT_CSS = """
+    StatsScreen #stats { padding: 1 2; }
+    StatsScreen #stats-headline { margin-bottom: 1; }
+    StatsScreen #dashboard-plots-row { height: auto; }
+    StatsScreen DataTable { height: auto; max-height: 12; }
+    StatsScreen .dashboard-title { margin-top: 1; text-style: bold; }
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q", "close", "Back"),
@@ -73,15 +82,11 @@ class StatsScreen(Screen[None]):
             self.result = result
             self.error = error
 
-    def __init__(self) -> None:
+    def __init__(self, context: StudyContext) -> None:
         super().__init__()
+        self.context = context
         self.dashboard: Dashboard | None = None
         self.workload: list[Workload] | None = None
-
-    @property
-    def quiz(self) -> QuizApp:
-        """The app, typed."""
-        return cast("QuizApp", self.app)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -128,10 +133,10 @@ class StatsScreen(Screen[None]):
 
     def refresh_data(self) -> None:
         """Collect everything again and redraw; the workload is simulated in the background."""
-        now = self.quiz.clock()
-        packs = self.quiz.pack_summaries()
-        dashboard = collect_dashboard(self.quiz.store, packs, now)
-        stats = collect_stats(packs, self.quiz.store, now, dashboard)
+        now = self.context.clock()
+        packs = self.context.summaries()
+        dashboard = collect_dashboard(self.context.store, packs, now)
+        stats = collect_stats(packs, self.context.store, now, dashboard)
         self.dashboard = dashboard
         self.query_one("#stats-headline", Static).update(f"[b]{headline(stats)}[/]")
         self.query_one("#stats-memory", Static).update(memory_line(dashboard, self.workload))
@@ -212,10 +217,10 @@ class StatsScreen(Screen[None]):
         from quizapp.study.settings import load_settings
         from quizapp.study.workload import simulate_workload
 
-        store = self.quiz.store
-        now = self.quiz.clock()
+        store = self.context.store
+        now = self.context.clock()
         suspended = suspended_keys(store)
-        installed = {q.key for p in self.quiz.pack_summaries() for q in p.questions}
+        installed = {q.key for p in self.context.summaries() for q in p.questions}
         scheduled = store.cards()
         cards = [c.card_json for k, c in scheduled.items() if k not in suspended]
         new = len(installed - suspended - set(scheduled))
@@ -235,7 +240,7 @@ class StatsScreen(Screen[None]):
         from quizapp.study.fitting import FitError, optimize
 
         try:
-            result = optimize(self.quiz.store)
+            result = optimize(self.context.store)
         except FitError as error:
             self.post_message(self.Optimized(None, str(error)))
             return
@@ -270,7 +275,9 @@ class StatsScreen(Screen[None]):
             self.notify("No objective to practise: no pack has objectives covered.")
             return
         pack, objective = key
-        self.quiz.start_practice(PracticeOptions(Filters(pack=pack, objective=objective)))
+        self.post_message(
+            PracticeRequested(PracticeOptions(Filters(pack=pack, objective=objective)))
+        )
 
     def action_toggle_suspend(self) -> None:
         """Suspend the highlighted leech, or let it be drawn again."""
@@ -280,15 +287,15 @@ class StatsScreen(Screen[None]):
             return
         leech = next(leech for leech in self.dashboard.leeches if leech.key == key)
         if leech.suspended:
-            unsuspend(self.quiz.store, *key)
+            unsuspend(self.context.store, *key)
             self.notify(f"{key[0]}/{key[1]} will be drawn again.")
         else:
-            suspend(self.quiz.store, *key, self.quiz.clock())
+            suspend(self.context.store, *key, self.context.clock())
             self.notify(f"{key[0]}/{key[1]} suspended: it will not be drawn.")
         self.refresh_data()
 
     def _edit(self, key: str) -> None:
-        store = self.quiz.store
+        store = self.context.store
 
         def saved(value: str | None) -> None:
             # The screen redraws as it comes back to the top (on_screen_resume).

@@ -18,6 +18,9 @@ from quizapp.widgets.answer_input import AnswerInput
 class NotesAnswer(AnswerInput):
     """A notes box; `ctrl+r` submits (enter makes a new line), empty notes allowed."""
 
+    # Six rows inside the border, as the practice explain input.
+    DEFAULT_CSS = "NotesAnswer TextArea { height: 8; }"
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+r", "done", "Done"),
     ]
