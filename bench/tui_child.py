@@ -42,8 +42,8 @@ def run_home(loaded: bool) -> None:
     hook = "refresh_packs" if loaded else "on_mount"
     original = getattr(HomeScreen, hook)
 
-    def hooked(screen: HomeScreen) -> None:
-        original(screen)
+    def hooked(screen: HomeScreen, *args: object) -> None:
+        original(screen, *args)
         # Exit once what `hook` drew has been painted.
         screen.call_after_refresh(screen.app.exit)
 

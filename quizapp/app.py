@@ -19,6 +19,7 @@ import threading
 from collections.abc import Iterable
 from dataclasses import replace
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -97,6 +98,8 @@ class QuizApp(App[None]):
             self.context = StudyContext.of(self.store, self.clock, registry)
         else:
             self.context = StudyContext(self.store, self.clock, self._load_packs)
+            # Counts may come from the pack summary cache before the packs load.
+            self.context.pack_folders = self._pack_folders()
         self.start = start
         self.mock = mock
 
@@ -119,9 +122,15 @@ class QuizApp(App[None]):
 
     def _load_packs(self) -> Registry:
         """Bundled, user and `--packs` packs (the context calls this once, on first use)."""
-        from quizapp.packs.registry import Registry, default_folders
+        from quizapp.packs.files import default_folders
+        from quizapp.packs.summary_cache import load_and_remember
 
-        return Registry.load(default_folders(self._pack_dirs))
+        return load_and_remember(default_folders(self._pack_dirs))
+
+    def _pack_folders(self) -> list[Path]:
+        from quizapp.packs.files import default_folders
+
+        return default_folders(self._pack_dirs)
 
     @property
     def registry(self) -> Registry:
@@ -240,8 +249,29 @@ class QuizApp(App[None]):
             return
         self.push_screen(BrowseScreen(loaded.path, self.grading, loaded=loaded))
 
+    def edit_setting(self, key: str) -> None:
+        """Edit one setting in a dialog (from the command palette)."""
+        from quizapp.screens.setting_dialog import SettingScreen
+        from quizapp.study.settings import SPECS, set_setting, shown_values
+
+        def saved(value: str | None) -> None:
+            if value is not None:
+                self.notify(f"{key} = {value}")
+
+        def save(text: str) -> str:
+            return set_setting(self.store, key, text)
+
+        current = shown_values(self.store)[key]
+        self.push_screen(SettingScreen(key, SPECS[key].description, current, save), saved)
+
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
+        from quizapp.study.settings import SPECS
+
+        for key, spec in SPECS.items():
+            yield SystemCommand(
+                f"Setting: {key}", spec.description, partial(self.edit_setting, key)
+            )
         yield SystemCommand("Start practice", "Due questions, then new ones", self.action_practice)
         yield SystemCommand("Stats", "Reviews, due cards, flags", self.action_stats)
         yield SystemCommand("Help", "Keys of every screen", self.action_help)

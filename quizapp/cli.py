@@ -33,6 +33,9 @@ COMMANDS: dict[str, str] = {
     "packs": "install:packs",
     "uninstall": "install:uninstall",
     "serve": "serve:serve",
+    "config": "memory:config",
+    "optimize": "memory:optimize",
+    "plan": "memory:plan",
 }
 
 

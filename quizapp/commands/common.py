@@ -17,6 +17,7 @@ from quizapp.store.db import Store, StoreError
 
 if TYPE_CHECKING:
     from quizapp.packs.registry import Registry
+    from quizapp.packs.summary_cache import PackSummary
     from quizapp.study.interview import MockOptions
     from quizapp.study.planning import Filters
     from quizapp.study.practice import PracticeOptions
@@ -35,10 +36,18 @@ class Context:
     pack_dirs: list[Path] = field(default_factory=list)
 
     def registry(self) -> Registry:
-        """Bundled, user and `--packs` packs."""
-        from quizapp.packs.registry import Registry, default_folders
+        """Bundled, user and `--packs` packs (refreshing the summary cache)."""
+        from quizapp.packs.files import default_folders
+        from quizapp.packs.summary_cache import load_and_remember
 
-        return Registry.load(default_folders(self.pack_dirs))
+        return load_and_remember(default_folders(self.pack_dirs))
+
+    def summaries(self) -> list[PackSummary]:
+        """What counts need of the same packs: from the cache when fresh (no pydantic)."""
+        from quizapp.packs.files import default_folders
+        from quizapp.packs.summary_cache import pack_summaries
+
+        return pack_summaries(default_folders(self.pack_dirs))
 
 
 pass_context = click.make_pass_decorator(Context, ensure=True)

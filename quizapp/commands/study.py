@@ -48,10 +48,10 @@ def practice(
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @pass_context
 def stats(ctx: Context, as_json: bool) -> None:
-    """Reviews, per-pack retention, due counts, flags and mock interviews."""
-    registry = ctx.registry()
+    """Reviews, retention, due counts and forecast, objectives, leeches, flags, mocks."""
+    packs = ctx.summaries()
     with open_store() as store:
-        data = collect_stats(registry, store, datetime.now(UTC))
+        data = collect_stats(packs, store, datetime.now(UTC))
     if as_json:
         click.echo(json.dumps(data.to_json(), indent=2, sort_keys=True))
         return
@@ -69,3 +69,7 @@ def stats(ctx: Context, as_json: bool) -> None:
         )
     for line in flag_lines(data):
         click.echo(f"flag {line}")
+    for leech in data.dashboard.leeches:
+        state = " (suspended)" if leech.suspended else ""
+        click.echo(f"leech {leech.pack_id}/{leech.question_id}: failed {leech.failures}x{state}")
+    click.echo("due next 7 days: " + " ".join(str(n) for n in data.dashboard.forecast[:7]))

@@ -25,8 +25,6 @@ from quizapp.packs.yamlnodes import (
     locate_needle,
 )
 
-PACK_SUFFIXES = (".yaml", ".yml")
-
 
 @dataclass(frozen=True)
 class LoadedPack:

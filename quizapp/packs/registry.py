@@ -9,22 +9,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from quizapp import locations
 from quizapp.packs.errors import PackError, PackLoadError
-from quizapp.packs.loader import PACK_SUFFIXES, LoadedPack, load_pack
+from quizapp.packs.files import default_folders, pack_files
+from quizapp.packs.loader import LoadedPack, load_pack
 from quizapp.packs.models import AnyQuestion
 
-
-def pack_files(folder: Path) -> list[Path]:
-    """The pack files directly inside `folder`, sorted by name."""
-    if not folder.is_dir():
-        return []
-    return sorted(p for p in folder.iterdir() if p.suffix in PACK_SUFFIXES and p.is_file())
-
-
-def default_folders(extra: Iterable[Path] = ()) -> list[Path]:
-    """Bundled content, then the user's packs, then `--packs` folders, in that order."""
-    return [locations.content_dir(), locations.user_packs_dir(), *extra]
+__all__ = ["Registry", "default_folders", "pack_files"]
 
 
 @dataclass

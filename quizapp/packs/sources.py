@@ -12,8 +12,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from quizapp.packs.loader import PACK_SUFFIXES
-from quizapp.packs.registry import pack_files
+from quizapp.packs.files import PACK_SUFFIXES, pack_files
 
 #: URL schemes git clones from, and scp-like `user@host:path`.
 _GIT_URL = re.compile(r"^(?:(?:https?|ssh|git|file)://|[\w.-]+@[\w.-]+:)")

@@ -20,6 +20,7 @@ from quizapp.store.db import Store
 
 if TYPE_CHECKING:
     from quizapp.packs.registry import Registry
+    from quizapp.packs.summary_cache import PackSummary
     from quizapp.study.planning import StudyItem
 
 
@@ -41,6 +42,9 @@ class StudyContext:
         self._load_packs = load_packs
         self._packs: Registry | None = None
         self._lock = threading.Lock()
+        #: The folders `load_packs` reads: set, counts can come from the pack summary cache
+        #: before the packs load (`cached_summaries`).
+        self.pack_folders: list[Path] | None = None
 
     @classmethod
     def of(cls, store: Store, clock: Callable[[], datetime], registry: Registry) -> StudyContext:
@@ -63,10 +67,30 @@ class StudyContext:
             return self._packs
 
     def items(self) -> list[StudyItem]:
-        """Every loaded question as a study item, in pack order."""
+        """Every loaded question as a study item, in pack order; suspended ones never."""
+        from quizapp.store.suspension import suspended_keys
         from quizapp.study.planning import study_items
 
-        return study_items(self.registry)
+        suspended = suspended_keys(self.store)
+        return [item for item in study_items(self.registry) if item.key not in suspended]
+
+    def cached_summaries(self) -> list[PackSummary] | None:
+        """Pack summaries from the cache (no pydantic), or None on a miss or without folders."""
+        from quizapp.packs.summary_cache import cached_summaries
+
+        if self.pack_folders is None:
+            return None
+        return cached_summaries(self.pack_folders)
+
+    def summaries(self) -> list[PackSummary]:
+        """What counts need of the packs: the fresh cache before they load, else the packs."""
+        from quizapp.packs.summary_cache import summarize
+
+        if not self.packs_loaded:
+            cached = self.cached_summaries()
+            if cached is not None:
+                return cached
+        return summarize(self.registry)
 
     def pack_dirs(self) -> dict[str, Path]:
         """The folder of each loaded pack (where its probes' local models are found)."""

@@ -23,6 +23,7 @@ from quizapp.screens.messages import (
 from quizapp.widgets.mock_history import MockHistory
 
 if TYPE_CHECKING:
+    from quizapp.packs.summary_cache import PackSummary
     from quizapp.study.overview import PackProgress
     from quizapp.study.practice import PracticeOptions
 
@@ -103,8 +104,13 @@ class HomeScreen(Screen[None]):
         if self.context.packs_loaded:
             self.refresh_packs()
         else:
-            # Paint first, then parse the packs: start-up is a budget (see app.py).
-            self.query_one("#home-summary", Static).update("Loading packs…")
+            # Paint first, then parse the packs: start-up is a budget (see app.py). Counts
+            # come from the pack summary cache when it is fresh, so they are in that paint.
+            cached = self.context.cached_summaries()
+            if cached is not None:
+                self.refresh_packs(cached)
+            else:
+                self.query_one("#home-summary", Static).update("Loading packs…")
             self.call_after_refresh(self.load_packs)
         self.refresh_history()
 
@@ -127,14 +133,18 @@ class HomeScreen(Screen[None]):
         """Redraw the mock-interview history (attempts and score trend)."""
         self.query_one(MockHistory).show(self.context.store.mock_sessions())
 
-    def progress(self) -> list[PackProgress]:
-        """Current counts of every loaded pack."""
+    def progress(self, summaries: list[PackSummary] | None = None) -> list[PackProgress]:
+        """Current counts of every pack (suspended questions are not due or new)."""
+        from quizapp.store.aggregates import learned_keys
+        from quizapp.store.suspension import suspended_keys
         from quizapp.study.overview import pack_progress
 
         context = self.context
-        packs = context.registry.packs
-        titles = {pack_id: loaded.pack.pack.title for pack_id, loaded in packs.items()}
-        return pack_progress(context.items(), titles, context.store.cards(), context.clock())
+        packs = summaries if summaries is not None else context.summaries()
+        suspended = suspended_keys(context.store)
+        keys = [key for pack in packs for key in pack.keys if key not in suspended]
+        titles = {pack.pack_id: pack.title for pack in packs}
+        return pack_progress(keys, titles, learned_keys(context.store, context.clock()))
 
     _updates: dict[str, tuple[int, int]] | None = None
 
@@ -149,10 +159,16 @@ class HomeScreen(Screen[None]):
             self.context.store.mark_versions_seen(current)
         return self._updates
 
-    def refresh_packs(self) -> None:
-        """Redraw the table, the totals line and the load errors."""
-        packs = self.progress()
-        updates = self.version_updates()
+    def refresh_packs(self, summaries: list[PackSummary] | None = None) -> None:
+        """Redraw the table, the totals line and the load errors.
+
+        Args:
+            summaries: Cached pack summaries to count from before the packs are loaded;
+                default: the loaded packs (then load errors are shown too).
+        """
+        packs = self.progress(summaries)
+        # Version bumps need the loaded packs: the cached first paint shows none yet.
+        updates = self.version_updates() if summaries is None else {}
         table = self.query_one("#packs", DataTable)
         row = table.cursor_row
         table.clear()
@@ -177,6 +193,8 @@ class HomeScreen(Screen[None]):
             )
         else:
             summary.update("No packs loaded. Add one with `quizapp new ID` and `--packs DIR`.")
+        if summaries is not None:
+            return  # load errors are known once the packs load, just after this paint
         errors = self.context.registry.errors
         error_view = self.query_one("#pack-errors", Static)
         error_view.display = bool(errors)

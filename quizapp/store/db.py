@@ -13,6 +13,7 @@ bytes are left exactly as they were.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 import threading
@@ -38,12 +39,55 @@ from quizapp.store.rows import (
 )
 
 _SQLITE_HEADER = b"SQLite format 3\x00"
+# `PRAGMA quick_check` reads every page: seconds on years of history. A store closed
+# cleanly by quizapp leaves a fingerprint beside it (size, mtime and its first and last
+# bytes); while the file still matches it, nobody has touched it since and the check is
+# skipped. Any other writer (a copy, a truncation, bytes overwritten) changes it.
+_CHECKED_SUFFIX = "-checked"
+_FINGERPRINT_BYTES = 64 * 1024
 # Another process (the CLI while the TUI runs) may hold the write lock for a moment.
 _BUSY_TIMEOUT_MS = 5000
 
 
 class StoreError(Exception):
     """The store cannot be opened or used; the message is one line meant for the user."""
+
+
+def _fingerprint(path: Path) -> str | None:
+    """Size, mtime and a hash of the first and last bytes of `path`; None if unreadable."""
+    try:
+        stat = path.stat()
+        with path.open("rb") as handle:
+            digest = hashlib.sha256(handle.read(_FINGERPRINT_BYTES))
+            handle.seek(max(0, stat.st_size - _FINGERPRINT_BYTES))
+            digest.update(handle.read(_FINGERPRINT_BYTES))
+    except OSError:
+        return None
+    return f"{stat.st_size}:{stat.st_mtime_ns}:{digest.hexdigest()}"
+
+
+def _checked_since(path: Path) -> bool:
+    """True when `path` is as quizapp left it at its last clean close (no WAL pending)."""
+    if path.with_name(path.name + "-wal").exists():
+        return False
+    try:
+        recorded = path.with_name(path.name + _CHECKED_SUFFIX).read_text("ascii").strip()
+    except (OSError, UnicodeDecodeError):
+        return False
+    return recorded == _fingerprint(path)
+
+
+def _remember_checked(path: Path) -> None:
+    """After a clean close (the WAL checkpointed away), record the file's fingerprint."""
+    if path.with_name(path.name + "-wal").exists():
+        return  # another connection still has it open; it records on its own close
+    fingerprint = _fingerprint(path)
+    if fingerprint is None:
+        return
+    try:
+        path.with_name(path.name + _CHECKED_SUFFIX).write_text(fingerprint, "ascii")
+    except OSError:
+        return  # only costs the next open its quick_check
 
 
 @dataclass(frozen=True)
@@ -103,8 +147,11 @@ def _inspect(path: Path) -> _Existing:
                 f"{path} was written by a newer quizapp (schema version {version}; this one "
                 f"knows up to {LATEST_VERSION}); upgrade quizapp to use it"
             )
-        # A damaged page often reads fine until the row on it is needed; find out now.
-        check = probe.execute("PRAGMA quick_check(1)").fetchone()[0]
+        # A damaged page often reads fine until the row on it is needed; find out now,
+        # unless the file is byte-for-byte as quizapp left it.
+        check = (
+            "ok" if _checked_since(path) else probe.execute("PRAGMA quick_check(1)").fetchone()[0]
+        )
         if check != "ok":
             detail = " ".join(str(check).split())
             raise StoreError(f"{path} is corrupt ({detail}); move it aside to start fresh")
@@ -174,6 +221,7 @@ class Store:
             if self._connection is not None:
                 self._connection.close()
                 self._connection = None
+                _remember_checked(self.path)
 
     def __enter__(self) -> Self:
         return self
@@ -201,6 +249,15 @@ class Store:
     def _read(self, sql: str, params: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
         with self._db() as db:
             return db.execute(sql, params).fetchall()
+
+    def fetch(self, sql: str, params: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
+        """Rows of one read query; for the store's own modules (settings, aggregates)."""
+        return self._read(sql, params)
+
+    def execute(self, sql: str, params: tuple[Any, ...] = ()) -> int:
+        """Run one write statement, committed before returning; returns the rows changed."""
+        with self._db() as db:
+            return db.execute(sql, params).rowcount
 
     # -- reviews ---------------------------------------------------------------------
 

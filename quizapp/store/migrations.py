@@ -114,14 +114,50 @@ _V4 = Migration(
     statements=("ALTER TABLE reviews ADD COLUMN variant_json TEXT",),
 )
 
-MIGRATIONS: tuple[Migration, ...] = (_V1, _V2, _V3, _V4)
+# Settings (desired retention, fitted FSRS parameters, an interview date) travel with the
+# progress they tune; suspended questions (leeches set aside) are never drawn. The indexes
+# keep the dashboard's aggregates off full scans on years of history: reviews by time, the
+# per-question history in time order (supersedes reviews_by_question), failures only (leech
+# counts), and cards by due date (forecast).
+_V5 = Migration(
+    version=5,
+    description="settings, suspended questions, indexes for the dashboard's aggregates",
+    statements=(
+        "CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+        """
+        CREATE TABLE suspended (
+            pack_id TEXT NOT NULL,
+            question_id TEXT NOT NULL,
+            suspended_at TEXT NOT NULL,
+            PRIMARY KEY (pack_id, question_id)
+        )
+        """,
+        "CREATE INDEX reviews_by_time ON reviews (reviewed_at)",
+        "CREATE INDEX reviews_by_question_time ON reviews (pack_id, question_id, reviewed_at)",
+        "DROP INDEX reviews_by_question",
+        "CREATE INDEX reviews_failed ON reviews (pack_id, question_id, reviewed_at)"
+        " WHERE correct = 0 OR (correct IS NULL AND rating = 1)",
+        "CREATE INDEX cards_by_due ON cards (due)",
+    ),
+)
+
+MIGRATIONS: tuple[Migration, ...] = (_V1, _V2, _V3, _V4, _V5)
 
 #: The schema version this code reads and writes.
 LATEST_VERSION = MIGRATIONS[-1].version
 
 #: Tables a quizapp store has at the latest version.
 TABLES: frozenset[str] = frozenset(
-    {"reviews", "cards", "flags", "mock_sessions", "probe_cache", "pack_versions"}
+    {
+        "reviews",
+        "cards",
+        "flags",
+        "mock_sessions",
+        "probe_cache",
+        "pack_versions",
+        "settings",
+        "suspended",
+    }
 )
 
 

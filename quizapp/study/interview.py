@@ -32,6 +32,7 @@ from quizapp.packs.models import AnyQuestion, ChoiceQuestion, ExplainQuestion, F
 from quizapp.store.db import Store
 from quizapp.store.rows import Rating
 from quizapp.study import scheduling
+from quizapp.study.active_plan import memory_model
 from quizapp.study.clock import Clock
 from quizapp.study.mock_plan import plan_mock, question_budget_seconds, total_budget
 from quizapp.study.planning import NO_FILTERS, Filters, StudyItem
@@ -544,7 +545,11 @@ class MockInterview:
         if slot.recorded:
             return
         at = slot.answered_at or self.clock()
-        record_answer(self.store, slot.item, slot.answer, correct, rating, slot.seconds, "mock", at)
+        # The learner's parameters and retention (raised under an interview plan).
+        model = memory_model(self.store, at)
+        record_answer(
+            self.store, slot.item, slot.answer, correct, rating, slot.seconds, "mock", at, model
+        )
         slot.recorded = True
 
     def _require_active(self) -> Slot:

@@ -4,11 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
-
-from quizapp.store.rows import CardRow
-from quizapp.study.planning import StudyItem
-from quizapp.study.scheduling import is_due
 
 
 @dataclass(frozen=True)
@@ -38,32 +33,31 @@ class PackProgress:
 
 
 def pack_progress(
-    items: Iterable[StudyItem],
+    keys: Iterable[tuple[str, str]],
     titles: Mapping[str, str],
-    cards: Mapping[tuple[str, str], CardRow],
-    now: datetime,
+    learned: Mapping[tuple[str, str], bool],
 ) -> list[PackProgress]:
     """Progress of every pack in `titles`, in that order.
 
     Args:
-        items: Every loaded question.
+        keys: (pack id, question id) of every installed question.
         titles: Pack id to title, in display order.
-        cards: The store's cards.
-        now: Cards due at or before `now` are due.
+        learned: Every scheduled question: True when learned (not due), False when due
+            (`store.aggregates.learned_keys`, so no card is parsed); absent means new.
     """
     counts = {pack_id: [0, 0, 0, 0] for pack_id in titles}
-    for item in items:
-        count = counts.get(item.pack_id)
+    for key in keys:
+        count = counts.get(key[0])
         if count is None:
             continue
-        card = cards.get(item.key)
+        state = learned.get(key)
         count[0] += 1
-        if card is None:
+        if state is None:
             count[2] += 1
-        elif is_due(card, now):
-            count[1] += 1
-        else:
+        elif state:
             count[3] += 1
+        else:
+            count[1] += 1
     return [
         PackProgress(pack_id, titles[pack_id], total, due, new, learned)
         for pack_id, (total, due, new, learned) in counts.items()

@@ -17,10 +17,18 @@ from quizapp.grading.result import GradeResult
 from quizapp.store.db import Store
 from quizapp.store.rows import Rating
 from quizapp.study import scheduling
+from quizapp.study.active_plan import memory_model, practice_plan
 from quizapp.study.clock import Clock
-from quizapp.study.planning import NO_FILTERS, Filters, StudyItem, plan_cram, plan_practice
+from quizapp.study.planning import (
+    NO_FILTERS,
+    Filters,
+    StudyItem,
+    matching,
+    plan_cram,
+    plan_practice,
+)
 from quizapp.study.recording import record_answer, reschedule
-from quizapp.study.scheduling import rubric_rating
+from quizapp.study.scheduling import DEFAULT_MODEL, MemoryModel, rubric_rating
 from quizapp.study.variants import draw_items
 
 Mode = Literal["practice", "cram"]
@@ -116,6 +124,7 @@ class PracticeSession:
         clock: Returns the current timezone-aware time.
         pack_dirs: Folder of each pack id, for probes whose model is a relative path.
         cram: When True, answers are recorded with mode `cram` and no card changes.
+        model: The learner's FSRS parameters and desired retention.
     """
 
     items: Sequence[StudyItem]
@@ -123,6 +132,7 @@ class PracticeSession:
     clock: Clock
     pack_dirs: Mapping[str, Path] = field(default_factory=dict)
     cram: bool = False
+    model: MemoryModel = DEFAULT_MODEL
     index: int = 0
     outcomes: list[Outcome] = field(default_factory=list)
     skipped: int = 0
@@ -139,15 +149,24 @@ class PracticeSession:
         options: PracticeOptions,
         pack_dirs: Mapping[str, Path] | None = None,
     ) -> PracticeSession:
-        """Plan a session from every loaded question: due first, then new (or all, cramming)."""
+        """Plan a session from every loaded question: due first, then new (or all, cramming).
+
+        While an interview plan is active (`quizapp plan`), practice follows it: its day's
+        at-risk and new questions, scheduled at its raised retention.
+        """
+        dirs = dict(pack_dirs or {})
         if options.cram:
-            planned = plan_cram(items, options.filters)
-        else:
-            planned = plan_practice(
-                items, store.cards(), clock(), options.new_limit, options.filters
-            )
-        planned = draw_items(planned, store)
-        return cls(planned, store, clock, dict(pack_dirs or {}), cram=options.cram)
+            planned = draw_items(plan_cram(items, options.filters), store)
+            return cls(planned, store, clock, dirs, cram=True)
+        now = clock()
+        candidates = matching(items, options.filters)
+        under_plan = practice_plan(candidates, store, now)
+        if under_plan is not None:
+            planned, model = under_plan
+            return cls(draw_items(planned, store), store, clock, dirs, model=model)
+        planned = plan_practice(candidates, store.cards(), now, options.new_limit)
+        model = memory_model(store, now)
+        return cls(draw_items(planned, store), store, clock, dirs, model=model)
 
     # -- where we are ----------------------------------------------------------------
 
@@ -264,7 +283,15 @@ class PracticeSession:
         suggested = self.suggest(result, seconds, rubric)
         outcome = Outcome(item, answer, result, seconds, suggested, hints_used=self._hints_shown)
         recorded = record_answer(
-            self.store, item, answer, result.correct, suggested, seconds, self.mode, self.clock()
+            self.store,
+            item,
+            answer,
+            result.correct,
+            suggested,
+            seconds,
+            self.mode,
+            self.clock(),
+            self.model,
         )
         outcome.card_before, outcome.review_id = recorded.card_before, recorded.review_id
         outcome.rating = suggested
@@ -283,7 +310,7 @@ class PracticeSession:
         outcome.rating = chosen
         if self.cram:
             return
-        reschedule(self.store, outcome.item, outcome.card_before, chosen, self.clock())
+        reschedule(self.store, outcome.item, outcome.card_before, chosen, self.clock(), self.model)
         if outcome.review_id is not None:
             self.store.set_review_rating(outcome.review_id, chosen)
 

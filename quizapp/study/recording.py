@@ -15,6 +15,7 @@ from quizapp.store.db import Store
 from quizapp.store.rows import Mode, Rating
 from quizapp.study import scheduling
 from quizapp.study.planning import StudyItem
+from quizapp.study.scheduling import DEFAULT_MODEL, MemoryModel
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,7 @@ def record_answer(
     seconds: float,
     mode: Mode,
     at: datetime,
+    model: MemoryModel = DEFAULT_MODEL,
 ) -> Recorded:
     """Store one answer and, with a rating, reschedule its card (never when cramming).
 
@@ -52,6 +54,7 @@ def record_answer(
         seconds: Time taken.
         mode: `practice`, `cram` or `mock`; a cram review stores no rating.
         at: When it was answered.
+        model: The learner's FSRS parameters and desired retention.
 
     A family question's drawn variant (its pinned settings) is stored with the review.
     """
@@ -70,13 +73,18 @@ def record_answer(
         variant=pinned_settings(item.question),
     )
     if applied is not None:
-        reschedule(store, item, card_before, applied, at)
+        reschedule(store, item, card_before, applied, at, model)
     return Recorded(review_id, card_before)
 
 
 def reschedule(
-    store: Store, item: StudyItem, card_before: str | None, rating: Rating, at: datetime
+    store: Store,
+    item: StudyItem,
+    card_before: str | None,
+    rating: Rating,
+    at: datetime,
+    model: MemoryModel = DEFAULT_MODEL,
 ) -> None:
-    """Apply `rating` to the card as it was before the answer, and save it."""
-    card_json, due = scheduling.review(card_before, rating, at)
+    """Apply `rating` to the card as it was before the answer (with `model`), and save it."""
+    card_json, due = scheduling.review(card_before, rating, at, model)
     store.save_card(item.pack_id, item.question.id, card_json, due)

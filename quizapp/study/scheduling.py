@@ -6,10 +6,13 @@ Pure functions: the clock is an argument, fuzzing is off, and a new card's id co
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 
 import fsrs
 from fsrs import Card, Scheduler
+from fsrs.scheduler import DEFAULT_PARAMETERS
 
 from quizapp.store.rows import CardRow, Rating
 
@@ -20,8 +23,43 @@ AGAIN, HARD, GOOD, EASY = Rating.AGAIN, Rating.HARD, Rating.GOOD, Rating.EASY
 #: with difficulty because harder questions have longer prompts and more to compute.
 FAST_SECONDS_PER_DIFFICULTY = 8.0
 
-# Fuzzing spreads due dates randomly; off, so that scheduling is reproducible and testable.
-_SCHEDULER = Scheduler(enable_fuzzing=False)
+#: The retention FSRS aims for unless the learner chose another (`desired_retention`).
+DEFAULT_RETENTION = 0.9
+
+
+@dataclass(frozen=True)
+class MemoryModel:
+    """What scheduling needs to know about the learner.
+
+    Attributes:
+        parameters: FSRS parameters: the defaults, or those `quizapp optimize` fitted.
+        desired_retention: The chance of recall a card is scheduled for (0..1).
+    """
+
+    parameters: tuple[float, ...] = tuple(DEFAULT_PARAMETERS)
+    desired_retention: float = DEFAULT_RETENTION
+
+    @property
+    def personalized(self) -> bool:
+        """True when the parameters were fitted to the learner's history."""
+        return self.parameters != tuple(DEFAULT_PARAMETERS)
+
+    def scheduler(self) -> Scheduler:
+        """An FSRS scheduler with these parameters (built once per model)."""
+        return _scheduler(self)
+
+
+DEFAULT_MODEL = MemoryModel()
+
+
+@lru_cache(maxsize=16)
+def _scheduler(model: MemoryModel) -> Scheduler:
+    # Fuzzing spreads due dates randomly; off, so that scheduling is reproducible and testable.
+    return Scheduler(
+        parameters=model.parameters,
+        desired_retention=model.desired_retention,
+        enable_fuzzing=False,
+    )
 
 
 def fast_threshold_seconds(difficulty: int) -> float:
@@ -81,13 +119,16 @@ def new_card_json(now: datetime) -> str:
     return str(card.to_json())
 
 
-def review(card_json: str | None, rating: Rating, now: datetime) -> tuple[str, datetime]:
+def review(
+    card_json: str | None, rating: Rating, now: datetime, model: MemoryModel = DEFAULT_MODEL
+) -> tuple[str, datetime]:
     """Apply one rating to a card.
 
     Args:
         card_json: The stored card (`CardRow.card_json`), or None for a first review.
         rating: The rating (an int 1..4 is accepted too).
         now: Timezone-aware time of the review.
+        model: The learner's parameters and desired retention.
 
     Returns:
         The new card JSON and when it is next due (UTC).
@@ -98,7 +139,7 @@ def review(card_json: str | None, rating: Rating, now: datetime) -> tuple[str, d
     rating = Rating.of(rating)
     now = _utc(now)
     card = Card.from_json(card_json if card_json is not None else new_card_json(now))
-    card, _log = _SCHEDULER.review_card(card, fsrs.Rating(int(rating)), review_datetime=now)
+    card, _log = model.scheduler().review_card(card, fsrs.Rating(int(rating)), review_datetime=now)
     due: datetime = card.due.astimezone(UTC)
     return str(card.to_json()), due
 
@@ -106,3 +147,10 @@ def review(card_json: str | None, rating: Rating, now: datetime) -> tuple[str, d
 def is_due(card: CardRow | None, now: datetime) -> bool:
     """True when the card is due at `now`; a question never reviewed is new, not due."""
     return card is not None and card.due <= _utc(now)
+
+
+def retrievability(card_json: str, now: datetime, model: MemoryModel = DEFAULT_MODEL) -> float:
+    """The chance (0..1) of recalling the card at `now`, by the model's forgetting curve."""
+    card = Card.from_json(card_json)
+    value: float = model.scheduler().get_card_retrievability(card, current_datetime=_utc(now))
+    return float(value)

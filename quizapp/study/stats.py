@@ -5,30 +5,36 @@ Shared by `quizapp stats` and the stats screen, so both say the same thing.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from quizapp.packs.registry import Registry
+from quizapp.packs.summary_cache import PackSummary
+from quizapp.store.aggregates import learned_keys
 from quizapp.store.db import Store
 from quizapp.store.rows import StoreStats
+from quizapp.store.suspension import suspended_keys
+from quizapp.study.dashboard import Dashboard, collect_dashboard
 from quizapp.study.overview import PackProgress, pack_progress
-from quizapp.study.planning import study_items
 
 
 @dataclass(frozen=True)
 class Stats:
-    """The store's totals plus what the installed packs have due and new.
+    """The store's totals, what the installed packs have due and new, and the dashboard.
 
     Attributes:
         history: The store's totals (packs with history, even removed ones).
-        installed: Progress of each installed pack, by id.
+        installed: Progress of each installed pack, by id (suspended questions are neither
+            due nor new: they are never drawn).
         due: Questions due now across the installed packs.
+        dashboard: The memory series (forecast, retention, objectives, leeches, plan).
     """
 
     history: StoreStats
     installed: dict[str, PackProgress]
     due: int
+    dashboard: Dashboard
 
     def to_json(self) -> dict[str, Any]:
         """What `quizapp stats --json` prints."""
@@ -39,17 +45,30 @@ class Stats:
                 for pack_id, p in self.installed.items()
             },
             "due": self.due,
+            **self.dashboard.to_json(),
         }
 
 
-def collect_stats(registry: Registry, store: Store, now: datetime) -> Stats:
-    """The store's totals plus due/new counts of the installed packs."""
-    titles = {pack_id: loaded.pack.pack.title for pack_id, loaded in registry.packs.items()}
-    installed = pack_progress(study_items(registry), titles, store.cards(), now)
+def collect_stats(
+    packs: Sequence[PackSummary], store: Store, now: datetime, dashboard: Dashboard | None = None
+) -> Stats:
+    """The store's totals, due/new counts of the installed packs, and the dashboard's series.
+
+    Args:
+        packs: The installed packs (cached summaries: no pydantic needed).
+        store: The progress store.
+        now: The moment counts are taken.
+        dashboard: Already collected at `now` (the stats screen has one); else collected.
+    """
+    suspended = suspended_keys(store)
+    keys = [key for pack in packs for key in pack.keys if key not in suspended]
+    titles = {pack.pack_id: pack.title for pack in packs}
+    installed = pack_progress(keys, titles, learned_keys(store, now))
     return Stats(
         history=store.stats(now),
         installed={p.pack_id: p for p in installed},
         due=sum(p.due for p in installed),
+        dashboard=dashboard or collect_dashboard(store, packs, now),
     )
 
 
@@ -96,10 +115,12 @@ def pack_rows(stats: Stats) -> list[PackStatsRow]:
 
 
 def headline(stats: Stats) -> str:
-    """`12 reviews · 3 due now · 1 mock interviews · 0 flags`."""
+    """`12 reviews · 3 due now · 1 mock interviews · 0 flags · 2 leeches (1 suspended)`."""
+    leeches = stats.dashboard.leeches
     return (
         f"{stats.history.reviews} reviews · {stats.due} due now · "
-        f"{stats.history.mock_sessions} mock interviews · {len(stats.history.flags)} flags"
+        f"{stats.history.mock_sessions} mock interviews · {len(stats.history.flags)} flags · "
+        f"{len(leeches)} leeches ({stats.dashboard.suspended} suspended)"
     )
 
 
