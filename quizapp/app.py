@@ -19,11 +19,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
-from textual.app import App, SystemCommand
+from textual.app import SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from quizapp import locations
+from quizapp.app_crash import CrashToLog
 from quizapp.screens.home import HomeScreen
 from quizapp.store.db import Store
 
@@ -41,7 +42,7 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-class QuizApp(App[None]):
+class QuizApp(CrashToLog):
     """quizapp's TUI.
 
     Args:

@@ -27,7 +27,7 @@ def expand_paths(ctx: Context, paths: tuple[str, ...]) -> list[Path]:
         elif path.is_file():
             files.append(path)
         else:
-            loaded = loaded or ctx.registry()
+            loaded = loaded or ctx.registry(warn=False)
             pack = loaded.get(raw)
             if pack is None:
                 raise UserError(f"no such file, folder or pack id: {raw}")
@@ -39,7 +39,7 @@ def registry_for(ctx: Context, paths: tuple[str, ...]) -> Registry:
     """The packs named on the command line, or every loaded pack when none is."""
     if paths:
         return Registry.load_files(expand_paths(ctx, paths))
-    return ctx.registry()
+    return ctx.registry(warn=False)
 
 
 @click.command()
@@ -93,4 +93,6 @@ def new(pack_id: str) -> None:
             file.write(text)
     except FileExistsError:
         raise UserError(f"{target.name} already exists; choose another id") from None
+    except OSError as error:
+        raise UserError(f"cannot write {target}: {error.strerror or error}") from None
     click.echo(f"wrote {target.name}: edit it, then `quizapp validate {target.name}`")

@@ -33,11 +33,16 @@ class Context:
 
     pack_dirs: list[Path] = field(default_factory=list)
 
-    def registry(self) -> Registry:
-        """Bundled, user and `--packs` packs."""
+    def registry(self, warn: bool = True) -> Registry:
+        """Bundled, user and `--packs` packs; with `warn`, one stderr line per broken pack."""
         from quizapp.packs.registry import Registry, default_folders
 
-        return Registry.load(default_folders(self.pack_dirs))
+        registry = Registry.load(default_folders(self.pack_dirs))
+        if warn:
+            # A broken pack is skipped, not fatal: the command goes on with the others.
+            for line in registry.broken():
+                click.echo(f"quizapp: skipped: {line}", err=True)
+        return registry
 
 
 pass_context = click.make_pass_decorator(Context, ensure=True)
@@ -60,7 +65,12 @@ def run_tui(
     """Run the TUI on home, or straight into a practice session or a mock interview.
 
     Without `registry`, the app loads the packs of `ctx` itself, after its first frame.
+    A crash inside the app ends the process with a non-zero status (its one line is
+    printed by the app as it exits).
     """
+    from quizapp.commands.terminal import require_terminal
+
+    require_terminal()
     store = open_store()
     # Imported here so that the headless commands never load Textual.
     from quizapp.app import QuizApp
@@ -72,6 +82,8 @@ def run_tui(
         app.run()
     finally:
         store.close()
+    if app.return_code:
+        raise SystemExit(app.return_code)
 
 
 def require_matching(

@@ -15,7 +15,7 @@ from typing import Protocol
 
 from quizapp.grading.client import ProbeFailed, ProbeOutcome, ReferenceWorker
 from quizapp.grading.grader import Reference, grade, typed_reference
-from quizapp.grading.probekey import probe_key
+from quizapp.grading.probekey import known_probe_key, probe_key
 from quizapp.grading.result import GradeResult
 from quizapp.packs.modelref import ModelNotFound, resolve_model
 from quizapp.packs.models import AnyQuestion, Probe
@@ -87,7 +87,10 @@ class GradingService:
         probe = _probe_of(question)
         if typed is not None or probe is None:
             return typed
-        return self._cached(probe_key(probe, _model_path(probe, pack_dir)))
+        # Called on the UI thread: a model never digested yet means "not cached" here, and
+        # `reference` (in a thread) does the hashing.
+        key = known_probe_key(probe, _model_path(probe, pack_dir))
+        return None if key is None else self._cached(key)
 
     def reference(self, question: AnyQuestion, pack_dir: Path | None) -> Reference | None:
         """The reference answer of `question`; None for self-rated types.
@@ -101,7 +104,10 @@ class GradingService:
             return typed
         # The key is computed once: it hashes the probe and (memoised) the model folder.
         model_path = _model_path(probe, pack_dir)
-        key = probe_key(probe, model_path)
+        try:
+            key = probe_key(probe, model_path)
+        except (ModelNotFound, OSError) as error:
+            raise ProbeFailed(f"cannot read the model: {error}") from None
         cached = self._cached(key)
         if cached is not None:
             return cached

@@ -17,9 +17,14 @@ from quizapp.packs.models import AnyQuestion
 
 def pack_files(folder: Path) -> list[Path]:
     """The pack files directly inside `folder`, sorted by name."""
-    if not folder.is_dir():
+    try:
+        if not folder.is_dir():
+            return []
+        # Anything with a pack suffix that is not a regular file (a FIFO, a dangling link)
+        # is listed too, so that loading it reports why it was skipped.
+        return sorted(p for p in folder.iterdir() if p.suffix in PACK_SUFFIXES and not p.is_dir())
+    except OSError:
         return []
-    return sorted(p for p in folder.iterdir() if p.suffix in PACK_SUFFIXES and p.is_file())
 
 
 def default_folders(extra: Iterable[Path] = ()) -> list[Path]:
@@ -71,6 +76,18 @@ class Registry:
             return None
         self.packs[loaded.id] = loaded
         return loaded
+
+    def broken(self) -> list[str]:
+        """One line per file that failed to load: its first error, and how many more."""
+        by_file: dict[Path, list[PackError]] = {}
+        for error in self.errors:
+            by_file.setdefault(error.path, []).append(error)
+        lines = []
+        for path, errors in by_file.items():
+            more = len(errors) - 1
+            tail = f" (+{more} more: quizapp validate {path})" if more else ""
+            lines.append(f"{errors[0]}{tail}")
+        return lines
 
     def get(self, pack_id: str) -> LoadedPack | None:
         """The pack with this id, or None."""
