@@ -25,6 +25,7 @@ from quizapp.packs.models import (
     TextQuestion,
     Value,
 )
+from quizapp.packs.probebudget import budget_problem
 from quizapp.packs.vocabulary import (
     NEEDS_UNET,
     NEEDS_VAE,
@@ -154,6 +155,9 @@ def _check_probe(probe: Probe, question_type: str, pack_dir: Path | None) -> Ite
         resolve_model(probe.model, pack_dir)
     except ModelNotFound as error:
         yield (*at, "model"), str(error)
+    too_big = budget_problem(probe)
+    if too_big is not None:
+        yield at, too_big
     needs = SCHEDULER_NEEDS.get(probe.scheduler)
     if needs is not None and importlib.util.find_spec(needs) is None:
         yield (

@@ -16,7 +16,12 @@ from typing import Any
 import torch
 
 from quizapp.grading.reference import load
-from quizapp.grading.reference.errors import ProbeError, describe_exception
+from quizapp.grading.reference.errors import (
+    MEMORY_LIMIT,
+    ProbeError,
+    describe_exception,
+    memory_exhausted,
+)
 from quizapp.grading.reference.mistakes import LoopPolicy, policy_for
 from quizapp.grading.reference.record import StepRecord
 from quizapp.packs.models import Fill, Probe
@@ -61,6 +66,8 @@ def run_loop(probe: Probe, model_path: Path | None) -> StepRecord:
         except ProbeError:
             raise
         except Exception as error:  # the loop's own failure is a probe value (`raises`)
+            if memory_exhausted(error):  # ...but running out of memory is not diffusers' doing
+                raise ProbeError(MEMORY_LIMIT) from error
             record.error = error
             record.trace.append(f"raised {describe_exception(error)}")
     return record
