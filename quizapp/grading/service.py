@@ -138,6 +138,21 @@ class GradingService:
             )
         return grade(question, answer, reference)
 
+    def abandon(self, question: AnyQuestion, pack_dir: Path | None) -> None:
+        """The screen waiting for `question`'s grade or reference is gone: stop its probe.
+
+        The next question's probe then runs at once instead of queueing behind it.
+        """
+        probe = _probe_of(question)
+        worker = self._worker
+        if probe is None or worker is None:
+            return
+        try:
+            model_path = _model_path(probe, pack_dir)
+        except ProbeFailed:
+            return  # it never reached the worker
+        worker.abandon(probe, model_path)
+
     def close(self) -> None:
         """Stop the worker, if one runs."""
         with self._lock:

@@ -134,6 +134,11 @@ class FeedbackScreen(Screen[str | None]):
                 self.Graded(GradeResult(None, "?", self.answer, f"could not grade: {reason}"))
             )
 
+    def on_unmount(self) -> None:
+        # Left before the grade came: the next question's probe must not queue behind this.
+        if self.outcome is None:
+            self.grading.abandon(self.item.question, self.session.pack_dir(self.item))
+
     def on_feedback_screen_rejected(self, event: Rejected) -> None:
         self.dismiss(event.reason)
 

@@ -60,6 +60,7 @@ class TryScreen(Screen[None]):
         self.grading = grading
         self.where = where
         self.hints_shown = 0
+        self.grading_pending = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -85,6 +86,7 @@ class TryScreen(Screen[None]):
         view.display = True
         view.result = None
         view.pending = "grading…"
+        self.grading_pending = True
         self.grade(event.answer)
 
     @work(thread=True, exclusive=True, group="try-grade", exit_on_error=False)
@@ -103,7 +105,13 @@ class TryScreen(Screen[None]):
             self.post_message(self.Graded(GradeResult(None, "?", "", f"could not grade: {reason}")))
 
     def on_try_screen_graded(self, event: Graded) -> None:
+        self.grading_pending = False
         self.query_one(GradeView).result = event.result
+
+    def on_unmount(self) -> None:
+        # Back to the list while a try is still grading: do not make the next one wait.
+        if self.grading_pending:
+            self.grading.abandon(self.question, self.pack_dir)
 
     def action_hint(self) -> None:
         """Show the next hint."""
