@@ -77,7 +77,7 @@ def test_abandoning_the_running_probe_frees_the_worker(worker: ReferenceWorker) 
 
 def test_abandoning_a_queued_probe_drops_it(worker: ReferenceWorker) -> None:
     with worker:
-        first, first_out = in_thread(worker, QUICK.model_copy(update={"seed": 1}))
+        first, first_out = in_thread(worker, SLOW)
         wait_until_running(worker)
         queued, queued_out = in_thread(worker, QUICK)
         time.sleep(0.3)
@@ -86,6 +86,7 @@ def test_abandoning_a_queued_probe_drops_it(worker: ReferenceWorker) -> None:
         assert queued_out == [ABANDONED]
         worker.abandon(SLOW, None)
         first.join(timeout=30)
+        assert first_out == [ABANDONED]
 
 
 def test_abandon_after_the_answer_changes_nothing(worker: ReferenceWorker) -> None:
