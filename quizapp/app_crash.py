@@ -3,7 +3,7 @@
 Textual's default prints a full rich traceback (with locals) on exit. Both apps (the TUI and
 `quizapp preview`) mix this in instead: the traceback is written to the crash log in the
 data folder (`crashlog.py`), the terminal gets one line saying where, and the app's return
-code is 1 so the command exits non-zero.
+code is 1 so the command exits non-zero (`commands/terminal.finish`).
 """
 
 from __future__ import annotations
@@ -19,6 +19,8 @@ class CrashToLog(App[None]):
     """Mix in before `App`: unhandled exceptions end the app with one line and status 1."""
 
     _crash: BaseException | None = None
+    #: The one line to print after the app exits, when it crashed.
+    crash_message: str | None = None
 
     def _handle_exception(self, error: Exception) -> None:
         # Kept for `_fatal_error`: a worker's error reaches here outside any except block.
@@ -33,5 +35,7 @@ class CrashToLog(App[None]):
             return
         self.bell()
         self._return_code = CRASH_EXIT
-        self._exit_renderables.append(report_crash(error))
+        # Kept for the command to print once the terminal is restored: printed by Textual's
+        # console, a long line would be wrapped or cropped.
+        self.crash_message = report_crash(error)
         self._close_messages_no_wait()

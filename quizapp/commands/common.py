@@ -65,10 +65,9 @@ def run_tui(
     """Run the TUI on home, or straight into a practice session or a mock interview.
 
     Without `registry`, the app loads the packs of `ctx` itself, after its first frame.
-    A crash inside the app ends the process with a non-zero status (its one line is
-    printed by the app as it exits).
+    A crash inside the app prints one line and ends the process with a non-zero status.
     """
-    from quizapp.commands.terminal import require_terminal
+    from quizapp.commands.terminal import finish, require_terminal
 
     require_terminal()
     store = open_store()
@@ -82,8 +81,7 @@ def run_tui(
         app.run()
     finally:
         store.close()
-    if app.return_code:
-        raise SystemExit(app.return_code)
+    finish(app)
 
 
 def require_matching(

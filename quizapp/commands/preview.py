@@ -9,7 +9,7 @@ import click
 
 from quizapp.commands.common import UserError
 from quizapp.commands.grading import grading_service
-from quizapp.commands.terminal import require_terminal
+from quizapp.commands.terminal import finish, require_terminal
 
 
 @click.command()
@@ -35,5 +35,4 @@ def preview(path: Path) -> None:
     with grading_service() as service:
         app = PreviewApp(path, service)
         app.run()
-    if app.return_code:
-        raise SystemExit(app.return_code)
+    finish(app)

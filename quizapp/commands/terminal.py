@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sys
 
+import click
+
 from quizapp.commands.common import UserError
 
 
@@ -30,3 +32,17 @@ def _isatty(stream: object) -> bool:
         return bool(stream.isatty())  # type: ignore[attr-defined]
     except (AttributeError, ValueError, OSError):
         return False
+
+
+def finish(app: object) -> None:
+    """After `app.run()`: a crash prints its one line and exits with the app's status.
+
+    Raises:
+        SystemExit: with the app's return code, when it is not 0.
+    """
+    message = getattr(app, "crash_message", None)
+    if message:
+        click.echo(message, err=True)
+    code = getattr(app, "return_code", 0)
+    if code:
+        raise SystemExit(code)
