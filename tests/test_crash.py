@@ -84,5 +84,5 @@ def test_control_codes_never_reach_the_terminal_from_the_cli(
     ):
         cli.main(["shout"])
     for text in (out.getvalue(), err.getvalue()):
-        assert not any(ord(c) < 32 and c not in "\n\t" or 0x7F <= ord(c) <= 0x9F for c in text)
+        assert not any((ord(c) < 32 and c not in "\n\t") or 0x7F <= ord(c) <= 0x9F for c in text)
     assert "red" in out.getvalue() and "thing" in err.getvalue()

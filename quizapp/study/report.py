@@ -16,6 +16,7 @@ from typing import Any, Literal, cast
 
 from quizapp.packs.models import AnyQuestion, ExplainQuestion
 from quizapp.study.mock_plan import question_budget_seconds
+from quizapp.textsafe import safe_text
 
 Status = Literal["answered", "skipped", "missed"]
 STATUSES: frozenset[str] = frozenset({"answered", "skipped", "missed"})
@@ -327,6 +328,16 @@ def to_json(report: MockReport) -> str:
     return json.dumps(document, ensure_ascii=False, indent=1)
 
 
+def _safe_strings(value: Any) -> Any:
+    if isinstance(value, str):
+        return safe_text(value)
+    if isinstance(value, list):
+        return [_safe_strings(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _safe_strings(item) for key, item in value.items()}
+    return value
+
+
 def from_json(text: str) -> MockReport:
     """Read a report written by `to_json`; scores are recomputed from the items.
 
@@ -334,7 +345,8 @@ def from_json(text: str) -> MockReport:
         ValueError: If the text is not a report of a format this code reads.
     """
     try:
-        document = json.loads(text)
+        # The store is read back as untrusted text: no control code may reach a terminal.
+        document = _safe_strings(json.loads(text))
         if document.get("format") != REPORT_FORMAT:
             raise ValueError(f"unknown report format {document.get('format')!r}")
         items = [

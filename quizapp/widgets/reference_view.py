@@ -22,6 +22,7 @@ from quizapp.packs.models import (
     SequenceQuestion,
     TextQuestion,
 )
+from quizapp.textsafe import safe_text
 from quizapp.widgets.choice_answer import letter
 
 COMPUTING = "computing… (running the probe in the reference worker)"
@@ -85,8 +86,8 @@ def reference_text(question: AnyQuestion, reference: Reference | None) -> Text:
             text.append(f"check warns: {warning}\n", style="yellow")
         if reference.trace:
             text.append("What ran:\n", style="dim")
-            for line in reference.trace:
-                text.append(f"  {line}\n", style="dim")
+            for line in reference.trace:  # from the probe cache in the store
+                text.append(f"  {safe_text(line)}\n", style="dim")
     text.rstrip()
     return text
 
