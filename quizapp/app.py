@@ -188,6 +188,14 @@ class QuizApp(CrashToLog):
         """A timed mock interview across every pack (feedback at the end)."""
         self.start_mock()
 
+    async def action_quit(self) -> None:
+        """ctrl+q: a screen with work to save (a mock interview) may confirm first."""
+        for screen in reversed(self.screen_stack):
+            request_quit = getattr(screen, "request_quit", None)
+            if request_quit is not None and request_quit():
+                return
+        self.exit()
+
     def action_help(self) -> None:
         """Keys of every screen."""
         from quizapp.screens.help import HelpScreen

@@ -160,6 +160,7 @@ class MockReport:
         traps: Items whose answer fell into a trap.
         clock_seconds: The total clock when it was set by hand (`quizapp mock --minutes`);
             None when it was the sum of the questions' budgets.
+        ended_early: The candidate ended (or quit) the interview before its end.
     """
 
     started_at: datetime
@@ -173,6 +174,7 @@ class MockReport:
     suggestion: str = ""
     traps: tuple[ReportItem, ...] = ()
     clock_seconds: int | None = None
+    ended_early: bool = False
 
     @property
     def budget_seconds(self) -> int:
@@ -222,6 +224,7 @@ def build_report(
     finished_at: datetime,
     paused_seconds: float = 0.0,
     clock_seconds: int | None = None,
+    ended_early: bool = False,
 ) -> MockReport:
     """Score a finished mock interview.
 
@@ -231,6 +234,7 @@ def build_report(
         finished_at: When the interview ended.
         paused_seconds: Time the clock was paused.
         clock_seconds: The total clock, when not the sum of the questions' budgets.
+        ended_early: The interview was ended (or the app quit) before its end.
 
     Returns:
         The report, with scores by topic and by objective (keyed `pack/objective`).
@@ -263,6 +267,7 @@ def build_report(
         suggestion=_suggestion(weakest, by_topic),
         traps=tuple(item for item in items if item.trap is not None),
         clock_seconds=clock_seconds,
+        ended_early=ended_early,
     )
 
 
@@ -314,6 +319,7 @@ def to_json(report: MockReport) -> str:
         "score": report.score,
         "budget_seconds": report.budget_seconds,
         "clock_seconds": report.clock_seconds,
+        "ended_early": report.ended_early,
         "elapsed_seconds": report.elapsed_seconds,
         "by_topic": {key: score(value) for key, value in report.by_topic.items()},
         "by_objective": {key: score(value) for key, value in report.by_objective.items()},
@@ -367,6 +373,7 @@ def from_json(text: str) -> MockReport:
             paused_seconds=float(document["paused_seconds"]),
             # Absent from reports stored before the clock could be set by hand.
             clock_seconds=document.get("clock_seconds"),
+            ended_early=bool(document.get("ended_early", False)),
         )
     except (KeyError, TypeError, AttributeError, json.JSONDecodeError) as error:
         raise ValueError(f"not a mock report: {error}") from error

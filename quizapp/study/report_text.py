@@ -53,7 +53,7 @@ def to_text(report: MockReport) -> str:
     started = report.started_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
     paused = f", paused {_clock(report.paused_seconds)}" if report.paused_seconds else ""
     lines = [
-        f"Mock interview, {started}",
+        f"Mock interview, {started}" + (" (ended early)" if report.ended_early else ""),
         f"Score {report.score:.0%} · {len(report.items)} questions · "
         f"{_clock(report.elapsed_seconds)} used of {_clock(report.budget_seconds)}{paused}",
         *textwrap.wrap(report.suggestion, WIDTH),
