@@ -112,6 +112,11 @@ def _run(argv: list[str] | None) -> int:
         # `quizapp schema | head`: the reader left; nothing more to say to it.
         _silence_stdout()
         return 1
+    except OSError as error:
+        # A path the user named that the system refuses (too long, no permission, a loop).
+        where = f": {str(error.filename)[:80]}" if error.filename else ""
+        click.echo(f"quizapp: error: {error.strerror or error}{where}", err=True)
+        return 2
     except SystemExit:
         raise
     except Exception as error:

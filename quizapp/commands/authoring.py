@@ -22,17 +22,24 @@ def expand_paths(ctx: Context, paths: tuple[str, ...]) -> list[Path]:
     loaded: Registry | None = None
     for raw in paths:
         path = Path(raw)
-        if path.is_dir():
+        if _exists(path) and path.is_dir():
             files.extend(pack_files(path))
-        elif path.is_file():
-            files.append(path)
+        elif _exists(path):
+            files.append(path)  # the loader says why a FIFO or a device is not a pack
         else:
             loaded = loaded or ctx.registry(warn=False)
             pack = loaded.get(raw)
             if pack is None:
-                raise UserError(f"no such file, folder or pack id: {raw}")
+                raise UserError(f"no such file, folder or pack id: {raw[:200]}")
             files.append(pack.path)
     return files
+
+
+def _exists(path: Path) -> bool:
+    try:
+        return path.exists()
+    except (OSError, ValueError):  # a name too long for the file system is no file
+        return False
 
 
 def registry_for(ctx: Context, paths: tuple[str, ...]) -> Registry:

@@ -69,8 +69,12 @@ def run_tui(
     """
     from quizapp.commands.terminal import finish, require_terminal
 
-    require_terminal()
     store = open_store()
+    try:
+        require_terminal()
+    except UserError:
+        store.close()
+        raise
     # Imported here so that the headless commands never load Textual.
     from quizapp.app import QuizApp
 

@@ -49,9 +49,13 @@ def grading_service() -> Iterator[GradingService]:
 def find_pack(ctx: Context, pack: str) -> LoadedPack:
     """A pack by id among the loaded ones, or by file path."""
     path = Path(pack)
-    if path.suffix in (".yaml", ".yml") or path.is_file():
-        if not path.is_file():
-            raise UserError(f"no such pack file: {pack}")
+    try:
+        exists = path.exists()
+    except (OSError, ValueError):  # a name too long for the file system is no file
+        exists = False
+    if path.suffix in (".yaml", ".yml") or (exists and not path.is_dir()):
+        if not exists:
+            raise UserError(f"no such pack file: {pack[:200]}")
         try:
             return load_pack(path)
         except PackLoadError as error:

@@ -158,9 +158,14 @@ def _fail(path: Path, line: int, col: int, message: str) -> PackLoadError:
     return PackLoadError([PackError(path, line + 1, col + 1, _one_line(message))])
 
 
+#: A message quoting a 100,000-character value must still fit a terminal line or two.
+MAX_MESSAGE = 300
+
+
 def _one_line(message: str) -> str:
-    """Errors print one per line, so messages never span several."""
-    return " ".join(message.split())
+    """Errors print one per line, so messages never span several (nor run on for pages)."""
+    line = " ".join(message.split())
+    return line if len(line) <= MAX_MESSAGE else line[: MAX_MESSAGE - 1] + "…"
 
 
 def _at(
@@ -188,7 +193,8 @@ def _prefix(data: Any, loc: tuple[int | str, ...]) -> str:
             question = questions[loc[1]]
             qid = question.get("id") if isinstance(question, dict) else None
             if isinstance(qid, str):
-                return f"question {qid!r}: "
+                shown = qid if len(qid) <= 40 else qid[:37] + "..."
+                return f"question {shown!r}: "
             return f"question #{loc[1] + 1}: "
     return ""
 
