@@ -23,8 +23,10 @@ def preview(path: Path) -> None:
     """
     try:
         mode = path.stat().st_mode
+    except FileNotFoundError:
+        raise UserError(f"no such pack file: {path}") from None
     except OSError as error:
-        raise UserError(f"no such pack file: {path} ({error.strerror or error})") from None
+        raise UserError(f"cannot read {path}: {error.strerror or error}") from None
     if not stat.S_ISREG(mode):
         # A FIFO or a device would block the reader (or never end): refuse it up front.
         raise UserError(f"not a regular file: {path}; a pack is a .yaml file")
