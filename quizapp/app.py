@@ -16,7 +16,7 @@ import threading
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import work
 from textual.app import SystemCommand
@@ -32,9 +32,10 @@ if TYPE_CHECKING:
     from quizapp.grading.service import GradingService
     from quizapp.packs.models import AnyQuestion
     from quizapp.packs.registry import Registry
+    from quizapp.study.clock import Clock
     from quizapp.study.interview import MockOptions
     from quizapp.study.planning import StudyItem
-    from quizapp.study.practice import Clock, PracticeOptions
+    from quizapp.study.practice import PracticeOptions
 
 
 def utc_now() -> datetime:
@@ -134,9 +135,9 @@ class QuizApp(CrashToLog):
 
     def study_items(self) -> list[StudyItem]:
         """Every loaded question as a study item, in pack order."""
-        from quizapp.study.planning import StudyItem
+        from quizapp.study.planning import study_items
 
-        return [StudyItem(loaded.id, question) for loaded, question in self.registry.questions()]
+        return study_items(self.registry)
 
     def start_practice(self, options: PracticeOptions | None = None) -> None:
         """Plan a session and open it; with nothing to practise, say so."""
@@ -223,7 +224,7 @@ class QuizApp(CrashToLog):
             return
         self.push_screen(BrowseScreen(loaded.path, self.grading, loaded=loaded))
 
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         yield SystemCommand("Start practice", "Due questions, then new ones", self.action_practice)
         yield SystemCommand("Stats", "Reviews, due cards, flags", self.action_stats)

@@ -17,6 +17,7 @@ from quizapp.study.interview import (
     MockOptions,
     describe_expected,
 )
+from quizapp.study.planning import Filters
 from quizapp.study.report import from_json, to_json
 
 START = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
@@ -267,4 +268,4 @@ def test_plan_picks_seeded_questions_and_sets_the_clock(store: Store) -> None:
     assert first is not None and again is not None
     assert [s.item.key for s in first.slots] == [s.item.key for s in again.slots]
     assert len(first.slots) == 4 and first.total_seconds == 150 and not first.started
-    assert MockInterview.plan(pool, store, FakeClock(), MockOptions(topic="nope")) is None
+    assert MockInterview.plan(pool, store, FakeClock(), MockOptions(Filters(topic="nope"))) is None

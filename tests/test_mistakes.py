@@ -6,6 +6,9 @@ from typing import Any
 
 import pytest
 
+pytest.importorskip("torch")
+pytest.importorskip("diffusers")
+
 from quizapp import locations
 from quizapp.grading.reference.mistakes import POLICIES, policy_for
 from quizapp.grading.reference.run import run_probe

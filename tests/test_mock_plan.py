@@ -16,7 +16,7 @@ from quizapp.study.mock_plan import (
     question_kind,
     total_budget,
 )
-from quizapp.study.planning import StudyItem
+from quizapp.study.planning import Filters, StudyItem
 
 TOPICS = ("model-vs-scheduler", "timesteps", "cfg", "latents")
 KINDS = (("choice", False), ("sequence", True), ("explain", False), ("numeric", False))
@@ -80,8 +80,12 @@ def test_n_larger_than_pool_returns_the_whole_pool() -> None:
 
 def test_filters() -> None:
     pool = [*grid_pool(), item("other", pack="pack-b", topic="cfg")]
-    assert {i.question.topic for i in plan_mock(pool, n=20, topic="cfg")} == {"cfg"}
-    assert [i.key for i in plan_mock(pool, n=20, pack="pack-b")] == [("pack-b", "other")]
+    assert {i.question.topic for i in plan_mock(pool, n=20, filters=Filters(topic="cfg"))} == {
+        "cfg"
+    }
+    assert [i.key for i in plan_mock(pool, n=20, filters=Filters(pack="pack-b"))] == [
+        ("pack-b", "other")
+    ]
 
 
 def test_budgets() -> None:

@@ -7,7 +7,8 @@ from datetime import timedelta
 from test_report import START, answered, sample_report
 
 from quizapp.store.rows import MockRow
-from quizapp.study.report import PracticeTarget, build_report, practice_target
+from quizapp.study.planning import Filters
+from quizapp.study.report import build_report, practice_command, practice_target
 from quizapp.study.report_text import to_text
 from quizapp.widgets.mock_history import history_text, sparkline
 from quizapp.widgets.timer import clock_text
@@ -29,12 +30,12 @@ def test_plain_text_report_has_scores_answers_traps_and_explanations() -> None:
 def test_practice_target_follows_the_suggestion() -> None:
     report = sample_report()
     target = practice_target(report)
-    assert target == PracticeTarget(pack="denoising-step", objective="cfg-formula")
-    assert target is not None and target.command in report.suggestion
+    assert target == Filters(pack="denoising-step", objective="cfg-formula")
+    assert target is not None and practice_command(target) in report.suggestion
     perfect = build_report([answered("a", True)], START, START + timedelta(minutes=1))
     assert practice_target(perfect) is None
     no_objective = build_report([answered("b", False, topic="vae")], START, START)
-    assert practice_target(no_objective) == PracticeTarget(topic="vae")
+    assert practice_target(no_objective) == Filters(topic="vae")
 
 
 def test_clock_text_rounds_up_and_shows_overtime() -> None:

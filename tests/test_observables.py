@@ -5,9 +5,10 @@ from __future__ import annotations
 import math
 from typing import Any
 
-import diffusers
 import pytest
-import torch
+
+torch = pytest.importorskip("torch")
+diffusers = pytest.importorskip("diffusers")
 
 from quizapp import locations
 from quizapp.grading.reference.errors import ProbeError

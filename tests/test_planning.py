@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from study_factories import item
 
 from quizapp.store.rows import CardRow
-from quizapp.study.planning import StudyItem, matching, plan_cram, plan_practice
+from quizapp.study.planning import Filters, StudyItem, matching, plan_cram, plan_practice
 
 NOW = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
 
@@ -63,11 +63,13 @@ def test_filters_by_pack_topic_and_tag() -> None:
         item("b1", pack="pb", topic="cfg", tags=("unet", "latents")),
         item("b2", pack="pb", topic="cfg"),
     ]
-    assert keys(plan_practice(pool, {}, NOW, pack="pb")) == ["b1", "b2"]
-    assert keys(plan_practice(pool, {}, NOW, topic="cfg")) == ["a1", "b1", "b2"]
-    assert keys(plan_practice(pool, {}, NOW, tag="unet")) == ["a1", "b1"]
-    assert keys(plan_practice(pool, {}, NOW, pack="pa", topic="cfg", tag="unet")) == ["a1"]
-    assert plan_practice(pool, {}, NOW, topic="nothing") == []
+    assert keys(plan_practice(pool, {}, NOW, filters=Filters(pack="pb"))) == ["b1", "b2"]
+    assert keys(plan_practice(pool, {}, NOW, filters=Filters(topic="cfg"))) == ["a1", "b1", "b2"]
+    assert keys(plan_practice(pool, {}, NOW, filters=Filters(tag="unet"))) == ["a1", "b1"]
+    assert keys(
+        plan_practice(pool, {}, NOW, filters=Filters(pack="pa", topic="cfg", tag="unet"))
+    ) == ["a1"]
+    assert plan_practice(pool, {}, NOW, filters=Filters(topic="nothing")) == []
 
 
 def test_same_question_id_in_two_packs_are_different_items() -> None:
@@ -86,8 +88,8 @@ def test_cards_of_removed_questions_are_ignored() -> None:
 def test_cram_ignores_due_dates_and_filters() -> None:
     pool = [item("a", topic="cfg"), item("b", topic="cfg"), item("c", topic="vae")]
     assert keys(plan_cram(pool)) == ["a", "b", "c"]
-    assert keys(plan_cram(pool, topic="cfg")) == ["a", "b"]
-    assert keys(plan_cram(pool, pack="elsewhere")) == []
+    assert keys(plan_cram(pool, Filters(topic="cfg"))) == ["a", "b"]
+    assert keys(plan_cram(pool, Filters(pack="elsewhere"))) == []
 
 
 @given(
@@ -120,5 +122,5 @@ def test_objective_filter_keeps_questions_covering_it() -> None:
         item("b", covers=("not-pixels", "cfg-batch")),
         item("c", covers=("not-pixels",)),
     ]
-    assert [i.question.id for i in matching(items, objective="cfg-batch")] == ["a", "b"]
-    assert [i.question.id for i in plan_cram(items, objective="not-pixels")] == ["b", "c"]
+    assert [i.question.id for i in matching(items, Filters(objective="cfg-batch"))] == ["a", "b"]
+    assert [i.question.id for i in plan_cram(items, Filters(objective="not-pixels"))] == ["b", "c"]

@@ -8,7 +8,7 @@ from tui_helpers import BASIC_PACKS, Clock
 from quizapp.grading.result import GradeResult
 from quizapp.packs.registry import Registry
 from quizapp.store.db import Store
-from quizapp.study.planning import StudyItem
+from quizapp.study.planning import StudyItem, study_items
 from quizapp.study.practice import PracticeOptions, PracticeSession, rubric_rating
 
 RIGHT = GradeResult(True, "a", "a")
@@ -18,7 +18,7 @@ UNGRADED = GradeResult(None, "?", "0.3", "could not grade: worker exited")
 
 def items() -> list[StudyItem]:
     registry = Registry.load([BASIC_PACKS])
-    return [StudyItem(loaded.id, question) for loaded, question in registry.questions()]
+    return study_items(registry)
 
 
 def session(store: Store, clock: Clock, **options: object) -> PracticeSession:

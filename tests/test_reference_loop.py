@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import diffusers
 import pytest
-import torch
+
+torch = pytest.importorskip("torch")
+diffusers = pytest.importorskip("diffusers")
 
 from quizapp import locations
 from quizapp.grading.reference import load

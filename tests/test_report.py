@@ -18,8 +18,8 @@ from quizapp.study.report import (
     build_report,
     from_json,
     to_json,
-    to_markdown,
 )
+from quizapp.study.report_markdown import to_markdown
 
 START = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
 END = START + timedelta(minutes=14)

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from quizapp.store import Store, StoreError
 from quizapp.store.migrations import APPLICATION_ID, LATEST_VERSION, MIGRATIONS, TABLES
-from quizapp.store.rows import from_db_time, to_db_time
+from quizapp.store.rows import PackHistory, from_db_time, to_db_time
 
 T0 = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
 
@@ -62,7 +62,7 @@ def test_zero_byte_file_is_initialised(tmp_path: Path) -> None:
     path = tmp_path / "empty.db"
     path.write_bytes(b"")
     with Store.open(path) as store:
-        assert store.stats(T0)["reviews"] == 0
+        assert store.stats(T0).reviews == 0
 
 
 def test_closed_store_raises_store_error(store: Store) -> None:
@@ -200,8 +200,10 @@ def test_stats(store: Store) -> None:
     store.save_mock(T0, T0, "{}", 1.0)
     store.add_flag("pa", "q2", "typo", T0)
 
-    stats = store.stats(T0)
-    json.dumps(stats)  # `quizapp stats --json` prints it as is
+    typed = store.stats(T0)
+    assert typed.packs["pa"] == PackHistory(reviews=4, correct=2, graded=3, cards=3, due=2)
+    assert [flag.note for flag in typed.flags] == ["typo"]
+    stats = json.loads(json.dumps(typed.to_json()))  # `quizapp stats --json` prints it
     assert stats["reviews"] == 5
     assert stats["mock_sessions"] == 1
     assert stats["packs"]["pa"] == {

@@ -337,10 +337,10 @@ async def test_home_b_browses_the_highlighted_pack(store: Store) -> None:
         await pilot.pause()
         screen = browse(app)
         assert screen.loaded is not None and screen.loaded.id == "ui-browse"
-        assert screen.watch is False
+        assert screen.watching is False
         assert "Computed: 0.276332" in reference_text(app)
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
     # Browsing records nothing.
-    assert store.stats(app.clock())["reviews"] == 0
+    assert store.stats(app.clock()).reviews == 0

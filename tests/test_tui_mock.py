@@ -25,6 +25,7 @@ from quizapp.screens.report import ReportScreen
 from quizapp.screens.rubric import RubricScreen
 from quizapp.store.db import Store
 from quizapp.study.interview import MockOptions
+from quizapp.study.planning import Filters
 from quizapp.study.report import from_json
 from quizapp.widgets.mock_history import MockHistory
 from quizapp.widgets.timer import Countdown
@@ -245,7 +246,7 @@ async def test_report_waits_for_background_grades(store: Store) -> None:
     clock = Clock()
     grading = SlowGrading()
     app = mock_app(
-        store, clock, grading=grading, mock=MockOptions(seed=ORDER_SEED, topic="latents")
+        store, clock, grading=grading, mock=MockOptions(Filters(topic="latents"), seed=ORDER_SEED)
     )
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()

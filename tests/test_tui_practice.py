@@ -17,6 +17,7 @@ from quizapp.screens.home import HomeScreen
 from quizapp.screens.practice import PracticeScreen
 from quizapp.screens.summary import SummaryScreen
 from quizapp.store.db import Store
+from quizapp.study.planning import Filters
 from quizapp.study.practice import PracticeOptions
 from quizapp.widgets.grade_view import GradeView
 from quizapp.widgets.question_card import QuestionCard
@@ -236,7 +237,7 @@ async def test_whole_session_to_summary_then_home_counts(store: Store) -> None:
 
 
 async def test_cram_leaves_the_schedule_alone(store: Store) -> None:
-    app = make_app(store, start=PracticeOptions(pack="ui-basics", cram=True))
+    app = make_app(store, start=PracticeOptions(Filters(pack="ui-basics"), cram=True))
     async with app.run_test(size=SIZE) as pilot:
         screen = practice_screen(app)
         assert len(screen.session.items) == 7

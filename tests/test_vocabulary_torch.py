@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-import diffusers
 import pytest
+
+pytest.importorskip("torch")
+diffusers = pytest.importorskip("diffusers")
 from diffusers.utils.import_utils import DummyObject
 
 from quizapp.grading.reference.mistakes import POLICIES

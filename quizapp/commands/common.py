@@ -18,6 +18,7 @@ from quizapp.store.db import Store, StoreError
 if TYPE_CHECKING:
     from quizapp.packs.registry import Registry
     from quizapp.study.interview import MockOptions
+    from quizapp.study.planning import Filters
     from quizapp.study.practice import PracticeOptions
 
 
@@ -88,20 +89,12 @@ def run_tui(
     finish(app)
 
 
-def require_matching(
-    registry: Registry,
-    pack: str | None,
-    topic: str | None,
-    tag: str | None = None,
-    objective: str | None = None,
-) -> None:
+def require_matching(registry: Registry, filters: Filters) -> None:
     """A user error unless the pack exists and some question passes the filters."""
-    from quizapp.study.planning import StudyItem, matching
+    from quizapp.study.planning import matching, study_items
 
+    pack = filters.pack
     if pack is not None and registry.get(pack) is None:
         raise UserError(f"unknown pack {pack!r}; loaded: {', '.join(registry.packs) or '-'}")
-    items = [StudyItem(loaded.id, question) for loaded, question in registry.questions()]
-    if not matching(items, pack=pack, topic=topic, tag=tag, objective=objective):
-        filters = (("pack", pack), ("topic", topic), ("tag", tag), ("objective", objective))
-        where = " ".join(f"--{name} {value}" for name, value in filters if value)
-        raise UserError(f"no question matches {where or 'the loaded packs'}")
+    if not matching(study_items(registry), filters):
+        raise UserError(f"no question matches {filters.flags or 'the loaded packs'}")

@@ -17,8 +17,8 @@ from quizapp.grading.check import check_question
 from quizapp.grading.client import ProbeFailed
 from quizapp.grading.formatting import format_value
 from quizapp.grading.parsers import AnswerSyntaxError
+from quizapp.grading.qtypes import reference_kind
 from quizapp.grading.service import GradingService
-from quizapp.grading.values import reference_kind
 from quizapp.packs.errors import PackLoadError
 from quizapp.packs.loader import LoadedPack, load_pack
 from quizapp.packs.models import AnyQuestion
@@ -101,7 +101,7 @@ def grade(ctx: Context, pack: str, question: str, answer: str, as_json: bool) ->
             click.echo(f"trap: {result.trap}")
         for line in result.trace:
             click.echo(f"  {line}")
-    if result.correct is None and found.type not in ("flashcard", "explain"):
+    if result.correct is None and not found.self_rated:
         raise SystemExit(1)
 
 

@@ -14,7 +14,9 @@ from quizapp.commands.common import (
 )
 from quizapp.commands.params import COUNT, MINUTES, SEED
 from quizapp.study.interview import MockOptions
-from quizapp.study.report import from_json, to_markdown
+from quizapp.study.planning import Filters
+from quizapp.study.report import from_json
+from quizapp.study.report_markdown import to_markdown
 from quizapp.study.report_text import to_text
 
 
@@ -45,8 +47,9 @@ def mock(
 ) -> None:
     """A timed mock interview: feedback and a report at the end."""
     registry = ctx.registry()
-    require_matching(registry, pack, topic)
-    options = MockOptions(pack, topic, questions, minutes, seed)
+    filters = Filters(pack=pack, topic=topic)
+    require_matching(registry, filters)
+    options = MockOptions(filters, questions, minutes, seed)
     run_tui(ctx, registry, mock=options)
 
 

@@ -9,6 +9,7 @@ import click
 
 from quizapp.commands.common import Context, open_store, pass_context, require_matching, run_tui
 from quizapp.commands.params import COUNT_OR_ZERO
+from quizapp.study.planning import Filters
 from quizapp.study.practice import PracticeOptions
 from quizapp.study.stats import collect_stats, flag_lines, headline, pack_rows
 
@@ -39,8 +40,9 @@ def practice(
 ) -> None:
     """Practise: due questions first, then up to --new new ones."""
     registry = ctx.registry()
-    require_matching(registry, pack, topic, tag, objective)
-    run_tui(ctx, registry, start=PracticeOptions(pack, topic, tag, new_limit, cram, objective))
+    filters = Filters(pack, topic, tag, objective)
+    require_matching(registry, filters)
+    run_tui(ctx, registry, start=PracticeOptions(filters, new_limit, cram))
 
 
 @click.command()
@@ -52,7 +54,7 @@ def stats(ctx: Context, as_json: bool) -> None:
     with open_store() as store:
         data = collect_stats(registry, store, datetime.now(UTC))
     if as_json:
-        click.echo(json.dumps(data, indent=2, sort_keys=True))
+        click.echo(json.dumps(data.to_json(), indent=2, sort_keys=True))
         return
     click.echo(headline(data))
     rows = pack_rows(data)

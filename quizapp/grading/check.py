@@ -11,9 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from quizapp.grading.compare import text_accepted, values_match
-from quizapp.grading.formatting import format_value
+from quizapp.grading.formatting import choice_letter, format_value
 from quizapp.grading.grader import Reference, correct_choices
-from quizapp.grading.values import ValueKind, is_kind, reference_kind
+from quizapp.grading.qtypes import reference_kind
+from quizapp.grading.values import ValueKind, is_kind
 from quizapp.packs.models import (
     DEFAULT_TOLERANCE,
     AnyQuestion,
@@ -117,7 +118,7 @@ def _choice_errors(question: ChoiceQuestion, reference: Reference, kind: ValueKi
     if question.probe is None:
         return []
     errors = [
-        f"choice {_letter(i)}) has no value; with a probe every choice needs one"
+        f"choice {choice_letter(i)}) has no value; with a probe every choice needs one"
         for i, choice in enumerate(question.choices)
         if choice.value is None
     ]
@@ -126,10 +127,10 @@ def _choice_errors(question: ChoiceQuestion, reference: Reference, kind: ValueKi
     if not matching:
         errors.append(f"no choice has the value the probe computed: {shown}")
     elif len(matching) > 1 and not question.multiple:
-        letters = ", ".join(f"{_letter(i)})" for i in sorted(matching))
+        letters = ", ".join(f"{choice_letter(i)})" for i in sorted(matching))
         errors.append(f"choices {letters} all equal the computed {shown}; only one may")
     errors.extend(
-        f"choice {_letter(i)}) is marked correct but the probe computed {shown}"
+        f"choice {choice_letter(i)}) is marked correct but the probe computed {shown}"
         for i, choice in enumerate(question.choices)
         if choice.correct and i not in matching
     )
@@ -158,7 +159,3 @@ def _tolerance_note(kind: ValueKind, tol: Tolerance) -> str:
     if kind in ("number", "sequence"):
         return f" (tolerance rel {tol.rel:g}, abs {tol.abs:g})"
     return ""
-
-
-def _letter(index: int) -> str:
-    return chr(ord("a") + index)

@@ -57,3 +57,8 @@ def format_value(value: object, kind: ValueKind) -> str:
         case "name" | "text":
             text = as_text(value)
             return text if text is not None else repr(value)
+
+
+def choice_letter(index: int) -> str:
+    """The letter of the choice at `index`: 0 → "a", 1 → "b"."""
+    return chr(ord("a") + index)

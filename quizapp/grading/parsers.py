@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from quizapp.grading.formatting import choice_letter
+
 #: Longest echo of the learner's text inside an error message (keeps messages one line).
 _ECHO_LIMIT = 24
 #: Longest accepted shape dimension, in digits (also keeps `int()` far from its digit limit).
@@ -207,7 +209,7 @@ def parse_choices(text: str, n_choices: int, multiple: bool) -> frozenset[int]:
     """
     if not 1 <= n_choices <= 26:
         raise ValueError(f"n_choices must be 1..26, got {n_choices}")
-    last = chr(ord("a") + n_choices - 1)
+    last = choice_letter(n_choices - 1)
     span = f"a–{last} or 1–{n_choices}" if n_choices > 1 else "a or 1"
     tokens = [
         token.strip("().")

@@ -1,8 +1,9 @@
 """Reference values narrowed to what a question compares: a shape, a number, a list, a name.
 
 A pack's `Value` (`int | float | str | list[int] | list[float]`) is loose on purpose: the
-same field holds a shape, a number or an exception name. These helpers say which kind a
-question compares and turn a loose value into that kind, or None when it is not one.
+same field holds a shape, a number or an exception name. These helpers turn a loose value
+into the kind a question compares (`grading.qtypes.reference_kind` says which), or None when
+it is not one.
 """
 
 from __future__ import annotations
@@ -10,43 +11,9 @@ from __future__ import annotations
 import math
 from typing import Literal
 
-from quizapp.packs.models import (
-    AnyQuestion,
-    ChoiceQuestion,
-    NumericQuestion,
-    SequenceQuestion,
-    ShapeQuestion,
-    TextQuestion,
-)
-from quizapp.packs.vocabulary import observable_kind
-
 #: What a reference is compared as. "name" is an exception class name (case-insensitive);
 #: "text" is free text graded against `accept`/`accept_regex`.
 ValueKind = Literal["shape", "number", "sequence", "name", "text"]
-
-
-def reference_kind(question: AnyQuestion) -> ValueKind | None:
-    """The kind of the question's reference value.
-
-    Returns:
-        None for questions that have no comparable reference: flashcard and explain (self-rated),
-        a choice question without a probe (its reference is which choices are marked correct),
-        and a probe whose `observe` is outside the vocabulary.
-    """
-    match question:
-        case ShapeQuestion():
-            return "shape"
-        case NumericQuestion():
-            return "number"
-        case SequenceQuestion():
-            return "sequence"
-        case TextQuestion():
-            # A text question's probe can only observe `raises`: the answer is a class name.
-            return "name" if question.probe is not None else "text"
-        case ChoiceQuestion() if question.probe is not None:
-            return observable_kind(question.probe.observe)
-        case _:
-            return None
 
 
 def as_shape(value: object) -> tuple[int, ...] | None:

@@ -1,4 +1,4 @@
-"""Pydantic models of the pack format (DESIGN.md, "Question packs").
+"""Pydantic models of the pack format (docs/authoring.md; docs/architecture.md for the code).
 
 Field names are a contract shared with authors, tests and tools: extend, never rename.
 Every model forbids unknown keys so that a typo is an error, not a silently ignored field.
@@ -10,7 +10,7 @@ at the exact YAML node.
 from __future__ import annotations
 
 import difflib
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -93,7 +93,7 @@ class Fill(_Strict):
 class Probe(_Strict):
     """The executed reference: one denoising loop whose `observe`d value is the answer.
 
-    Defaults and semantics are DESIGN.md's "Probes: the executed reference".
+    Defaults and semantics: docs/authoring.md, "Probes: the executed reference".
     """
 
     model: str = Field(
@@ -162,6 +162,9 @@ class _QuestionBase(_Strict):
     hints: list[str] = Field(default_factory=list)
     explanation: str = ""
 
+    #: Rated by the learner (no comparison grades it); such a type cannot have a probe.
+    self_rated: ClassVar[bool] = False
+
     @property
     def executed(self) -> bool:
         """True when the reference answer comes from running a probe."""
@@ -181,6 +184,7 @@ class _Trapped(_Probed):
 
 class FlashcardQuestion(_QuestionBase):
     type: Literal["flashcard"]
+    self_rated: ClassVar[bool] = True
     answer: Annotated[str, Field(min_length=1)]
 
 
@@ -215,6 +219,7 @@ class SequenceQuestion(_Trapped):
 
 class ExplainQuestion(_QuestionBase):
     type: Literal["explain"]
+    self_rated: ClassVar[bool] = True
     answer: Annotated[str, Field(min_length=1, description="The model answer shown after.")]
     rubric: Annotated[list[str], Field(min_length=1)]
 
@@ -230,18 +235,26 @@ AnyQuestion = (
 )
 Question = Annotated[AnyQuestion, Field(discriminator="type")]
 
-QUESTION_TYPES: tuple[str, ...] = (
-    "flashcard",
-    "choice",
-    "text",
-    "numeric",
-    "shape",
-    "sequence",
-    "explain",
-)
+#: The question classes, in the order authors meet them (docs/authoring.md).
+QUESTION_MODELS: tuple[type[AnyQuestion], ...] = get_args(AnyQuestion)
 
-#: Types graded by comparison; flashcard and explain are rated by the learner.
-OBJECTIVE_TYPES: frozenset[str] = frozenset({"choice", "text", "numeric", "shape", "sequence"})
+
+#: The base of every question model (for code that handles any type generically).
+QuestionModel = _QuestionBase
+
+
+def type_name(model: type[QuestionModel]) -> str:
+    """The `type:` value that selects `model` in a pack ("numeric" for NumericQuestion)."""
+    name: str = get_args(model.model_fields["type"].annotation)[0]
+    return name
+
+
+QUESTION_TYPES: tuple[str, ...] = tuple(type_name(model) for model in QUESTION_MODELS)
+
+#: Types rated by the learner; the others are graded by comparison.
+SELF_RATED_TYPES: frozenset[str] = frozenset(
+    type_name(model) for model in QUESTION_MODELS if model.self_rated
+)
 
 
 class Pack(_Strict):

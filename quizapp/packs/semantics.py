@@ -15,6 +15,7 @@ from quizapp.grading.regex import check_pattern
 from quizapp.packs.modelref import ModelNotFound, resolve_model
 from quizapp.packs.models import (
     MODEL_NONE,
+    SELF_RATED_TYPES,
     AnyQuestion,
     ChoiceQuestion,
     NumericQuestion,
@@ -143,7 +144,7 @@ def _check_probe(probe: Probe, question_type: str, pack_dir: Path | None) -> Ite
     at: Loc = ("probe",)
     kind = observable_kind(probe.observe)
     wanted = _KIND_OF_TYPE.get(question_type)
-    if question_type in ("flashcard", "explain"):
+    if question_type in SELF_RATED_TYPES:
         yield at, f"a {question_type} question is self-rated and cannot have a probe"
     elif wanted is not None and kind != wanted:
         yield (

@@ -120,7 +120,7 @@ class BrowseScreen(Screen[None]):
         self.grading = grading
         self.loaded = loaded
         self.errors: list[PackError] = []
-        self.watch = watch
+        self.watching = watch
         self.signature = file_signature(path)
         # Bumped on every reload, so that references computed for an old version are dropped.
         self.generation = 0
@@ -153,7 +153,7 @@ class BrowseScreen(Screen[None]):
             self.query_one("#browse-errors").display = False
         else:
             self.show_pack()
-        if self.watch:
+        if self.watching:
             self.set_interval(POLL_SECONDS, self.poll_file, name="watch-pack")
 
     # -- the file ------------------------------------------------------------------------
@@ -209,7 +209,7 @@ class BrowseScreen(Screen[None]):
         body = self.query_one("#browse-body")
         errors = self.query_one("#browse-errors", Static)
         status = self.query_one("#browse-status", Static)
-        watching = " · watching for saves" if self.watch else ""
+        watching = " · watching for saves" if self.watching else ""
         loaded = self.loaded
         # `t` is offered only while there is a question to try.
         self.refresh_bindings()
@@ -323,7 +323,7 @@ class BrowseScreen(Screen[None]):
             return
         self.post_message(self.ReferenceReady(token, reference, None))
 
-    def on_worker_state_changed(self, event: Worker[None].StateChanged) -> None:
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         # A bug in the worker client is shown on the question, not raised out of the app.
         if event.worker.group == "reference" and event.state == WorkerState.ERROR:
             reason = " ".join(str(event.worker.error).split()) or "unexpected error"

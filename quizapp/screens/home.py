@@ -40,9 +40,10 @@ def mastery_bar(share: float, width: int = BAR_WIDTH) -> Text:
 
 def practice_options(pack: str, cram: bool = False) -> PracticeOptions:
     """Options of a session on one pack (imported late: see app.py on start-up)."""
+    from quizapp.study.planning import Filters
     from quizapp.study.practice import PracticeOptions
 
-    return PracticeOptions(pack=pack, cram=cram)
+    return PracticeOptions(Filters(pack=pack), cram=cram)
 
 
 class HomeScreen(Screen[None]):

@@ -18,21 +18,16 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Markdown, Static
 
 from quizapp import locations
+from quizapp.study.clock import minutes_seconds as clock
 from quizapp.study.planning import plan_practice
 from quizapp.study.practice import PracticeOptions
-from quizapp.study.report import MockReport, ReportItem, Score, practice_target, to_markdown
-from quizapp.study.report_markdown import question_section
+from quizapp.study.report import MockReport, ReportItem, Score, practice_target
+from quizapp.study.report_markdown import question_section, to_markdown
 
 if TYPE_CHECKING:
     from quizapp.app import QuizApp
 
 BAR_WIDTH = 10
-
-
-def clock(seconds: float) -> str:
-    """m:ss."""
-    whole = round(seconds)
-    return f"{whole // 60}:{whole % 60:02d}"
 
 
 def outcome(item: ReportItem) -> Text:
@@ -150,10 +145,11 @@ class ReportScreen(Screen[None]):
             self.notify("Full marks: nothing weak to practise. Try a longer mock.")
             return
         quiz = self.quiz
-        filters = {"pack": target.pack, "topic": target.topic, "objective": target.objective}
-        planned = plan_practice(quiz.study_items(), quiz.store.cards(), quiz.clock(), **filters)
+        planned = plan_practice(
+            quiz.study_items(), quiz.store.cards(), quiz.clock(), filters=target
+        )
         # The interview just rescheduled these questions; drill them anyway if none is due.
-        quiz.start_practice(PracticeOptions(**filters, cram=not planned))
+        quiz.start_practice(PracticeOptions(target, cram=not planned))
 
     def action_export(self) -> None:
         """Write the report as Markdown into the data dir and say where."""

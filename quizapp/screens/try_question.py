@@ -98,7 +98,7 @@ class TryScreen(Screen[None]):
             result = GradeResult(None, "?", answer, f"could not read the answer: {error}")
         self.post_message(self.Graded(result))
 
-    def on_worker_state_changed(self, event: Worker[None].StateChanged) -> None:
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         # A bug in grading is shown on the question, not raised out of the app.
         if event.worker.group == "try-grade" and event.state == WorkerState.ERROR:
             reason = " ".join(str(event.worker.error).split())

@@ -1,4 +1,4 @@
-"""`Store`: the SQLite progress store (DESIGN.md, "Storage").
+"""`Store`: the SQLite progress store (docs/architecture.md, "Storage").
 
 One service with explicit SQL. The connection is in autocommit mode, so every write is
 durable the moment its method returns: a crash after an answer is graded never loses it.
@@ -35,7 +35,10 @@ from quizapp.store.rows import (
     CardRow,
     FlagRow,
     MockRow,
+    PackHistory,
+    Rating,
     ReviewRow,
+    StoreStats,
     to_db_time,
 )
 
@@ -215,7 +218,7 @@ class Store:
         question_id: str,
         answer: str,
         correct: bool | None,
-        rating: int | None,
+        rating: Rating | None,
         seconds: float,
         mode: str,
         reviewed_at: datetime,
@@ -227,7 +230,7 @@ class Store:
             question_id: The question's id inside the pack.
             answer: What the learner typed or picked, as text.
             correct: The grade, or None (self-rated, or could not be graded).
-            rating: The FSRS rating 1..4 applied to the card, or None.
+            rating: The FSRS rating applied to the card, or None.
             seconds: Time spent answering.
             mode: `practice`, `cram` or `mock`.
             reviewed_at: Timezone-aware time of the answer.
@@ -240,8 +243,7 @@ class Store:
         """
         if mode not in MODES:
             raise ValueError(f"mode must be one of {sorted(MODES)}, got {mode!r}")
-        if rating is not None and not 1 <= rating <= 4:
-            raise ValueError(f"rating must be 1..4 or None, got {rating}")
+        rating = None if rating is None else Rating.of(rating)
         if seconds < 0:
             raise ValueError(f"seconds must be >= 0, got {seconds}")
         return self._write(
@@ -259,14 +261,13 @@ class Store:
             ),
         )
 
-    def set_review_rating(self, review_id: int, rating: int) -> None:
+    def set_review_rating(self, review_id: int, rating: Rating) -> None:
         """Replace the rating of a stored review (the learner overrode the suggestion).
 
         Raises:
             ValueError: For a rating outside 1..4 or an unknown review id.
         """
-        if not 1 <= rating <= 4:
-            raise ValueError(f"rating must be 1..4, got {rating}")
+        rating = Rating.of(rating)
         with self._db() as db:
             cursor = db.execute("UPDATE reviews SET rating = ? WHERE id = ?", (rating, review_id))
         if cursor.rowcount != 1:
@@ -397,7 +398,7 @@ class Store:
 
     # -- statistics ------------------------------------------------------------------
 
-    def stats(self, now: datetime) -> dict[str, Any]:
+    def stats(self, now: datetime) -> StoreStats:
         """Totals for `quizapp stats` and the stats screen.
 
         Counts every mode (practice, cram, mock). Packs are those with history in the store,
@@ -405,11 +406,6 @@ class Store:
 
         Args:
             now: Cards due at or before `now` count as due.
-
-        Returns:
-            `{"reviews": N, "mock_sessions": N, "packs": {pack_id: {"reviews", "correct",
-            "graded", "retention", "cards", "due"}}, "flags": [{"pack", "question", "note",
-            "flagged_at"}]}`; `retention` is correct / graded, or None with nothing graded.
         """
         at = to_db_time(now)
         with self._db() as db:
@@ -424,36 +420,24 @@ class Store:
             ).fetchall()
             mocks = db.execute("SELECT count(*) FROM mock_sessions").fetchone()[0]
             flag_rows = db.execute("SELECT * FROM flags ORDER BY flagged_at, id").fetchall()
-        packs: dict[str, dict[str, Any]] = {}
-
-        def pack(pack_id: str) -> dict[str, Any]:
-            return packs.setdefault(
-                pack_id,
-                {"reviews": 0, "correct": 0, "graded": 0, "retention": None, "cards": 0, "due": 0},
+        answered = {row["pack_id"]: row for row in reviews}
+        scheduled = {row["pack_id"]: row for row in cards}
+        packs = {}
+        for pack_id in sorted(answered.keys() | scheduled.keys()):
+            answers, card_counts = answered.get(pack_id), scheduled.get(pack_id)
+            packs[pack_id] = PackHistory(
+                reviews=answers["n"] if answers else 0,
+                correct=answers["correct"] if answers else 0,
+                graded=answers["graded"] if answers else 0,
+                cards=card_counts["n"] if card_counts else 0,
+                due=card_counts["due"] if card_counts else 0,
             )
-
-        for row in reviews:
-            entry = pack(row["pack_id"])
-            entry.update(reviews=row["n"], correct=row["correct"], graded=row["graded"])
-            if row["graded"]:
-                entry["retention"] = row["correct"] / row["graded"]
-        for row in cards:
-            pack(row["pack_id"]).update(cards=row["n"], due=row["due"])
-        flags = [FlagRow.from_row(row) for row in flag_rows]
-        return {
-            "reviews": sum(row["n"] for row in reviews),
-            "mock_sessions": mocks,
-            "packs": dict(sorted(packs.items())),
-            "flags": [
-                {
-                    "pack": flag.pack_id,
-                    "question": flag.question_id,
-                    "note": flag.note,
-                    "flagged_at": flag.flagged_at.isoformat(),
-                }
-                for flag in flags
-            ],
-        }
+        return StoreStats(
+            reviews=sum(row["n"] for row in reviews),
+            mock_sessions=mocks,
+            packs=packs,
+            flags=tuple(FlagRow.from_row(row) for row in flag_rows),
+        )
 
 
 def _prepare(connection: sqlite3.Connection, path: Path, seen_version: int) -> None:

@@ -10,10 +10,36 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Literal, cast
+from enum import IntEnum
+from typing import Any, Literal, cast
 
 Mode = Literal["practice", "cram", "mock"]
 MODES: frozenset[str] = frozenset({"practice", "cram", "mock"})
+
+
+class Rating(IntEnum):
+    """An FSRS rating, as stored in `reviews.rating` and given to the scheduler."""
+
+    AGAIN = 1
+    HARD = 2
+    GOOD = 3
+    EASY = 4
+
+    @property
+    def label(self) -> str:
+        """ "Again", "Hard", "Good" or "Easy"."""
+        return self.name.capitalize()
+
+    @classmethod
+    def of(cls, value: int) -> Rating:
+        """`value` as a Rating: the one check of the 1..4 range.
+
+        Raises:
+            ValueError: For a value outside 1..4.
+        """
+        if isinstance(value, bool) or value not in cls._value2member_map_:
+            raise ValueError(f"rating must be 1..4, got {value!r}")
+        return cls(value)
 
 
 def to_db_time(moment: datetime) -> str:
@@ -44,7 +70,7 @@ class ReviewRow:
 
     Attributes:
         correct: None for self-rated questions or answers that could not be graded.
-        rating: The FSRS rating 1..4 applied, or None (cram, mock).
+        rating: The FSRS rating applied, or None (cram, and mock answers not yet rated).
     """
 
     id: int
@@ -52,7 +78,7 @@ class ReviewRow:
     question_id: str
     answer: str
     correct: bool | None
-    rating: int | None
+    rating: Rating | None
     seconds: float
     mode: Mode
     reviewed_at: datetime
@@ -67,7 +93,7 @@ class ReviewRow:
             question_id=row["question_id"],
             answer=row["answer"],
             correct=None if correct is None else bool(correct),
-            rating=row["rating"],
+            rating=None if row["rating"] is None else Rating.of(row["rating"]),
             seconds=row["seconds"],
             mode=cast(Mode, row["mode"]),
             reviewed_at=from_db_time(row["reviewed_at"]),
@@ -154,3 +180,71 @@ class MockRow:
             score=row["score"],
             paused_seconds=row["paused_seconds"],
         )
+
+
+@dataclass(frozen=True)
+class PackHistory:
+    """One pack's history in the store (kept after the pack is removed).
+
+    Attributes:
+        reviews: Answers recorded, every mode.
+        correct: Answers graded right.
+        graded: Answers graded at all (not self-rated, not ungradable).
+        cards: Questions scheduled.
+        due: Scheduled questions due at the time asked.
+    """
+
+    reviews: int = 0
+    correct: int = 0
+    graded: int = 0
+    cards: int = 0
+    due: int = 0
+
+    @property
+    def retention(self) -> float | None:
+        """correct / graded; None with nothing graded."""
+        return self.correct / self.graded if self.graded else None
+
+
+@dataclass(frozen=True)
+class StoreStats:
+    """The store's totals (`Store.stats`).
+
+    Attributes:
+        reviews: Answers recorded, every mode.
+        mock_sessions: Mock interviews stored.
+        packs: History per pack id, sorted by id.
+        flags: Flagged questions, oldest first.
+    """
+
+    reviews: int
+    mock_sessions: int
+    packs: dict[str, PackHistory]
+    flags: tuple[FlagRow, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON shape `quizapp stats --json` prints (a contract: extend, never rename)."""
+        return {
+            "reviews": self.reviews,
+            "mock_sessions": self.mock_sessions,
+            "packs": {
+                pack_id: {
+                    "reviews": history.reviews,
+                    "correct": history.correct,
+                    "graded": history.graded,
+                    "retention": history.retention,
+                    "cards": history.cards,
+                    "due": history.due,
+                }
+                for pack_id, history in self.packs.items()
+            },
+            "flags": [
+                {
+                    "pack": flag.pack_id,
+                    "question": flag.question_id,
+                    "note": flag.note,
+                    "flagged_at": flag.flagged_at.isoformat(),
+                }
+                for flag in self.flags
+            ],
+        }

@@ -17,7 +17,7 @@ self-scored at the end), which also reschedules its FSRS card; the report is sto
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -25,16 +25,19 @@ from typing import Literal
 
 from quizapp.grading.formatting import format_value
 from quizapp.grading.grader import Reference, correct_choices
+from quizapp.grading.qtypes import reference_kind
+from quizapp.grading.qtypes.choice import show_choices
 from quizapp.grading.result import GradeResult
-from quizapp.grading.values import reference_kind
 from quizapp.packs.models import AnyQuestion, ChoiceQuestion, ExplainQuestion, FlashcardQuestion
 from quizapp.store.db import Store
+from quizapp.store.rows import Rating
 from quizapp.study import scheduling
+from quizapp.study.clock import Clock
 from quizapp.study.mock_plan import plan_mock, question_budget_seconds, total_budget
-from quizapp.study.planning import StudyItem
+from quizapp.study.planning import NO_FILTERS, Filters, StudyItem
+from quizapp.study.recording import record_answer
 from quizapp.study.report import MockReport, ReportItem, Status, build_report, to_json
 
-Clock = Callable[[], datetime]
 SlotState = Literal["open", "skipped", "answered", "missed"]
 EndReason = Literal["done", "ended", "timeout"]
 #: What a question shows when the app quit before its grade or reference was computed.
@@ -49,15 +52,13 @@ class MockOptions:
     """What `quizapp mock` and the home screen ask for.
 
     Attributes:
-        pack: Only this pack id.
-        topic: Only this topic.
+        filters: Which questions (pack and topic, from the command line).
         questions: How many questions (fewer when fewer match).
         minutes: The total clock; default the sum of the questions' budgets.
         seed: Same seed and packs, same questions; default a new draw each time.
     """
 
-    pack: str | None = None
-    topic: str | None = None
+    filters: Filters = NO_FILTERS
     questions: int = 8
     minutes: float | None = None
     seed: int | None = None
@@ -149,10 +150,7 @@ def describe_expected(question: AnyQuestion, reference: Reference | None) -> str
     if isinstance(question, ExplainQuestion | FlashcardQuestion):
         return question.answer
     if isinstance(question, ChoiceQuestion):
-        correct = correct_choices(question, reference)
-        return "; ".join(
-            f"{chr(ord('a') + i)}) {question.choices[i].text}" for i in sorted(correct)
-        )
+        return show_choices(question, correct_choices(question, reference))
     if reference is None:
         return ""
     kind = reference_kind(question)
@@ -218,7 +216,7 @@ class MockInterview:
         """
         # Without --seed each attempt draws anew; the clock keeps tests reproducible.
         seed = options.seed if options.seed is not None else int(clock().timestamp())
-        planned = plan_mock(items, options.questions, seed, options.pack, options.topic)
+        planned = plan_mock(items, options.questions, seed, options.filters)
         if not planned:
             return None
         total = None if options.minutes is None else max(1, round(options.minutes * 60))
@@ -490,12 +488,7 @@ class MockInterview:
             raise InterviewError(f"question {index + 1} is not an answered self-scored question")
         total = len(slot.rubric)
         slot.ticked = tuple(sorted({i for i in ticked if 0 <= i < total}))
-        covered = len(slot.ticked)
-        if covered <= 0:
-            rating = scheduling.AGAIN
-        else:
-            rating = scheduling.GOOD if covered >= total else scheduling.HARD
-        self._record(slot, None, rating)
+        self._record(slot, None, scheduling.rubric_rating(len(slot.ticked), total))
 
     # -- the end ---------------------------------------------------------------------
 
@@ -562,18 +555,11 @@ class MockInterview:
             status=status,
         )
 
-    def _record(self, slot: Slot, correct: bool | None, rating: int | None) -> None:
+    def _record(self, slot: Slot, correct: bool | None, rating: Rating | None) -> None:
         if slot.recorded:
             return
         at = slot.answered_at or self.clock()
-        pack_id, question_id = slot.item.key
-        self.store.record_review(
-            pack_id, question_id, slot.answer, correct, rating, slot.seconds, "mock", at
-        )
-        if rating is not None:
-            card = self.store.card(pack_id, question_id)
-            card_json, due = scheduling.review(card.card_json if card else None, rating, at)
-            self.store.save_card(pack_id, question_id, card_json, due)
+        record_answer(self.store, slot.item, slot.answer, correct, rating, slot.seconds, "mock", at)
         slot.recorded = True
 
     def _require_active(self) -> Slot:

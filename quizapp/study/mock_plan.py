@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from typing import Literal
 
 from quizapp.packs.models import AnyQuestion
-from quizapp.study.planning import StudyItem, matching
+from quizapp.study.planning import NO_FILTERS, Filters, StudyItem, matching
 
 Kind = Literal["executed", "choice", "explain", "recall"]
 
@@ -68,8 +68,7 @@ def plan_mock(
     items: Iterable[StudyItem],
     n: int = 8,
     seed: int = 0,
-    pack: str | None = None,
-    topic: str | None = None,
+    filters: Filters = NO_FILTERS,
 ) -> list[StudyItem]:
     """Pick the questions of a mock interview.
 
@@ -77,8 +76,7 @@ def plan_mock(
         items: Every loaded question.
         n: How many questions; fewer when the (filtered) pool is smaller.
         seed: Same seed and pool, same interview.
-        pack: Only this pack id.
-        topic: Only this topic.
+        filters: Which questions the pool holds.
 
     Returns:
         `min(n, pool size)` distinct items, easiest first (a warm-up, as interviews go),
@@ -89,7 +87,7 @@ def plan_mock(
     """
     if n < 0:
         raise ValueError(f"n must be >= 0, got {n}")
-    pool = matching(items, pack=pack, topic=topic)
+    pool = matching(items, filters)
     random.Random(seed).shuffle(pool)
     topics: Counter[str] = Counter()
     difficulties: Counter[int] = Counter()

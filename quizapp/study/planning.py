@@ -1,14 +1,18 @@
-"""Which questions a practice session asks, and in what order (DESIGN.md, "Study")."""
+"""Which questions a practice session asks, and in what order (docs/architecture.md, "Study")."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from quizapp.packs.models import AnyQuestion
 from quizapp.store.rows import CardRow
 from quizapp.study.scheduling import is_due
+
+if TYPE_CHECKING:
+    from quizapp.packs.registry import Registry
 
 
 @dataclass(frozen=True, eq=False)
@@ -34,38 +38,63 @@ class StudyItem:
         return hash(self.key)
 
 
-def matching(
-    items: Iterable[StudyItem],
-    pack: str | None = None,
-    topic: str | None = None,
-    tag: str | None = None,
-    objective: str | None = None,
-) -> list[StudyItem]:
-    """The items that pass every given filter, in their order, without duplicate keys.
+@dataclass(frozen=True)
+class Filters:
+    """Which questions a session, an interview or a suggestion draws from; None admits all.
 
-    Args:
-        items: Candidate items, in pack order.
-        pack: Keep only this pack id.
-        topic: Keep only this topic.
-        tag: Keep only questions with this tag.
-        objective: Keep only questions that cover this objective id.
+    Attributes:
+        pack: Only this pack id.
+        topic: Only this topic.
+        tag: Only questions with this tag.
+        objective: Only questions covering this objective id.
     """
+
+    pack: str | None = None
+    topic: str | None = None
+    tag: str | None = None
+    objective: str | None = None
+
+    def admits(self, item: StudyItem) -> bool:
+        """True when `item` passes every set filter."""
+        question = item.question
+        return (
+            (self.pack is None or item.pack_id == self.pack)
+            and (self.topic is None or question.topic == self.topic)
+            and (self.tag is None or self.tag in question.tags)
+            and (self.objective is None or self.objective in question.covers)
+        )
+
+    @property
+    def flags(self) -> str:
+        """The set filters as command-line options: `--pack a --objective b` ("" for none)."""
+        pairs = (
+            ("pack", self.pack),
+            ("topic", self.topic),
+            ("tag", self.tag),
+            ("objective", self.objective),
+        )
+        return " ".join(f"--{name} {value}" for name, value in pairs if value)
+
+
+#: Admits every question.
+NO_FILTERS = Filters()
+
+
+def matching(items: Iterable[StudyItem], filters: Filters = NO_FILTERS) -> list[StudyItem]:
+    """The items that pass `filters`, in their order, without duplicate keys."""
     seen: set[tuple[str, str]] = set()
     kept: list[StudyItem] = []
     for item in items:
-        if item.key in seen:
-            continue
-        if pack is not None and item.pack_id != pack:
-            continue
-        if topic is not None and item.question.topic != topic:
-            continue
-        if tag is not None and tag not in item.question.tags:
-            continue
-        if objective is not None and objective not in item.question.covers:
+        if item.key in seen or not filters.admits(item):
             continue
         seen.add(item.key)
         kept.append(item)
     return kept
+
+
+def study_items(registry: Registry) -> list[StudyItem]:
+    """Every loaded question as a StudyItem, in pack order."""
+    return [StudyItem(loaded.id, question) for loaded, question in registry.questions()]
 
 
 def plan_practice(
@@ -73,10 +102,7 @@ def plan_practice(
     cards: Mapping[tuple[str, str], CardRow],
     now: datetime,
     new_limit: int = 10,
-    pack: str | None = None,
-    topic: str | None = None,
-    tag: str | None = None,
-    objective: str | None = None,
+    filters: Filters = NO_FILTERS,
 ) -> list[StudyItem]:
     """A practice session: due cards first, then up to `new_limit` new questions.
 
@@ -86,10 +112,7 @@ def plan_practice(
             Cards of questions no longer in any pack are ignored.
         now: The session's start time.
         new_limit: How many never-reviewed questions to add after the due ones.
-        pack: Only this pack id.
-        topic: Only this topic.
-        tag: Only questions with this tag.
-        objective: Only questions covering this objective id.
+        filters: Which questions count.
 
     Returns:
         Due items, most overdue first (pack order among equal due times), then new items
@@ -102,7 +125,7 @@ def plan_practice(
         raise ValueError(f"new_limit must be >= 0, got {new_limit}")
     due: list[tuple[datetime, StudyItem]] = []
     new: list[StudyItem] = []
-    for item in matching(items, pack=pack, topic=topic, tag=tag, objective=objective):
+    for item in matching(items, filters):
         card = cards.get(item.key)
         if card is None:
             new.append(item)
@@ -113,15 +136,9 @@ def plan_practice(
     return [item for _, item in due] + new[:new_limit]
 
 
-def plan_cram(
-    items: Iterable[StudyItem],
-    pack: str | None = None,
-    topic: str | None = None,
-    tag: str | None = None,
-    objective: str | None = None,
-) -> list[StudyItem]:
+def plan_cram(items: Iterable[StudyItem], filters: Filters = NO_FILTERS) -> list[StudyItem]:
     """A cram session: every matching question in pack order, whatever its due date.
 
     Cram answers are recorded with mode `cram` and never change a card's schedule.
     """
-    return matching(items, pack=pack, topic=topic, tag=tag, objective=objective)
+    return matching(items, filters)

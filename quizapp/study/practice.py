@@ -7,7 +7,7 @@ a crash or a kill after an answer never loses it. The clock is injected.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -15,13 +15,17 @@ from typing import Literal
 
 from quizapp.grading.result import GradeResult
 from quizapp.store.db import Store
+from quizapp.store.rows import Rating
 from quizapp.study import scheduling
-from quizapp.study.planning import StudyItem, plan_cram, plan_practice
+from quizapp.study.clock import Clock
+from quizapp.study.planning import NO_FILTERS, Filters, StudyItem, plan_cram, plan_practice
+from quizapp.study.recording import record_answer, reschedule
+from quizapp.study.scheduling import rubric_rating
 
-Clock = Callable[[], datetime]
 Mode = Literal["practice", "cram"]
 
-RATING_NAMES: dict[int, str] = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
+#: The rating keys and names the feedback screen offers.
+RATING_NAMES: dict[int, str] = {int(rating): rating.label for rating in Rating}
 
 
 @dataclass(frozen=True)
@@ -29,20 +33,14 @@ class PracticeOptions:
     """What `quizapp practice` and the home screen ask for.
 
     Attributes:
-        pack: Only this pack id.
-        topic: Only this topic.
-        tag: Only questions with this tag.
+        filters: Which questions (pack, topic, tag, objective).
         new_limit: New questions added after the due ones.
         cram: Practise every matching question without touching the schedule.
-        objective: Only questions covering this objective id.
     """
 
-    pack: str | None = None
-    topic: str | None = None
-    tag: str | None = None
+    filters: Filters = NO_FILTERS
     new_limit: int = 10
     cram: bool = False
-    objective: str | None = None
 
 
 @dataclass
@@ -66,8 +64,8 @@ class Outcome:
     answer: str
     result: GradeResult
     seconds: float
-    suggested: int | None
-    rating: int | None = None
+    suggested: Rating | None
+    rating: Rating | None = None
     card_before: str | None = None
     hints_used: int = 0
     review_id: int | None = None
@@ -107,16 +105,6 @@ class Summary:
     cram: bool
 
 
-def rubric_rating(ticked: int, total: int) -> int:
-    """The rating a self-scored explain answer earns: none covered Again, some Hard, all Good.
-
-    Easy is left to the learner's override: covering the rubric says nothing about ease.
-    """
-    if total <= 0 or ticked <= 0:
-        return scheduling.AGAIN
-    return scheduling.GOOD if ticked >= total else scheduling.HARD
-
-
 @dataclass
 class PracticeSession:
     """The controller of one practice (or cram) session.
@@ -151,17 +139,11 @@ class PracticeSession:
         pack_dirs: Mapping[str, Path] | None = None,
     ) -> PracticeSession:
         """Plan a session from every loaded question: due first, then new (or all, cramming)."""
-        filters = {
-            "pack": options.pack,
-            "topic": options.topic,
-            "tag": options.tag,
-            "objective": options.objective,
-        }
         if options.cram:
-            planned = plan_cram(items, **filters)
+            planned = plan_cram(items, options.filters)
         else:
             planned = plan_practice(
-                items, store.cards(), clock(), new_limit=options.new_limit, **filters
+                items, store.cards(), clock(), options.new_limit, options.filters
             )
         return cls(planned, store, clock, dict(pack_dirs or {}), cram=options.cram)
 
@@ -224,7 +206,7 @@ class PracticeSession:
 
     def suggest(
         self, result: GradeResult, seconds: float, rubric: tuple[int, int] | None
-    ) -> int | None:
+    ) -> Rating | None:
         """The default rating of an answer to the current question.
 
         Args:
@@ -233,13 +215,13 @@ class PracticeSession:
             rubric: (ticked, total) for explain questions.
 
         Returns:
-            1..4, or None for an objective answer that could not be graded.
+            The rating, or None for an objective answer that could not be graded.
         """
         item = self._require()
         question = item.question
         if rubric is not None:
             return rubric_rating(*rubric)
-        if result.correct is None and question.type not in ("flashcard", "explain"):
+        if result.correct is None and not question.self_rated:
             return None
         rating = scheduling.suggest_rating(result.correct, seconds, question.difficulty)
         # A hint did part of the recall: right with help is Good at best.
@@ -270,21 +252,11 @@ class PracticeSession:
         seconds = self.elapsed() if seconds is None else seconds
         suggested = self.suggest(result, seconds, rubric)
         outcome = Outcome(item, answer, result, seconds, suggested, hints_used=self._hints_shown)
-        card = self.store.card(*item.key)
-        outcome.card_before = card.card_json if card is not None else None
-        now = self.clock()
-        outcome.review_id = self.store.record_review(
-            item.pack_id,
-            item.question.id,
-            answer,
-            result.correct,
-            None if self.cram else suggested,
-            seconds,
-            self.mode,
-            now,
+        recorded = record_answer(
+            self.store, item, answer, result.correct, suggested, seconds, self.mode, self.clock()
         )
-        if suggested is not None:
-            self._apply(outcome, suggested, now)
+        outcome.card_before, outcome.review_id = recorded.card_before, recorded.review_id
+        outcome.rating = suggested
         self.outcomes.append(outcome)
         return outcome
 
@@ -294,19 +266,15 @@ class PracticeSession:
         Raises:
             ValueError: For a rating outside 1..4.
         """
-        if rating not in RATING_NAMES:
-            raise ValueError(f"rating must be 1..4, got {rating}")
-        if rating != outcome.rating:
-            self._apply(outcome, rating, self.clock())
-            if outcome.review_id is not None and not self.cram:
-                self.store.set_review_rating(outcome.review_id, rating)
-
-    def _apply(self, outcome: Outcome, rating: int, now: datetime) -> None:
-        outcome.rating = rating
+        chosen = Rating.of(rating)
+        if chosen == outcome.rating:
+            return
+        outcome.rating = chosen
         if self.cram:
             return
-        card_json, due = scheduling.review(outcome.card_before, rating, now)
-        self.store.save_card(outcome.item.pack_id, outcome.item.question.id, card_json, due)
+        reschedule(self.store, outcome.item, outcome.card_before, chosen, self.clock())
+        if outcome.review_id is not None:
+            self.store.set_review_rating(outcome.review_id, chosen)
 
     def skip(self) -> None:
         """Move past the current question without recording an answer."""

@@ -16,6 +16,7 @@ from typing import Any, Literal, cast
 
 from quizapp.packs.models import AnyQuestion, ExplainQuestion
 from quizapp.study.mock_plan import question_budget_seconds
+from quizapp.study.planning import Filters
 from quizapp.textsafe import safe_text
 
 Status = Literal["answered", "skipped", "missed"]
@@ -209,10 +210,10 @@ def _suggestion(weakest: str | None, by_topic: dict[str, Score]) -> str:
     if target is not None and target.objective is not None:
         return (
             f"Weakest objective: {target.objective} ({target.pack}). Practise it with "
-            f"`{target.command}`."
+            f"`{practice_command(target)}`."
         )
     if target is not None:
-        return f"Weakest topic: {target.topic}. Practise it with `{target.command}`."
+        return f"Weakest topic: {target.topic}. Practise it with `{practice_command(target)}`."
     if not by_topic:
         return "Nothing was scored: answer some questions to get a suggestion."
     return "Full marks on every objective: try a longer mock or another pack."
@@ -271,32 +272,20 @@ def build_report(
     )
 
 
-@dataclass(frozen=True)
-class PracticeTarget:
-    """What the report suggests practising: an objective of a pack, or a weak topic."""
-
-    pack: str | None = None
-    topic: str | None = None
-    objective: str | None = None
-
-    @property
-    def command(self) -> str:
-        """The `quizapp practice` command line that practises it."""
-        filters = (("pack", self.pack), ("topic", self.topic), ("objective", self.objective))
-        return " ".join(
-            ["quizapp practice", *(f"--{name} {value}" for name, value in filters if value)]
-        )
+def practice_command(target: Filters) -> str:
+    """The `quizapp practice` command line that practises `target`."""
+    return f"quizapp practice {target.flags}".rstrip()
 
 
-def _target(weakest: str | None, by_topic: dict[str, Score]) -> PracticeTarget | None:
+def _target(weakest: str | None, by_topic: dict[str, Score]) -> Filters | None:
     if weakest is not None:
         pack_id, objective = weakest.split("/", 1)
-        return PracticeTarget(pack=pack_id, objective=objective)
+        return Filters(pack=pack_id, objective=objective)
     weak = [(score.fraction, key) for key, score in by_topic.items() if score.fraction < 1]
-    return PracticeTarget(topic=min(weak)[1]) if weak else None
+    return Filters(topic=min(weak)[1]) if weak else None
 
 
-def practice_target(report: MockReport) -> PracticeTarget | None:
+def practice_target(report: MockReport) -> Filters | None:
     """What the report's suggestion practises: the weakest objective (with its pack), else
     the weakest topic; None with full marks or nothing scored."""
     return _target(report.weakest_objective, report.by_topic)
@@ -377,11 +366,3 @@ def from_json(text: str) -> MockReport:
         )
     except (KeyError, TypeError, AttributeError, json.JSONDecodeError) as error:
         raise ValueError(f"not a mock report: {error}") from error
-
-
-def to_markdown(report: MockReport) -> str:
-    """A readable Markdown export; see `report_markdown.to_markdown`."""
-    # The renderer has its own file; imported here, on use, because it imports this module.
-    from quizapp.study.report_markdown import to_markdown as render
-
-    return render(report)

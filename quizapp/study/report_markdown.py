@@ -9,12 +9,8 @@ from __future__ import annotations
 import re
 from datetime import UTC
 
+from quizapp.study.clock import minutes_seconds as clock
 from quizapp.study.report import MockReport, ReportItem, Score
-
-
-def _clock(seconds: float) -> str:
-    whole = round(seconds)
-    return f"{whole // 60}:{whole % 60:02d}"
 
 
 def _cell(text: str) -> str:
@@ -67,8 +63,8 @@ def to_markdown(report: MockReport) -> str:
         f"# Mock interview, {started}" + (" (ended early)" if report.ended_early else ""),
         "",
         f"- **Score:** {report.score:.0%} ({scored} of {len(report.items)} questions scored)",
-        f"- **Time:** {_clock(report.elapsed_seconds)} used of {_clock(report.budget_seconds)}"
-        + (f" (paused {_clock(report.paused_seconds)})" if report.paused_seconds else ""),
+        f"- **Time:** {clock(report.elapsed_seconds)} used of {clock(report.budget_seconds)}"
+        + (f" (paused {clock(report.paused_seconds)})" if report.paused_seconds else ""),
         f"- **Next:** {report.suggestion}",
         "",
     ]
@@ -93,7 +89,7 @@ def question_section(number: int, item: ReportItem) -> list[str]:
     lines = [
         f"### {number}. {item.pack_id} / {item.question_id}: {_outcome(item)}",
         "",
-        f"*{item.topic}* · {item.type} · {_clock(item.seconds)} of {_clock(item.budget)}"
+        f"*{item.topic}* · {item.type} · {clock(item.seconds)} of {clock(item.budget)}"
         + (" (over budget)" if item.over_budget else ""),
         "",
         "\n".join(f"> {line}" for line in item.prompt.strip().splitlines()),

@@ -5,14 +5,10 @@ from __future__ import annotations
 import textwrap
 from datetime import UTC
 
+from quizapp.study.clock import minutes_seconds as clock
 from quizapp.study.report import MockReport, ReportItem, Score
 
 WIDTH = 88
-
-
-def _clock(seconds: float) -> str:
-    whole = round(seconds)
-    return f"{whole // 60}:{whole % 60:02d}"
 
 
 def _outcome(item: ReportItem) -> str:
@@ -51,11 +47,11 @@ def _field(label: str, text: str) -> list[str]:
 def to_text(report: MockReport) -> str:
     """Summary, scores by topic and objective, then each question with its answers."""
     started = report.started_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    paused = f", paused {_clock(report.paused_seconds)}" if report.paused_seconds else ""
+    paused = f", paused {clock(report.paused_seconds)}" if report.paused_seconds else ""
     lines = [
         f"Mock interview, {started}" + (" (ended early)" if report.ended_early else ""),
         f"Score {report.score:.0%} · {len(report.items)} questions · "
-        f"{_clock(report.elapsed_seconds)} used of {_clock(report.budget_seconds)}{paused}",
+        f"{clock(report.elapsed_seconds)} used of {clock(report.budget_seconds)}{paused}",
         *textwrap.wrap(report.suggestion, WIDTH),
         "",
     ]
@@ -66,7 +62,7 @@ def to_text(report: MockReport) -> str:
         over = " over budget" if item.over_budget else ""
         lines.append(
             f"  {number}. {item.question_id} [{item.topic}]: {_outcome(item)} · "
-            f"{_clock(item.seconds)} of {_clock(item.budget)}{over}"
+            f"{clock(item.seconds)} of {clock(item.budget)}{over}"
         )
         lines += _field("answer", item.answer)
         lines += _field("expected", item.expected)

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from fsrs import Card, Rating, Scheduler
+import fsrs
+from fsrs import Card, Scheduler
 
-from quizapp.store.rows import CardRow
+from quizapp.store.rows import CardRow, Rating
 
-AGAIN, HARD, GOOD, EASY = 1, 2, 3, 4
+AGAIN, HARD, GOOD, EASY = Rating.AGAIN, Rating.HARD, Rating.GOOD, Rating.EASY
 
 #: A right answer given within `FAST_SECONDS_PER_DIFFICULTY * difficulty` seconds is "fast"
 #: and rated Easy: about the time to read a short prompt and answer from memory, growing
@@ -30,7 +31,7 @@ def fast_threshold_seconds(difficulty: int) -> float:
     return FAST_SECONDS_PER_DIFFICULTY * difficulty
 
 
-def suggest_rating(correct: bool | None, seconds: float, difficulty: int) -> int:
+def suggest_rating(correct: bool | None, seconds: float, difficulty: int) -> Rating:
     """The FSRS rating an answer earns by default; the learner may override it with 1-4.
 
     Args:
@@ -40,8 +41,8 @@ def suggest_rating(correct: bool | None, seconds: float, difficulty: int) -> int
         difficulty: The question's difficulty, 1..5.
 
     Returns:
-        1 (Again) when wrong; 4 (Easy) when right within `fast_threshold_seconds`;
-        3 (Good) when right but slower, or when there is no grade to go on.
+        Again when wrong; Easy when right within `fast_threshold_seconds`; Good when
+        right but slower, or when there is no grade to go on.
 
     Raises:
         ValueError: For negative seconds or a difficulty outside 1..5.
@@ -54,6 +55,16 @@ def suggest_rating(correct: bool | None, seconds: float, difficulty: int) -> int
     if not correct:
         return AGAIN
     return EASY if seconds <= threshold else GOOD
+
+
+def rubric_rating(ticked: int, total: int) -> Rating:
+    """The rating a self-scored answer earns: none covered Again, some Hard, all Good.
+
+    Easy is left to the learner's override: covering the rubric says nothing about ease.
+    """
+    if total <= 0 or ticked <= 0:
+        return AGAIN
+    return GOOD if ticked >= total else HARD
 
 
 def _utc(now: datetime) -> datetime:
@@ -70,12 +81,12 @@ def new_card_json(now: datetime) -> str:
     return str(card.to_json())
 
 
-def review(card_json: str | None, rating: int, now: datetime) -> tuple[str, datetime]:
+def review(card_json: str | None, rating: Rating, now: datetime) -> tuple[str, datetime]:
     """Apply one rating to a card.
 
     Args:
         card_json: The stored card (`CardRow.card_json`), or None for a first review.
-        rating: 1 Again, 2 Hard, 3 Good, 4 Easy.
+        rating: The rating (an int 1..4 is accepted too).
         now: Timezone-aware time of the review.
 
     Returns:
@@ -84,11 +95,10 @@ def review(card_json: str | None, rating: int, now: datetime) -> tuple[str, date
     Raises:
         ValueError: For a rating outside 1..4 or a naive `now`.
     """
-    if rating not in (AGAIN, HARD, GOOD, EASY):
-        raise ValueError(f"rating must be 1..4, got {rating}")
+    rating = Rating.of(rating)
     now = _utc(now)
     card = Card.from_json(card_json if card_json is not None else new_card_json(now))
-    card, _log = _SCHEDULER.review_card(card, Rating(rating), review_datetime=now)
+    card, _log = _SCHEDULER.review_card(card, fsrs.Rating(int(rating)), review_datetime=now)
     due: datetime = card.due.astimezone(UTC)
     return str(card.to_json()), due
 

@@ -11,22 +11,46 @@ from typing import Any
 
 from quizapp.packs.registry import Registry
 from quizapp.store.db import Store
-from quizapp.study.overview import pack_progress
-from quizapp.study.planning import StudyItem
+from quizapp.store.rows import StoreStats
+from quizapp.study.overview import PackProgress, pack_progress
+from quizapp.study.planning import study_items
 
 
-def collect_stats(registry: Registry, store: Store, now: datetime) -> dict[str, Any]:
-    """The store's totals plus due/new counts of the installed packs (`stats --json`)."""
-    stats = store.stats(now)
-    items = [StudyItem(loaded.id, question) for loaded, question in registry.questions()]
+@dataclass(frozen=True)
+class Stats:
+    """The store's totals plus what the installed packs have due and new.
+
+    Attributes:
+        history: The store's totals (packs with history, even removed ones).
+        installed: Progress of each installed pack, by id.
+        due: Questions due now across the installed packs.
+    """
+
+    history: StoreStats
+    installed: dict[str, PackProgress]
+    due: int
+
+    def to_json(self) -> dict[str, Any]:
+        """What `quizapp stats --json` prints."""
+        return {
+            **self.history.to_json(),
+            "installed": {
+                pack_id: {"total": p.total, "due": p.due, "new": p.new, "mastery": p.mastery}
+                for pack_id, p in self.installed.items()
+            },
+            "due": self.due,
+        }
+
+
+def collect_stats(registry: Registry, store: Store, now: datetime) -> Stats:
+    """The store's totals plus due/new counts of the installed packs."""
     titles = {pack_id: loaded.pack.pack.title for pack_id, loaded in registry.packs.items()}
-    installed = pack_progress(items, titles, store.cards(), now)
-    stats["installed"] = {
-        p.pack_id: {"total": p.total, "due": p.due, "new": p.new, "mastery": p.mastery}
-        for p in installed
-    }
-    stats["due"] = sum(p.due for p in installed)
-    return stats
+    installed = pack_progress(study_items(registry), titles, store.cards(), now)
+    return Stats(
+        history=store.stats(now),
+        installed={p.pack_id: p for p in installed},
+        due=sum(p.due for p in installed),
+    )
 
 
 @dataclass(frozen=True)
@@ -50,38 +74,39 @@ class PackStatsRow:
         return f"{self.retention:.0%}" if self.retention is not None else "-"
 
 
-def pack_rows(stats: dict[str, Any]) -> list[PackStatsRow]:
+def pack_rows(stats: Stats) -> list[PackStatsRow]:
     """A row per pack that is installed or has history, sorted by id."""
     rows = []
-    for pack_id in sorted(set(stats["packs"]) | set(stats["installed"])):
-        history = stats["packs"].get(pack_id, {})
-        installed = stats["installed"].get(pack_id)
+    packs = stats.history.packs
+    for pack_id in sorted(packs.keys() | stats.installed.keys()):
+        history = packs.get(pack_id)
+        installed = stats.installed.get(pack_id)
         rows.append(
             PackStatsRow(
                 pack_id=pack_id,
-                reviews=history.get("reviews", 0),
-                retention=history.get("retention"),
-                due=installed["due"] if installed else history.get("due", 0),
-                new=installed["new"] if installed else None,
-                flags=sum(flag["pack"] == pack_id for flag in stats["flags"]),
+                reviews=history.reviews if history else 0,
+                retention=history.retention if history else None,
+                due=installed.due if installed else (history.due if history else 0),
+                new=installed.new if installed else None,
+                flags=sum(flag.pack_id == pack_id for flag in stats.history.flags),
                 removed=installed is None,
             )
         )
     return rows
 
 
-def headline(stats: dict[str, Any]) -> str:
+def headline(stats: Stats) -> str:
     """`12 reviews · 3 due now · 1 mock interviews · 0 flags`."""
     return (
-        f"{stats['reviews']} reviews · {stats['due']} due now · "
-        f"{stats['mock_sessions']} mock interviews · {len(stats['flags'])} flags"
+        f"{stats.history.reviews} reviews · {stats.due} due now · "
+        f"{stats.history.mock_sessions} mock interviews · {len(stats.history.flags)} flags"
     )
 
 
-def flag_lines(stats: dict[str, Any]) -> list[str]:
+def flag_lines(stats: Stats) -> list[str]:
     """`pack/question (2026-11-26): note`, one per flag, for authors."""
     lines = []
-    for flag in stats["flags"]:
-        note = f": {flag['note']}" if flag["note"] else ""
-        lines.append(f"{flag['pack']}/{flag['question']} ({flag['flagged_at'][:10]}){note}")
+    for flag in stats.history.flags:
+        note = f": {flag.note}" if flag.note else ""
+        lines.append(f"{flag.pack_id}/{flag.question_id} ({flag.flagged_at.date()}){note}")
     return lines

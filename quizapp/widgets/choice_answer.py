@@ -7,14 +7,10 @@ from textual.app import ComposeResult
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from quizapp.grading.formatting import choice_letter as letter
 from quizapp.packs.models import ChoiceQuestion
 from quizapp.widgets.answer_input import AnswerInput
 from quizapp.widgets.checklist import CheckList
-
-
-def letter(index: int) -> str:
-    """The letter of the choice at `index` (0 → "a")."""
-    return chr(ord("a") + index)
 
 
 class ChoiceAnswer(AnswerInput):

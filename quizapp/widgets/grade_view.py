@@ -1,6 +1,6 @@
 """A graded answer: verdict, expected vs typed, the trap's why, explanation, trace of the step.
 
-Shared by the feedback screen and the mock-interview report.
+Shared by the feedback screen and the browse screen's try-it screen (`screens/try_question.py`).
 """
 
 from __future__ import annotations

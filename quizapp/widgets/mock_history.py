@@ -42,7 +42,7 @@ def history_text(rows: Sequence[MockRow]) -> Text:
 
 
 class MockHistory(Static):
-    """Reads the store's mock sessions; `refresh_history` after an interview."""
+    """The history line; the home screen passes the store's mock sessions to `show`."""
 
     DEFAULT_CSS = "MockHistory { height: auto; margin: 1 0 0 0; }"
 

@@ -10,9 +10,10 @@ from rich.text import Text
 from textual.widgets import Static
 
 from quizapp.grading.check import check_question
+from quizapp.grading.formatting import choice_letter as letter
 from quizapp.grading.formatting import format_value
 from quizapp.grading.grader import Reference, correct_choices
-from quizapp.grading.values import reference_kind
+from quizapp.grading.qtypes import reference_kind
 from quizapp.packs.models import (
     AnyQuestion,
     ChoiceQuestion,
@@ -23,7 +24,6 @@ from quizapp.packs.models import (
     TextQuestion,
 )
 from quizapp.textsafe import safe_text
-from quizapp.widgets.choice_answer import letter
 
 COMPUTING = "computing… (running the probe in the reference worker)"
 STARTING = "computing… (the reference worker is starting: importing torch)"

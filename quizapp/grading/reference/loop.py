@@ -1,4 +1,4 @@
-"""The reference loop, exactly as DESIGN.md's five steps (comments number them).
+"""The reference loop, exactly as docs/authoring.md's five steps (comments number them).
 
 Random streams, all on CPU generators so values repeat across runs and machines:
 - latents and the scheduler's own noise share `Generator("cpu").manual_seed(seed)`, as a

@@ -1,4 +1,4 @@
-"""The classic loop mistakes a probe can make on purpose (DESIGN.md, "Mistakes").
+"""The classic loop mistakes a probe can make on purpose (docs/authoring.md, "Mistakes").
 
 Each mistake is a `LoopPolicy`: the loop in `loop.py` asks the policy at each decision
 point instead of branching on mistake names, so a mistake is data in one place.

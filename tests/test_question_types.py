@@ -1,0 +1,87 @@
+"""Every question type is one entry: a model, a grading module, and an input widget."""
+
+from __future__ import annotations
+
+import pytest
+from study_factories import question
+
+from quizapp.grading.qtypes import question_type, reference_kind, registered
+from quizapp.grading.qtypes.base import register
+from quizapp.grading.result import GradeResult
+from quizapp.packs.models import (
+    QUESTION_MODELS,
+    QUESTION_TYPES,
+    SELF_RATED_TYPES,
+    FlashcardQuestion,
+    NumericQuestion,
+)
+from quizapp.widgets.answer_input import AnswerInput
+from quizapp.widgets.inputs import INPUTS, answer_input_for
+
+
+def test_every_model_has_exactly_one_registered_type() -> None:
+    by_name = {entry.name: entry for entry in registered()}
+    assert sorted(by_name) == sorted(QUESTION_TYPES)
+    for model in QUESTION_MODELS:
+        assert any(entry.model is model for entry in by_name.values()), model.__name__
+
+
+def test_every_registered_type_has_an_input_widget() -> None:
+    for entry in registered():
+        assert issubclass(INPUTS[entry.name], AnswerInput), entry.name
+    assert set(INPUTS) == {entry.name for entry in registered()}
+
+
+@pytest.mark.parametrize("type_name", QUESTION_TYPES)
+def test_the_widget_and_the_grader_are_picked_by_the_question_type(type_name: str) -> None:
+    q = question(f"q-{type_name}", type_name)
+    assert question_type(q).model is type(q)
+    assert isinstance(answer_input_for(q), INPUTS[type_name])
+
+
+def test_self_rated_comes_from_the_model() -> None:
+    flags = {entry.name: entry.self_rated for entry in registered()}
+    assert {name for name, flag in flags.items() if flag} == SELF_RATED_TYPES
+    assert {"flashcard", "explain"} == SELF_RATED_TYPES
+
+
+def test_a_type_cannot_be_registered_twice() -> None:
+    def grade(question: NumericQuestion, answer: str, reference: object) -> GradeResult:
+        raise AssertionError("never called")
+
+    with pytest.raises(ValueError, match="registered twice"):
+        register(NumericQuestion, grade, lambda question: None, "number")
+
+
+def test_an_objective_grade_function_cannot_register_a_self_rated_model() -> None:
+    from quizapp.grading.qtypes.base import register_self_rated
+
+    with pytest.raises(ValueError, match="not self-rated"):
+        register_self_rated(NumericQuestion, lambda question, answer: None)  # type: ignore[arg-type,return-value]
+    assert FlashcardQuestion.self_rated
+
+
+def test_every_type_has_a_mock_interview_budget() -> None:
+    from quizapp.study.mock_plan import BASE_BUDGET_SECONDS
+
+    assert set(BASE_BUDGET_SECONDS) == set(QUESTION_TYPES)
+
+
+@pytest.mark.parametrize(
+    ("type_name", "executed", "kind"),
+    [
+        ("numeric", False, "number"),
+        ("shape", False, "shape"),
+        ("sequence", False, "sequence"),
+        ("text", False, "text"),
+        ("text", True, "name"),
+        ("choice", False, None),
+        ("choice", True, "sequence"),  # the factory's probe observes `timesteps`
+        ("flashcard", False, None),
+        ("explain", False, None),
+    ],
+)
+def test_each_type_says_what_its_reference_is_compared_as(
+    type_name: str, executed: bool, kind: str | None
+) -> None:
+    assert reference_kind(question("q", type_name, executed=executed)) == kind
