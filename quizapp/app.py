@@ -1,8 +1,11 @@
 """The Textual app: builds the services once, pushes screens, holds app-wide commands.
 
 It wires, it does not decide: planning lives in `study/`, grading in `grading/`, progress in
-`store/`. Everything has a default built from `locations`, so `QuizApp()` runs headless in
-tests and benchmarks; the clock is injectable so that snapshots and tests are deterministic.
+`store/`. Screens get what they read (a `StudyContext`, the grading service) and post intents
+(`screens/messages.py`) that the app turns into sessions and screens.
+
+Everything has a default built from `locations`, so `QuizApp()` runs headless in tests and
+benchmarks; the clock is injectable so that snapshots and tests are deterministic.
 
 Start-up budget (first frame within 1.3x a bare Textual app): importing the pack models
 (pydantic), the grading service and the screens behind the home screen costs more than the
@@ -14,6 +17,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -25,7 +29,14 @@ from textual.screen import Screen
 
 from quizapp import locations
 from quizapp.app_crash import CrashToLog
+from quizapp.screens.context import StudyContext
 from quizapp.screens.home import HomeScreen
+from quizapp.screens.messages import (
+    BrowseRequested,
+    MockRequested,
+    PracticeRequested,
+    StatsRequested,
+)
 from quizapp.store.db import Store
 
 if TYPE_CHECKING:
@@ -34,7 +45,6 @@ if TYPE_CHECKING:
     from quizapp.packs.registry import Registry
     from quizapp.study.clock import Clock
     from quizapp.study.interview import MockOptions
-    from quizapp.study.planning import StudyItem
     from quizapp.study.practice import PracticeOptions
 
 
@@ -60,7 +70,6 @@ class QuizApp(CrashToLog):
 
     TITLE = "quizapp"
     SUB_TITLE = "diffusion interview practice"
-    CSS_PATH = "app.tcss"
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("question_mark", "help", "Help"),
@@ -78,7 +87,6 @@ class QuizApp(CrashToLog):
         pack_dirs: Iterable[Path] = (),
     ) -> None:
         super().__init__()
-        self._packs = registry
         self._pack_dirs = list(pack_dirs)
         self._services_lock = threading.Lock()
         self._owns_store = store is None
@@ -86,13 +94,17 @@ class QuizApp(CrashToLog):
         self._owns_grading = grading is None
         self._grading = grading
         self.clock: Clock = clock or utc_now
+        if registry is not None:
+            self.context = StudyContext.of(self.store, self.clock, registry)
+        else:
+            self.context = StudyContext(self.store, self.clock, self._load_packs)
         self.start = start
         self.mock = mock
 
     # -- lifecycle -------------------------------------------------------------------
 
     def on_mount(self) -> None:
-        self.push_screen(HomeScreen())
+        self.push_screen(HomeScreen(self.context))
         if self.start is not None:
             self.start_practice(self.start)
         if self.mock is not None:
@@ -106,20 +118,16 @@ class QuizApp(CrashToLog):
 
     # -- services, built on first use ------------------------------------------------
 
-    @property
-    def registry_loaded(self) -> bool:
-        """True once the packs are loaded (reading `registry` would not block)."""
-        return self._packs is not None
+    def _load_packs(self) -> Registry:
+        """Bundled, user and `--packs` packs (the context calls this once, on first use)."""
+        from quizapp.packs.registry import Registry, default_folders
+
+        return Registry.load(default_folders(self._pack_dirs))
 
     @property
     def registry(self) -> Registry:
-        """Bundled, user and given packs; loaded on first use (thread-safe)."""
-        with self._services_lock:
-            if self._packs is None:
-                from quizapp.packs.registry import Registry, default_folders
-
-                self._packs = Registry.load(default_folders(self._pack_dirs))
-            return self._packs
+        """The loaded packs (loaded on first use)."""
+        return self.context.registry
 
     @property
     def grading(self) -> GradingService:
@@ -133,22 +141,36 @@ class QuizApp(CrashToLog):
 
     # -- what screens ask of the app -------------------------------------------------
 
-    def study_items(self) -> list[StudyItem]:
-        """Every loaded question as a study item, in pack order."""
-        from quizapp.study.planning import study_items
+    def on_practice_requested(self, message: PracticeRequested) -> None:
+        self.start_practice(message.options, cram_if_none_due=message.cram_if_none_due)
 
-        return study_items(self.registry)
+    def on_mock_requested(self, message: MockRequested) -> None:
+        self.start_mock(message.options)
 
-    def start_practice(self, options: PracticeOptions | None = None) -> None:
-        """Plan a session and open it; with nothing to practise, say so."""
+    def on_browse_requested(self, message: BrowseRequested) -> None:
+        self.browse(message.pack_id)
+
+    def on_stats_requested(self, message: StatsRequested) -> None:
+        self.action_stats()
+
+    def start_practice(
+        self, options: PracticeOptions | None = None, *, cram_if_none_due: bool = False
+    ) -> None:
+        """Plan a session and open it; with nothing to practise, say so.
+
+        Args:
+            cram_if_none_due: With nothing due or new, drill the matching questions anyway.
+        """
         from quizapp.screens.practice import PracticeScreen
         from quizapp.study.practice import PracticeOptions, PracticeSession
 
         options = options or PracticeOptions()
-        pack_dirs = {pack_id: loaded.path.parent for pack_id, loaded in self.registry.packs.items()}
-        session = PracticeSession.plan(
-            self.study_items(), self.store, self.clock, options, pack_dirs
-        )
+        context = self.context
+        items, pack_dirs = context.items(), context.pack_dirs()
+        session = PracticeSession.plan(items, self.store, self.clock, options, pack_dirs)
+        if not session.items and cram_if_none_due and not options.cram:
+            options = replace(options, cram=True)
+            session = PracticeSession.plan(items, self.store, self.clock, options, pack_dirs)
         if not session.items:
             self.notify("Nothing to practise: no question is due or new with these filters.")
             return
@@ -162,9 +184,9 @@ class QuizApp(CrashToLog):
         from quizapp.screens.mock_interview import MockScreen
         from quizapp.study.interview import MockInterview, MockOptions
 
-        pack_dirs = {pack_id: loaded.path.parent for pack_id, loaded in self.registry.packs.items()}
+        context = self.context
         interview = MockInterview.plan(
-            self.study_items(), self.store, self.clock, options or MockOptions(), pack_dirs
+            context.items(), self.store, self.clock, options or MockOptions(), context.pack_dirs()
         )
         if interview is None:
             self.notify("No question matches: nothing to interview on.", severity="warning")
@@ -209,14 +231,17 @@ class QuizApp(CrashToLog):
         from quizapp.screens.stats import StatsScreen
 
         if not isinstance(self.screen, StatsScreen):
-            self.push_screen(StatsScreen())
+            self.push_screen(StatsScreen(self.context))
 
-    def action_browse(self, pack_id: str | None = None) -> None:
+    def action_browse(self) -> None:
         """Browse a pack's questions and reference answers (from home: the highlighted one)."""
+        pack_id = self.screen.highlighted_pack() if isinstance(self.screen, HomeScreen) else None
+        self.browse(pack_id)
+
+    def browse(self, pack_id: str | None) -> None:
+        """Open the browser on `pack_id` (None: the first pack); with no pack, say so."""
         from quizapp.screens.browse import BrowseScreen
 
-        if pack_id is None and isinstance(self.screen, HomeScreen):
-            pack_id = self.screen.highlighted_pack()
         packs = self.registry.packs
         loaded = packs.get(pack_id) if pack_id else next(iter(packs.values()), None)
         if loaded is None:

@@ -10,6 +10,7 @@ import pytest
 
 from quizapp.grading.client import ReferenceWorker
 from quizapp.grading.probekey import probe_key
+from quizapp.grading.result import GradeResult
 from quizapp.grading.service import GradingService, MemoryCache
 from quizapp.packs.loader import load_pack
 
@@ -86,3 +87,10 @@ def test_real_worker_computes_and_caches() -> None:
     assert ALPHA.probe is not None
     row = cache.cache_get(probe_key(ALPHA.probe, None))
     assert row is not None and abs(json.loads(row[0]) - 0.276332) < 1e-6
+
+
+def test_ungraded_results_are_built_one_way() -> None:
+    result = GradeResult.ungraded("worker exited\n  with code 3", "  0.5 ")
+    assert result == GradeResult(None, "?", "0.5", "could not grade: worker exited with code 3")
+    assert not result.graded
+    assert GradeResult.ungraded("", "x").detail == "could not grade: unexpected error"

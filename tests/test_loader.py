@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import textwrap
-import time
 from pathlib import Path
 
 import pytest
@@ -91,15 +90,14 @@ def test_python_name_tag_on_scalar(tmp_path: Path) -> None:
     assert ":1:7: " in error and "is not allowed in a pack" in error
 
 
-def test_alias_bomb_is_refused_quickly(tmp_path: Path) -> None:
+def test_alias_bomb_is_refused(tmp_path: Path) -> None:
     lines = ['a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
     for level in range(1, 10):
         prev = f"*a{level - 1}"
         lines.append(f"a{level}: &a{level} [{', '.join([prev] * 9)}]")
     path = write(tmp_path, "\n".join(lines) + "\n")
-    started = time.perf_counter()
+    # Refused by counting the expansion, not by timing it (timing asserts flake on busy CI).
     [error] = errors_of(path)
-    assert time.perf_counter() - started < 5  # generous: the real cost is ~0.3 s
     assert "alias expansion" in error
 
 

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from quizapp.grading.client import ProbeFailed, ReferenceWorker
+from quizapp.grading.client import ReferenceWorker
+from quizapp.grading.errors import ProbeFailed
 from quizapp.packs.errors import PackLoadError
 from quizapp.packs.loader import load_pack_text
 from quizapp.packs.models import Probe

@@ -13,9 +13,10 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Static
-from tui_helpers import SIZE, make_app
+from tui_helpers import BASIC_PACKS, SIZE, make_app
 
-from quizapp.grading.client import ProbeFailed, ProbeOutcome
+from quizapp.grading.client import ProbeOutcome
+from quizapp.grading.errors import ProbeFailed
 from quizapp.grading.probekey import probe_key
 from quizapp.grading.service import GradingService, MemoryCache
 from quizapp.packs.loader import load_pack
@@ -344,3 +345,14 @@ async def test_home_b_browses_the_highlighted_pack(store: Store) -> None:
         assert isinstance(app.screen, HomeScreen)
     # Browsing records nothing.
     assert store.stats(app.clock()).reviews == 0
+
+
+async def test_preview_styles_the_explain_notes_box_without_app_css() -> None:
+    # The preview app loads no app stylesheet: the input's own CSS sizes the notes box.
+    app = PreviewApp(BASIC_PACKS / "ui-basics.yaml", GradingService())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press(*["down"] * 6, "t")
+        await pilot.pause()
+        assert isinstance(app.screen, TryScreen)
+        assert app.screen.query_one("#answer-notes").outer_size.height == 8  # 6 rows + border

@@ -1,4 +1,5 @@
-"""Snapshot of the browse screen on a small fixed pack, its executed answer already cached.
+"""Snapshots of the browse screen on a small fixed pack (its executed answer already cached)
+and of `quizapp preview` trying an explain question (widgets bring their own styles there).
 
 Regenerate after an intended change with
 `pytest tests/test_tui_browse_snapshot.py --snapshot-update` and review the SVG.
@@ -11,11 +12,12 @@ from pathlib import Path
 from typing import Any
 
 from textual.pilot import Pilot
-from tui_helpers import CACHED_TRACE, SIZE, make_app
+from tui_helpers import BASIC_PACKS, CACHED_TRACE, SIZE, hold_cursors, make_app
 
 from quizapp.grading.probekey import probe_key
 from quizapp.grading.service import GradingService, MemoryCache
 from quizapp.packs.loader import load_pack
+from quizapp.preview_app import PreviewApp
 from quizapp.store.db import Store
 
 BROWSE_DIR = Path(__file__).parent / "ui" / "browse"
@@ -36,3 +38,21 @@ def test_browse_executed_question(snap_compare: Any, store: Store) -> None:
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+#: explain-step's row in ui-basics (the seventh question).
+EXPLAIN_ROW = 6
+
+
+async def try_explain_in_preview(pilot: Pilot[Any]) -> None:
+    """Highlight explain-step in the preview's list and try it."""
+    await pilot.pause()
+    await pilot.press(*["down"] * EXPLAIN_ROW, "t")
+    await pilot.pause()
+    await pilot.pause()
+    await hold_cursors(pilot)
+
+
+def test_preview_try_explain_has_a_six_row_notes_box(snap_compare: Any) -> None:
+    app = PreviewApp(BASIC_PACKS / "ui-basics.yaml", GradingService())
+    assert snap_compare(app, terminal_size=SIZE, run_before=try_explain_in_preview)

@@ -10,7 +10,7 @@ from typing import Any
 
 from test_tui_mock import answer_current, mock_app, mock_screen
 from textual.pilot import Pilot
-from tui_helpers import SIZE, Clock, settle
+from tui_helpers import SIZE, Clock, hold_cursors, settle
 
 from quizapp.screens.rubric import RubricScreen
 from quizapp.store.db import Store
@@ -30,6 +30,7 @@ def test_mock_question_with_clocks(snap_compare: Any, store: Store) -> None:
         clock.advance(seconds=5)
         mock_screen(pilot.app).tick()
         await settle(pilot)
+        await hold_cursors(pilot)
 
     assert snap_compare(mock_app(store, clock), terminal_size=SIZE, run_before=run_before)
 

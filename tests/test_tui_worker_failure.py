@@ -29,7 +29,10 @@ async def test_bad_worker_leaves_the_session_usable(store: Store, kind: str) -> 
 
     def factory() -> ReferenceWorker:
         command = [sys.executable, "-c", FAKE_WORKERS[kind]]
-        worker = ReferenceWorker(timeout=1.0, startup_timeout=1.5, command=command)
+        # The hanging worker must still be pending when the test looks (help opens while it
+        # waits): a start-up timeout a loaded machine cannot outrun before that check.
+        startup = 8.0 if kind == "hanging" else 1.5
+        worker = ReferenceWorker(timeout=1.0, startup_timeout=startup, command=command)
         started.append(worker)
         return worker
 

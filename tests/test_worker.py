@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from quizapp import locations
-from quizapp.grading.client import ProbeFailed, ProbeOutcome, ReferenceWorker
+from quizapp.grading.client import ProbeOutcome, ReferenceWorker
+from quizapp.grading.errors import ProbeFailed
 from quizapp.packs.models import Probe
 
 SD = {"beta_schedule": "scaled_linear", "beta_start": 0.00085, "beta_end": 0.012}

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from quizapp.grading.client import ABANDONED, ProbeFailed, ReferenceWorker
+from quizapp.grading.client import ABANDONED, ReferenceWorker
+from quizapp.grading.errors import ProbeFailed
 from quizapp.grading.service import GradingService
 from quizapp.packs.models import NumericQuestion, Probe
 

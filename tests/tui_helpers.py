@@ -75,6 +75,14 @@ def make_app(
     )
 
 
+async def hold_cursors(pilot: Pilot[Any]) -> None:
+    """Stop the text cursors blinking, shown: a snapshot on a busy machine could otherwise
+    catch either half of the half-second blink."""
+    for box in pilot.app.screen.query("Input, TextArea"):
+        box.cursor_blink = False  # type: ignore[attr-defined]
+    await pilot.pause()
+
+
 async def settle(pilot: Pilot[Any]) -> None:
     """Let every worker finish and the screen repaint."""
     await pilot.app.workers.wait_for_complete()

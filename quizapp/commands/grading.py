@@ -14,7 +14,7 @@ import click
 from quizapp.commands.authoring import registry_for
 from quizapp.commands.common import Context, UserError, open_store, pass_context
 from quizapp.grading.check import check_question
-from quizapp.grading.client import ProbeFailed
+from quizapp.grading.errors import ProbeFailed
 from quizapp.grading.formatting import format_value
 from quizapp.grading.parsers import AnswerSyntaxError
 from quizapp.grading.qtypes import reference_kind

@@ -22,21 +22,11 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
 
+from quizapp.grading.errors import ProbeFailed
 from quizapp.packs.models import Probe
-from quizapp.textsafe import safe_text
 
 _PING_ID = 0
 _STDERR_LINES = 20
-
-
-class ProbeFailed(Exception):
-    """A probe could not be graded; `reason` is one line for "could not grade: reason"."""
-
-    def __init__(self, reason: str) -> None:
-        # The reason may quote the worker's stderr or an exception: made safe to show.
-        reason = safe_text(reason)
-        super().__init__(reason)
-        self.reason = reason
 
 
 @dataclass(frozen=True)

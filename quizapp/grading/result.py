@@ -26,6 +26,24 @@ class GradeResult:
     trace: tuple[str, ...] = field(default_factory=tuple)
     trap: str | None = None
 
+    @classmethod
+    def ungraded(cls, reason: str, got: str, trace: tuple[str, ...] = ()) -> GradeResult:
+        """The result of an answer that could not be graded, and why (the session goes on).
+
+        Args:
+            reason: Why, e.g. the worker's failure; whitespace is folded into one line.
+            got: The learner's answer as typed, or as far as it was read.
+            trace: What ran, when a reference was computed but could not be compared.
+        """
+        line = " ".join(reason.split()) or "unexpected error"
+        return cls(
+            correct=None,
+            expected="?",
+            got=got.strip(),
+            detail=f"could not grade: {line}",
+            trace=trace,
+        )
+
     @property
     def graded(self) -> bool:
         """False when the answer could not be graded."""

@@ -13,7 +13,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Protocol
 
-from quizapp.grading.client import ProbeFailed, ProbeOutcome, ReferenceWorker
+from quizapp.grading.client import ProbeOutcome, ReferenceWorker
+from quizapp.grading.errors import ProbeFailed
 from quizapp.grading.grader import Reference, grade, typed_reference
 from quizapp.grading.probekey import known_probe_key, probe_key
 from quizapp.grading.result import GradeResult
@@ -130,12 +131,7 @@ class GradingService:
         try:
             reference = self.reference(question, pack_dir)
         except ProbeFailed as failure:
-            return GradeResult(
-                correct=None,
-                expected="?",
-                got=answer.strip(),
-                detail=f"could not grade: {failure.reason}",
-            )
+            return GradeResult.ungraded(failure.reason, answer)
         return grade(question, answer, reference)
 
     def abandon(self, question: AnyQuestion, pack_dir: Path | None) -> None:

@@ -23,14 +23,12 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
-from textual.worker import Worker, WorkerState
 
-from quizapp.grading.client import ProbeFailed
-from quizapp.grading.grader import Reference
 from quizapp.grading.service import GradingService
 from quizapp.packs.errors import PackError, PackLoadError
 from quizapp.packs.loader import LoadedPack, load_pack
 from quizapp.packs.models import AnyQuestion
+from quizapp.screens.background_grading import BackgroundGrading
 from quizapp.screens.try_question import TryScreen
 from quizapp.widgets.question_card import QuestionCard
 from quizapp.widgets.reference_view import COMPUTING, STARTING, ReferenceView
@@ -96,17 +94,6 @@ class BrowseScreen(Screen[None]):
         Binding("escape", "close", "Back"),
     ]
 
-    class ReferenceReady(Message):
-        """A reference was computed (or failed: `reference` None and `failure` set)."""
-
-        def __init__(
-            self, token: tuple[int, str], reference: Reference | None, failure: str | None
-        ) -> None:
-            super().__init__()
-            self.token = token
-            self.reference = reference
-            self.failure = failure
-
     def __init__(
         self,
         path: Path,
@@ -118,6 +105,7 @@ class BrowseScreen(Screen[None]):
         super().__init__()
         self.path = path
         self.grading = grading
+        self.references = BackgroundGrading(self, grading)
         self.loaded = loaded
         self.errors: list[PackError] = []
         self.watching = watch
@@ -288,17 +276,16 @@ class BrowseScreen(Screen[None]):
         self.query_one("#browse-covers", Static).update(self.covers_text(question))
         view = self.query_one(ReferenceView)
         view.question = question
-        try:
-            reference = self.grading.cached_reference(question, loaded.path.parent)
-        except ProbeFailed as failure:
-            view.show_failure(failure.reason)
-            return
-        if reference is None and question.executed:
-            view.show_computing(COMPUTING if self.grading.worker_ready else STARTING)
-            token = (self.generation, question.id)
-            self.compute_reference(token, question, loaded.path.parent)
+        # Tagged with the question and the file's version: a late answer for a question
+        # the author has since left is dropped.
+        token = (self.generation, question.id)
+        lookup = self.references.reference(token, question, loaded.path.parent, exclusive=True)
+        if lookup.failure is not None:
+            view.show_failure(lookup.failure)
+        elif lookup.pending:
+            view.show_computing(COMPUTING if self.references.worker_ready else STARTING)
         else:
-            view.show_reference(reference)
+            view.show_reference(lookup.reference)
 
     def covers_text(self, question: AnyQuestion) -> str:
         """The objectives the question covers, in words."""
@@ -309,29 +296,10 @@ class BrowseScreen(Screen[None]):
             f"{objective} ({texts.get(objective, '?')})" for objective in question.covers
         )
 
-    # -- the reference worker ------------------------------------------------------------
-
-    @work(thread=True, exclusive=True, group="reference", exit_on_error=False)
-    def compute_reference(
-        self, token: tuple[int, str], question: AnyQuestion, pack_dir: Path
+    def on_background_grading_reference_ready(
+        self, event: BackgroundGrading.ReferenceReady
     ) -> None:
-        """Run the probe off the UI thread; the answer comes back as `ReferenceReady`."""
-        try:
-            reference = self.grading.reference(question, pack_dir)
-        except ProbeFailed as failure:
-            self.post_message(self.ReferenceReady(token, None, failure.reason))
-            return
-        self.post_message(self.ReferenceReady(token, reference, None))
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        # A bug in the worker client is shown on the question, not raised out of the app.
-        if event.worker.group == "reference" and event.state == WorkerState.ERROR:
-            reason = " ".join(str(event.worker.error).split()) or "unexpected error"
-            token = (self.generation, self.selected_id or "")
-            self.post_message(self.ReferenceReady(token, None, reason))
-
-    def on_browse_screen_reference_ready(self, event: ReferenceReady) -> None:
-        if event.token != (self.generation, self.selected_id):
+        if event.tag != (self.generation, self.selected_id):
             return  # for a question no longer shown: the service has cached it anyway
         view = self.query_one("#browse-reference", ReferenceView)
         if event.failure is not None:

@@ -7,23 +7,16 @@ is recorded in the store the moment its grade arrives.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import ClassVar
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Markdown, Static
-from textual.worker import Worker, WorkerState
 
-from quizapp.grading.client import ProbeFailed
-from quizapp.grading.parsers import AnswerSyntaxError
-from quizapp.grading.result import GradeResult
 from quizapp.grading.service import GradingService
-from quizapp.packs.models import AnyQuestion
+from quizapp.screens.background_grading import BackgroundGrading
 from quizapp.screens.flag import flag_current
 from quizapp.study.practice import RATING_NAMES, Outcome, PracticeSession
 from quizapp.widgets.grade_view import GradeView
@@ -33,18 +26,15 @@ RUNNING = "running the denoising step…"
 GRADING = "grading…"
 
 
-def needs_worker(grading: GradingService, question: AnyQuestion, pack_dir: Path | None) -> bool:
-    """True when grading must wait for the reference worker (executed and not cached)."""
-    if not question.executed:
-        return False
-    try:
-        return grading.cached_reference(question, pack_dir) is None
-    except ProbeFailed:
-        return False  # grading will report the reason at once
-
-
 class FeedbackScreen(Screen[str | None]):
     """Dismisses with None to go on, or with a message when the answer must be retyped."""
+
+    DEFAULT_CSS = """
+    FeedbackScreen #feedback { padding: 1 2; }
+    FeedbackScreen #progress { color: $text-muted; margin-bottom: 1; }
+    FeedbackScreen #feedback-prompt { color: $text-muted; margin-bottom: 1; }
+    FeedbackScreen #rating { margin-top: 1; padding: 1 0; border-top: solid $primary; }
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "accept", "Accept rating"),
@@ -56,20 +46,6 @@ class FeedbackScreen(Screen[str | None]):
         Binding("escape", "leave", "Skip", show=False),
     ]
 
-    class Graded(Message):
-        """The grading worker finished."""
-
-        def __init__(self, result: GradeResult) -> None:
-            super().__init__()
-            self.result = result
-
-    class Rejected(Message):
-        """The grader could not read the answer."""
-
-        def __init__(self, reason: str) -> None:
-            super().__init__()
-            self.reason = reason
-
     def __init__(
         self,
         session: PracticeSession,
@@ -80,7 +56,7 @@ class FeedbackScreen(Screen[str | None]):
     ) -> None:
         super().__init__()
         self.session = session
-        self.grading = grading
+        self.grading = BackgroundGrading(self, grading)
         self.answer = answer
         self.rubric = rubric
         self.seconds = seconds
@@ -102,47 +78,28 @@ class FeedbackScreen(Screen[str | None]):
     def on_mount(self) -> None:
         view = self.query_one(GradeView)
         pack_dir = self.session.pack_dir(self.item)
-        if needs_worker(self.grading, self.item.question, pack_dir):
+        if self.grading.waits_for_worker(self.item.question, pack_dir):
             view.pending = RUNNING if self.grading.worker_ready else WARMING_UP
             self.set_interval(0.5, self._poll_worker, name="worker-status")
         else:
             view.pending = GRADING
-        self.grade()
+        self.grading.grade(None, self.item.question, self.answer, pack_dir, exclusive=True)
 
     def _poll_worker(self) -> None:
         view = self.query_one(GradeView)
         if view.result is None and view.pending == WARMING_UP and self.grading.worker_ready:
             view.pending = RUNNING
 
-    @work(thread=True, exclusive=True, group="grade", exit_on_error=False)
-    def grade(self) -> None:
-        """Grade off the UI thread; the answer comes back as a message."""
-        pack_dir = self.session.pack_dir(self.item)
-        try:
-            result = self.grading.grade(self.item.question, self.answer, pack_dir)
-        except AnswerSyntaxError as error:
-            self.post_message(self.Rejected(str(error)))
-            return
-        self.post_message(self.Graded(result))
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        # A bug in grading must not end the session: that question is "could not grade".
-        if event.worker.group == "grade" and event.state == WorkerState.ERROR:
-            error = event.worker.error
-            reason = " ".join(str(error).split()) or type(error).__name__
-            self.post_message(
-                self.Graded(GradeResult(None, "?", self.answer, f"could not grade: {reason}"))
-            )
-
     def on_unmount(self) -> None:
         # Left before the grade came: the next question's probe must not queue behind this.
         if self.outcome is None:
             self.grading.abandon(self.item.question, self.session.pack_dir(self.item))
 
-    def on_feedback_screen_rejected(self, event: Rejected) -> None:
-        self.dismiss(event.reason)
-
-    def on_feedback_screen_graded(self, event: Graded) -> None:
+    def on_background_grading_graded(self, event: BackgroundGrading.Graded) -> None:
+        if event.unreadable is not None:
+            # The grader could not read the answer: back to the question to retype it.
+            self.dismiss(event.unreadable)
+            return
         if self.outcome is not None:
             return
         self.outcome = self.session.record(self.answer, event.result, self.rubric, self.seconds)

@@ -17,6 +17,13 @@ from quizapp.widgets.safe_inputs import SafeInput
 class FlagScreen(ModalScreen[str | None]):
     """Dismisses with the note ("" for none), or None when cancelled."""
 
+    DEFAULT_CSS = """
+    FlagScreen { align: center middle; }
+    FlagScreen #flag-dialog {
+        width: 70; height: auto; padding: 1 2; border: thick $primary; background: $surface;
+    }
+    """
+
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(self, pack_id: str, question_id: str) -> None:

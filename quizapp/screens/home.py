@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import work
@@ -13,10 +13,16 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
+from quizapp.screens.context import StudyContext
+from quizapp.screens.messages import (
+    BrowseRequested,
+    MockRequested,
+    PracticeRequested,
+    StatsRequested,
+)
 from quizapp.widgets.mock_history import MockHistory
 
 if TYPE_CHECKING:
-    from quizapp.app import QuizApp
     from quizapp.study.overview import PackProgress
     from quizapp.study.practice import PracticeOptions
 
@@ -49,6 +55,13 @@ def practice_options(pack: str, cram: bool = False) -> PracticeOptions:
 class HomeScreen(Screen[None]):
     """The packs and what is due; `enter` practises the highlighted pack."""
 
+    DEFAULT_CSS = """
+    HomeScreen #home { padding: 1 2; }
+    HomeScreen #home-summary { margin-bottom: 1; }
+    HomeScreen #packs { height: auto; max-height: 70%; }
+    HomeScreen #pack-errors { color: $error; margin-top: 1; }
+    """
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("p", "practice_all", "Practise all"),
         # Priority: the table would otherwise take enter and hide this key from the footer.
@@ -60,10 +73,9 @@ class HomeScreen(Screen[None]):
         Binding("q", "app.quit", "Quit"),
     ]
 
-    @property
-    def quiz(self) -> QuizApp:
-        """The app, typed."""
-        return cast("QuizApp", self.app)
+    def __init__(self, context: StudyContext) -> None:
+        super().__init__()
+        self.context = context
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -80,7 +92,7 @@ class HomeScreen(Screen[None]):
     def on_mount(self) -> None:
         table = self.query_one("#packs", DataTable)
         table.add_columns("Pack", "Title", "Total", "Due", "New", "Mastery")
-        if self.quiz.registry_loaded:
+        if self.context.packs_loaded:
             self.refresh_packs()
         else:
             # Paint first, then parse the packs: start-up is a budget (see app.py).
@@ -91,7 +103,7 @@ class HomeScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="load-packs")
     def load_packs(self) -> None:
         """Load the registry off the UI thread, then redraw."""
-        _ = self.quiz.registry
+        _ = self.context.registry
         self.post_message(self.PacksLoaded())
 
     def on_home_screen_packs_loaded(self, event: PacksLoaded) -> None:
@@ -99,23 +111,22 @@ class HomeScreen(Screen[None]):
 
     def on_screen_resume(self) -> None:
         # Back from a session: counts have changed.
-        if self.quiz.registry_loaded:
+        if self.context.packs_loaded:
             self.refresh_packs()
         self.refresh_history()
 
     def refresh_history(self) -> None:
         """Redraw the mock-interview history (attempts and score trend)."""
-        self.query_one(MockHistory).show(self.quiz.store.mock_sessions())
+        self.query_one(MockHistory).show(self.context.store.mock_sessions())
 
     def progress(self) -> list[PackProgress]:
         """Current counts of every loaded pack."""
         from quizapp.study.overview import pack_progress
 
-        registry = self.quiz.registry
-        titles = {pack_id: loaded.pack.pack.title for pack_id, loaded in registry.packs.items()}
-        return pack_progress(
-            self.quiz.study_items(), titles, self.quiz.store.cards(), self.quiz.clock()
-        )
+        context = self.context
+        packs = context.registry.packs
+        titles = {pack_id: loaded.pack.pack.title for pack_id, loaded in packs.items()}
+        return pack_progress(context.items(), titles, context.store.cards(), context.clock())
 
     def refresh_packs(self) -> None:
         """Redraw the table, the totals line and the load errors."""
@@ -144,7 +155,7 @@ class HomeScreen(Screen[None]):
             )
         else:
             summary.update("No packs loaded. Add one with `quizapp new ID` and `--packs DIR`.")
-        errors = self.quiz.registry.errors
+        errors = self.context.registry.errors
         error_view = self.query_one("#pack-errors", Static)
         error_view.display = bool(errors)
         if errors:
@@ -163,32 +174,32 @@ class HomeScreen(Screen[None]):
 
     def action_practice_all(self) -> None:
         """Due questions first, then new ones, across every pack."""
-        self.quiz.start_practice()
+        self.post_message(PracticeRequested())
 
     def action_practice_pack(self) -> None:
         """Practise the highlighted pack."""
         pack = self.highlighted_pack()
         if pack is not None:
-            self.quiz.start_practice(practice_options(pack=pack))
+            self.post_message(PracticeRequested(practice_options(pack=pack)))
 
     def action_cram_pack(self) -> None:
         """Every question of the highlighted pack, schedule untouched."""
         pack = self.highlighted_pack()
         if pack is not None:
-            self.quiz.start_practice(practice_options(pack=pack, cram=True))
+            self.post_message(PracticeRequested(practice_options(pack=pack, cram=True)))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
-        self.quiz.start_practice(practice_options(pack=str(event.row_key.value)))
+        self.post_message(PracticeRequested(practice_options(pack=str(event.row_key.value))))
 
     def action_mock(self) -> None:
         """A timed mock interview across every pack."""
-        self.quiz.action_mock()
+        self.post_message(MockRequested())
 
     def action_browse(self) -> None:
         """Browse the highlighted pack's questions and reference answers."""
-        self.quiz.action_browse()
+        self.post_message(BrowseRequested(self.highlighted_pack()))
 
     def action_stats(self) -> None:
         """Reviews, retention, due counts, flags."""
-        self.quiz.action_stats()
+        self.post_message(StatsRequested())

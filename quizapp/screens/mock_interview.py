@@ -9,34 +9,28 @@ on the rubric screen, then the report is saved and shown.
 from __future__ import annotations
 
 from functools import partial
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.message import Message
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Static
-from textual.worker import Worker, WorkerState
 
-from quizapp.grading.client import ProbeFailed
-from quizapp.grading.parsers import AnswerSyntaxError
-from quizapp.grading.result import GradeResult
+from quizapp.grading.grader import Reference
 from quizapp.grading.service import GradingService
 from quizapp.packs.models import ChoiceQuestion
+from quizapp.screens.background_grading import BackgroundGrading
 from quizapp.screens.confirm_quit import ConfirmQuit
+from quizapp.screens.letter_keys import LetterKeyScreen, letter_key
 from quizapp.screens.report import ReportScreen
 from quizapp.screens.rubric import RubricScreen
-from quizapp.study.interview import MockInterview, Slot, describe_expected
-from quizapp.widgets.answer_input import AnswerInput, is_typing
+from quizapp.study.interview import MockInterview, describe_expected
+from quizapp.widgets.answer_input import AnswerInput
 from quizapp.widgets.inputs import answer_input_for
 from quizapp.widgets.notes_answer import NotesAnswer
 from quizapp.widgets.question_card import QuestionCard
 from quizapp.widgets.timer import WARNING_SECONDS, Countdown
-
-if TYPE_CHECKING:
-    from quizapp.app import QuizApp
 
 #: How often the clocks are redrawn and the time-out checked, in seconds.
 TICK_SECONDS = 0.25
@@ -44,7 +38,7 @@ TICK_SECONDS = 0.25
 STATE_MARKS = {"open": "·", "skipped": "?", "answered": "✓", "missed": "✗"}
 
 
-class MockScreen(Screen[None]):
+class MockScreen(LetterKeyScreen):
     """Runs a `MockInterview`; replaced by the report when it is over.
 
     `s` skip, `b` back, `p` pause; while a text box has focus (or a choice takes the
@@ -53,17 +47,11 @@ class MockScreen(Screen[None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("s", "letter('skip')", "Skip"),
-        Binding("b", "letter('back')", "Back"),
-        Binding("p", "letter('pause')", "Pause"),
+        *letter_key("skip", "s", "ctrl+s", "Skip"),
+        *letter_key("back", "b", "ctrl+b", "Back"),
+        *letter_key("pause", "p", "ctrl+o", "Pause"),
+        # While paused `p` says Resume (check_action picks which of the two shows).
         Binding("p", "letter('resume')", "Resume"),
-        # Each control key twice: shown when its letter cannot be used, always working.
-        Binding("ctrl+s", "control('skip')", "Skip"),
-        Binding("ctrl+s", "skip", "Skip", show=False),
-        Binding("ctrl+b", "control('back')", "Back"),
-        Binding("ctrl+b", "back", "Back", show=False),
-        Binding("ctrl+o", "control('pause')", "Pause"),
-        Binding("ctrl+o", "pause", "Pause", show=False),
         # Priority: a focused notes box must not swallow the first press.
         Binding("escape", "end", "End interview", priority=True),
     ]
@@ -72,43 +60,20 @@ class MockScreen(Screen[None]):
     MockScreen #mock-bar { height: 1; background: $boost; }
     MockScreen #mock-marks { width: 1fr; content-align: right middle; color: $text-muted; }
     MockScreen #mock-area { padding: 1 2; }
-    MockScreen #mock-area #answer { margin-top: 1; }
-    MockScreen #mock-area #answer-notes { height: 8; }
     MockScreen #mock-paused { height: 1fr; padding: 2 4; }
     MockScreen #mock-status { padding: 1 2; color: $warning; }
     """
 
     LETTERS: ClassVar[dict[str, str]] = {"skip": "s", "back": "b", "pause": "p", "resume": "p"}
 
-    class Graded(Message):
-        """A grading worker finished one answer."""
-
-        def __init__(self, index: int, result: GradeResult) -> None:
-            super().__init__()
-            self.index = index
-            self.result = result
-
-    class Expected(Message):
-        """A worker computed the reference answer of an unanswered question."""
-
-        def __init__(self, index: int, expected: str) -> None:
-            super().__init__()
-            self.index = index
-            self.expected = expected
-
     def __init__(self, interview: MockInterview, grading: GradingService) -> None:
         super().__init__()
         self.interview = interview
-        self.grading = grading
+        self.grading = BackgroundGrading(self, grading)
         self._ticker: Timer | None = None
         self._confirm_end = False
         self._scoring = False
         self._reported = False
-
-    @property
-    def quiz(self) -> QuizApp:
-        """The app, typed."""
-        return cast("QuizApp", self.app)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -183,14 +148,9 @@ class MockScreen(Screen[None]):
         self.refresh_clocks()
         self.call_after_refresh(answer_input.focus_first)
 
-    @property
-    def typing(self) -> bool:
-        """True while printable keys type into a text box."""
-        return is_typing(self.focused)
-
     def letter_free(self, action: str) -> bool:
         """True when the letter of `action` reaches the screen (nothing types or picks it)."""
-        if self.typing:
+        if not super().letter_free(action):
             return False
         slot = self.interview.current
         if slot is not None and isinstance(slot.question, ChoiceQuestion):
@@ -201,18 +161,12 @@ class MockScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         paused = self.interview.paused
-        if action in ("hint", "flag"):
-            return False  # the practice inputs' keys: no hints or flags in an interview
         if action not in ("letter", "control"):
             return not (paused and action in ("skip", "back"))
         name = str(parameters[0])
         if (paused and name in ("skip", "back", "pause")) or (name == "resume" and not paused):
             return False
-        free = self.letter_free(name)
-        return free if action == "letter" else not free
-
-    def on_descendant_focus(self) -> None:
-        self.refresh_bindings()
+        return super().check_action(action, parameters)
 
     # -- answering -------------------------------------------------------------------
 
@@ -225,62 +179,28 @@ class MockScreen(Screen[None]):
             await self.finish()
             return
         if not slot.self_scored:
-            self.grade_in_background(index, slot)
+            # Graded while the interview goes on; `Graded` carries the slot's index.
+            self.grading.grade(index, slot.question, slot.answer, self.interview.pack_dir(slot))
         await self._moved()
 
-    def grade_in_background(self, index: int, slot: Slot) -> None:
-        """Grade one answer in a thread worker; the result comes back as `Graded`."""
-        self.run_worker(
-            partial(self._grade, index, slot),
-            name=f"grade-{index}",
-            group="mock-grading",
-            thread=True,
-            exit_on_error=False,
-        )
+    def on_background_grading_graded(self, message: BackgroundGrading.Graded) -> None:
+        assert isinstance(message.tag, int)
+        self.interview.accept_grade(message.tag, message.result)
+        self.maybe_report()
 
-    def _grade(self, index: int, slot: Slot) -> None:
-        # Runs in a thread: no widget is touched, the answer goes back as a message.
-        question, answer = slot.question, slot.answer
-        try:
-            result = self.grading.grade(question, answer, self.interview.pack_dir(slot))
-        except AnswerSyntaxError as error:
-            result = GradeResult(None, "", answer, f"could not read the answer: {error}")
-        self.post_message(self.Graded(index, result))
+    def on_background_grading_reference_ready(
+        self, message: BackgroundGrading.ReferenceReady
+    ) -> None:
+        assert isinstance(message.tag, int)
+        self._expected(message.tag, message.reference, message.failure)
+        self.maybe_report()
 
-    def _expect(self, index: int, slot: Slot) -> None:
-        # Runs in a thread: the reference of a question left unanswered, for the report.
-        try:
-            reference = self.grading.reference(slot.question, self.interview.pack_dir(slot))
-            expected = describe_expected(slot.question, reference)
-        except ProbeFailed as failure:
-            expected = f"(could not compute: {failure.reason})"
-        self.post_message(self.Expected(index, expected))
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """A worker that failed still resolves its question, so the report is not stuck."""
-        worker = event.worker
-        if event.state != WorkerState.ERROR or worker.group not in (
-            "mock-grading",
-            "mock-expected",
-        ):
-            return
-        index = int(worker.name.rsplit("-", 1)[1])
-        reason = f"could not grade: {worker.error}"
-        if worker.group == "mock-grading":
-            slot = self.interview.slots[index]
-            self.on_mock_screen_graded(
-                self.Graded(index, GradeResult(None, "?", slot.answer, reason))
-            )
+    def _expected(self, index: int, reference: Reference | None, failure: str | None) -> None:
+        slot = self.interview.slots[index]
+        if failure is not None:
+            self.interview.accept_expected(index, f"(could not compute: {failure})")
         else:
-            self.on_mock_screen_expected(self.Expected(index, f"({reason})"))
-
-    def on_mock_screen_graded(self, message: Graded) -> None:
-        self.interview.accept_grade(message.index, message.result)
-        self.maybe_report()
-
-    def on_mock_screen_expected(self, message: Expected) -> None:
-        self.interview.accept_expected(message.index, message.expected)
-        self.maybe_report()
+            self.interview.accept_expected(index, describe_expected(slot.question, reference))
 
     async def _moved(self) -> None:
         if self.interview.finished:
@@ -289,22 +209,6 @@ class MockScreen(Screen[None]):
             await self.show_question()
 
     # -- actions ---------------------------------------------------------------------
-
-    async def action_letter(self, action: str) -> None:
-        """`s`, `b`, `p` when no text box or choice list takes the letter."""
-        await self._run(action)
-
-    async def action_control(self, action: str) -> None:
-        """`ctrl+s`, `ctrl+b`, `ctrl+o`, shown in the footer when the letter is taken."""
-        await self._run(action)
-
-    async def _run(self, action: str) -> None:
-        if action == "skip":
-            await self.action_skip()
-        elif action == "back":
-            await self.action_back()
-        elif action in ("pause", "resume"):
-            await self.action_pause()
 
     async def action_skip(self) -> None:
         """Leave the question unanswered for now; come back with `b`."""
@@ -329,6 +233,11 @@ class MockScreen(Screen[None]):
                 self.notify("No earlier question is unanswered.")
             return
         await self.show_question()
+
+    async def action_resume(self) -> None:
+        """Resume after a pause (`p` while paused)."""
+        if self.interview.paused:
+            await self.action_pause()
 
     async def action_pause(self) -> None:
         """Pause or resume: the question is hidden while the clocks are stopped."""
@@ -417,21 +326,9 @@ class MockScreen(Screen[None]):
     def resolve_expected(self, index: int) -> None:
         """The reference of an unanswered question: at once if typed or cached, else a worker."""
         slot = self.interview.slots[index]
-        try:
-            reference = self.grading.cached_reference(slot.question, self.interview.pack_dir(slot))
-        except ProbeFailed as failure:
-            self.interview.accept_expected(index, f"(could not compute: {failure.reason})")
-            return
-        if reference is not None or not slot.question.executed:
-            self.interview.accept_expected(index, describe_expected(slot.question, reference))
-            return
-        self.run_worker(
-            partial(self._expect, index, slot),
-            name=f"expect-{index}",
-            group="mock-expected",
-            thread=True,
-            exit_on_error=False,
-        )
+        lookup = self.grading.reference(index, slot.question, self.interview.pack_dir(slot))
+        if not lookup.pending:
+            self._expected(index, lookup.reference, lookup.failure)
 
     def _scored(self, indices: list[int], ticks: dict[int, tuple[int, ...]] | None) -> None:
         for position, index in enumerate(indices):

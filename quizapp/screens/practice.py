@@ -7,33 +7,32 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Header
 
 from quizapp.grading.service import GradingService
 from quizapp.screens.feedback import FeedbackScreen
 from quizapp.screens.flag import flag_current
+from quizapp.screens.letter_keys import LetterKeyScreen, letter_key
 from quizapp.screens.summary import SummaryScreen
 from quizapp.study.practice import PracticeSession
-from quizapp.widgets.answer_input import AnswerInput, is_typing
+from quizapp.widgets.answer_input import AnswerInput
 from quizapp.widgets.inputs import answer_input_for
 from quizapp.widgets.question_card import QuestionCard
 
 
-class PracticeScreen(Screen[None]):
+class PracticeScreen(LetterKeyScreen):
     """Asks the session's questions; each answer opens the feedback view.
 
     `h`/`s`/`f` give a hint, skip, flag; while a text box has focus they type, and
     `ctrl+t`/`ctrl+s`/`ctrl+g` do the same (the footer shows whichever pair works).
     """
 
+    DEFAULT_CSS = "PracticeScreen #question-area { padding: 1 2; }"
+
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("h", "letter('hint')", "Hint"),
-        Binding("s", "letter('skip')", "Skip"),
-        Binding("f", "letter('flag')", "Flag"),
-        Binding("ctrl+t", "hint", "Hint", show=False),
-        Binding("ctrl+s", "skip", "Skip", show=False),
-        Binding("ctrl+g", "flag", "Flag", show=False),
+        *letter_key("hint", "h", "ctrl+t", "Hint"),
+        *letter_key("skip", "s", "ctrl+s", "Skip"),
+        *letter_key("flag", "f", "ctrl+g", "Flag"),
         Binding("escape", "end", "End session"),
     ]
 
@@ -67,20 +66,6 @@ class PracticeScreen(Screen[None]):
         self.session.show()
         self.call_after_refresh(answer_input.focus_first)
 
-    @property
-    def typing(self) -> bool:
-        """True while printable keys type into a text box."""
-        return is_typing(self.focused)
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "letter":
-            # Hidden (and inert) while typing: the letters belong to the text box then.
-            return not self.typing
-        return True
-
-    def on_descendant_focus(self) -> None:
-        self.refresh_bindings()
-
     # -- answering -------------------------------------------------------------------
 
     def on_answer_input_submitted(self, event: AnswerInput.Submitted) -> None:
@@ -99,18 +84,9 @@ class PracticeScreen(Screen[None]):
 
     def finish(self) -> None:
         """Replace this screen with the session summary."""
-        self.app.switch_screen(SummaryScreen(self.session.summary()))
+        self.app.switch_screen(SummaryScreen(self.session.summary(), self.session.clock()))
 
     # -- actions ---------------------------------------------------------------------
-
-    async def action_letter(self, name: str) -> None:
-        """`h`, `s`, `f` when no text box has focus."""
-        if name == "hint":
-            self.action_hint()
-        elif name == "skip":
-            await self.action_skip()
-        elif name == "flag":
-            self.action_flag()
 
     def action_hint(self) -> None:
         """Show the next hint."""

@@ -7,7 +7,7 @@ Markdown into the data dir's `reports/` and says where.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import ClassVar
 
 from rich.table import Table
 from rich.text import Text
@@ -18,14 +18,11 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Markdown, Static
 
 from quizapp import locations
+from quizapp.screens.messages import PracticeRequested
 from quizapp.study.clock import minutes_seconds as clock
-from quizapp.study.planning import plan_practice
 from quizapp.study.practice import PracticeOptions
 from quizapp.study.report import MockReport, ReportItem, Score, practice_target
 from quizapp.study.report_markdown import question_section, to_markdown
-
-if TYPE_CHECKING:
-    from quizapp.app import QuizApp
 
 BAR_WIDTH = 10
 
@@ -100,11 +97,6 @@ class ReportScreen(Screen[None]):
         super().__init__()
         self.report = report
 
-    @property
-    def quiz(self) -> QuizApp:
-        """The app, typed."""
-        return cast("QuizApp", self.app)
-
     def compose(self) -> ComposeResult:
         report = self.report
         yield Header()
@@ -144,12 +136,8 @@ class ReportScreen(Screen[None]):
         if target is None:
             self.notify("Full marks: nothing weak to practise. Try a longer mock.")
             return
-        quiz = self.quiz
-        planned = plan_practice(
-            quiz.study_items(), quiz.store.cards(), quiz.clock(), filters=target
-        )
         # The interview just rescheduled these questions; drill them anyway if none is due.
-        quiz.start_practice(PracticeOptions(target, cram=not planned))
+        self.post_message(PracticeRequested(PracticeOptions(target), cram_if_none_due=True))
 
     def action_export(self) -> None:
         """Write the report as Markdown into the data dir and say where."""

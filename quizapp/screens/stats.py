@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -10,22 +10,30 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
+from quizapp.screens.context import StudyContext
 from quizapp.study.stats import collect_stats, flag_lines, headline, pack_rows
-
-if TYPE_CHECKING:
-    from quizapp.app import QuizApp
 
 
 class StatsScreen(Screen[None]):
     """The same numbers as `quizapp stats`, read when the screen opens."""
 
+    DEFAULT_CSS = """
+    StatsScreen #stats { padding: 1 2; }
+    StatsScreen #stats-headline { margin-bottom: 1; }
+    StatsScreen #stats-packs { height: auto; }
+    """
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q", "close", "Back"),
     ]
 
+    def __init__(self, context: StudyContext) -> None:
+        super().__init__()
+        self.context = context
+
     def compose(self) -> ComposeResult:
-        quiz = cast("QuizApp", self.app)
-        stats = collect_stats(quiz.registry, quiz.store, quiz.clock())
+        context = self.context
+        stats = collect_stats(context.registry, context.store, context.clock())
         yield Header()
         with VerticalScroll(id="stats"):
             yield Static(f"[b]{headline(stats)}[/]", id="stats-headline")

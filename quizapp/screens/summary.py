@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -12,9 +12,6 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from quizapp.study.practice import Summary
-
-if TYPE_CHECKING:
-    from quizapp.app import QuizApp
 
 
 def duration(seconds: float) -> str:
@@ -55,17 +52,23 @@ def summary_lines(summary: Summary, now: datetime) -> list[str]:
 class SummaryScreen(Screen[None]):
     """Shows the summary; any of enter / escape / q goes back home."""
 
+    DEFAULT_CSS = """
+    SummaryScreen #summary { padding: 1 2; }
+    SummaryScreen #summary-title { margin-bottom: 1; }
+    """
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "home", "Home"),
         Binding("escape,q", "home", "Home", show=False),
     ]
 
-    def __init__(self, summary: Summary) -> None:
+    def __init__(self, summary: Summary, now: datetime) -> None:
         super().__init__()
         self.summary = summary
+        self.now = now
 
     def compose(self) -> ComposeResult:
-        now = cast("QuizApp", self.app).clock()
+        now = self.now
         yield Header()
         with Vertical(id="summary"):
             yield Static("[b]Session complete[/]", id="summary-title")

@@ -10,19 +10,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import ClassVar
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Header
-from textual.worker import Worker, WorkerState
 
-from quizapp.grading.parsers import AnswerSyntaxError
-from quizapp.grading.result import GradeResult
 from quizapp.grading.service import GradingService
 from quizapp.packs.models import AnyQuestion
+from quizapp.screens.background_grading import BackgroundGrading
 from quizapp.widgets.answer_input import AnswerInput
 from quizapp.widgets.grade_view import GradeView
 from quizapp.widgets.inputs import answer_input_for
@@ -38,18 +34,10 @@ class TryScreen(Screen[None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back to the list"),
-        # The answer inputs send these where letters type into a text box.
+        # A control key: it must work while letters type into the answer box.
         Binding("ctrl+t", "hint", "Hint"),
-        Binding("ctrl+s", "skip", "Back", show=False),
+        Binding("escape", "back", "Back to the list"),
     ]
-
-    class Graded(Message):
-        """The grading worker finished."""
-
-        def __init__(self, result: GradeResult) -> None:
-            super().__init__()
-            self.result = result
 
     def __init__(
         self, question: AnyQuestion, pack_dir: Path | None, grading: GradingService, where: str
@@ -57,7 +45,7 @@ class TryScreen(Screen[None]):
         super().__init__()
         self.question = question
         self.pack_dir = pack_dir
-        self.grading = grading
+        self.grading = BackgroundGrading(self, grading)
         self.where = where
         self.hints_shown = 0
         self.grading_pending = False
@@ -73,12 +61,7 @@ class TryScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        answer_input = self.query_one(AnswerInput)
-        focusable = [widget for widget in answer_input.query("*") if widget.focusable]
-        if focusable:
-            focusable[0].focus()
-        elif answer_input.focusable:
-            answer_input.focus()
+        self.query_one(AnswerInput).focus_first()
 
     def on_answer_input_submitted(self, event: AnswerInput.Submitted) -> None:
         event.stop()
@@ -87,24 +70,9 @@ class TryScreen(Screen[None]):
         view.result = None
         view.pending = "grading…"
         self.grading_pending = True
-        self.grade(event.answer)
+        self.grading.grade(None, self.question, event.answer, self.pack_dir, exclusive=True)
 
-    @work(thread=True, exclusive=True, group="try-grade", exit_on_error=False)
-    def grade(self, answer: str) -> None:
-        """Grade off the UI thread; the result comes back as a message."""
-        try:
-            result = self.grading.grade(self.question, answer, self.pack_dir)
-        except AnswerSyntaxError as error:
-            result = GradeResult(None, "?", answer, f"could not read the answer: {error}")
-        self.post_message(self.Graded(result))
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        # A bug in grading is shown on the question, not raised out of the app.
-        if event.worker.group == "try-grade" and event.state == WorkerState.ERROR:
-            reason = " ".join(str(event.worker.error).split())
-            self.post_message(self.Graded(GradeResult(None, "?", "", f"could not grade: {reason}")))
-
-    def on_try_screen_graded(self, event: Graded) -> None:
+    def on_background_grading_graded(self, event: BackgroundGrading.Graded) -> None:
         self.grading_pending = False
         self.query_one(GradeView).result = event.result
 
@@ -123,14 +91,6 @@ class TryScreen(Screen[None]):
             self.hints_shown, self.question.hints[self.hints_shown - 1]
         )
 
-    def action_skip(self) -> None:
-        """The inputs' skip key: back to the list."""
-        self.dismiss()
-
     def action_back(self) -> None:
         """Back to the list."""
         self.dismiss()
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        # Flagging is for learners; the author is looking at the file.
-        return action != "flag"

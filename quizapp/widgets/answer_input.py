@@ -20,12 +20,13 @@ def is_typing(focused: Widget | None) -> bool:
 class AnswerInput(Widget):
     """An input fitted to one question; the screen only listens for `Submitted`.
 
-    Subclasses compose their controls and call `submit` when the learner is done. Where
-    printable keys type text, the subclass binds hint/skip/flag to control keys as well.
+    Subclasses compose their controls and call `submit` when the learner is done. They bind
+    only their own actions: the screen owns its keys (hint, skip, flag…) and offers control
+    keys for them while `is_typing` says that letters type into a text box.
     """
 
     DEFAULT_CSS = """
-    AnswerInput { height: auto; }
+    AnswerInput { height: auto; margin-top: 1; }
     AnswerInput .answer-error { color: $error; height: auto; }
     """
 

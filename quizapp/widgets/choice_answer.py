@@ -16,6 +16,9 @@ from quizapp.widgets.checklist import CheckList
 class ChoiceAnswer(AnswerInput):
     """One pick submits at once; with `multiple`, letters/space tick and `enter` submits."""
 
+    # Up to ten choices in view; more scroll.
+    DEFAULT_CSS = "ChoiceAnswer #answer-choices { height: auto; max-height: 12; }"
+
     question: ChoiceQuestion
 
     def __init__(self, question: ChoiceQuestion, *, id: str | None = None) -> None:

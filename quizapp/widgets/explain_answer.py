@@ -14,27 +14,15 @@ from quizapp.widgets.answer_input import AnswerInput
 from quizapp.widgets.checklist import CheckList
 
 
-class NotesBox(TextArea):
-    """The notes box; `ctrl+r` reveals the model answer (enter makes a new line here)."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+r", "reveal", "Model answer"),
-        Binding("ctrl+t", "screen.hint", "Hint"),
-        Binding("ctrl+s", "screen.skip", "Skip"),
-        Binding("ctrl+g", "screen.flag", "Flag"),
-    ]
-
-    def action_reveal(self) -> None:
-        """Hand over to the rubric step."""
-        parent = self.parent
-        while parent is not None and not isinstance(parent, ExplainAnswer):
-            parent = parent.parent
-        if parent is not None:
-            parent.reveal()
-
-
 class ExplainAnswer(AnswerInput):
     """Two steps: notes (typed), then the model answer and a rubric checklist."""
+
+    # Six rows of notes inside the border: room to jot, the rubric step still in view.
+    DEFAULT_CSS = "ExplainAnswer #answer-notes { height: 8; }"
+
+    # Enter makes a new line in the notes, so the reveal sits on a control key; it is
+    # offered while the notes box (a descendant) has focus and the rubric is not shown.
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+r", "reveal", "Model answer")]
 
     question: ExplainQuestion
 
@@ -43,7 +31,7 @@ class ExplainAnswer(AnswerInput):
 
     def compose(self) -> ComposeResult:
         yield Label("Answer as you would aloud; notes are optional. ctrl+r: model answer.")
-        yield NotesBox(id="answer-notes")
+        yield TextArea(id="answer-notes")
         with Vertical(id="rubric-step") as step:
             step.display = False
             yield Label("[b]Model answer[/]")
@@ -59,16 +47,22 @@ class ExplainAnswer(AnswerInput):
         """True once the rubric step shows."""
         return bool(self.query_one("#rubric-step").display)
 
-    def reveal(self) -> None:
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "reveal":
+            return not self.revealed
+        return True
+
+    def action_reveal(self) -> None:
         """Show the model answer and the rubric; the notes stay visible, read-only."""
-        notes = self.query_one(NotesBox)
-        notes.read_only = True
+        if self.revealed:
+            return
+        self.query_one("#answer-notes", TextArea).read_only = True
         self.query_one("#rubric-step").display = True
         self.query_one(CheckList).focus()
 
     def on_check_list_done(self, event: CheckList.Done) -> None:
         event.stop()
-        notes = self.query_one(NotesBox).text.strip()
+        notes = self.query_one("#answer-notes", TextArea).text.strip()
         ticked = [self.question.rubric[i] for i in event.ticked]
         answer = "\n".join([notes, *(f"[x] {item}" for item in ticked)]).strip()
         self.submit(answer, (len(ticked), len(self.question.rubric)))

@@ -19,6 +19,9 @@ from quizapp.widgets.safe_inputs import SafeTextArea
 class NotesAnswer(AnswerInput):
     """A notes box; `ctrl+r` submits (enter makes a new line), empty notes allowed."""
 
+    # Six rows inside the border, as the practice explain input.
+    DEFAULT_CSS = "NotesAnswer TextArea { height: 8; }"
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+r", "done", "Done"),
     ]

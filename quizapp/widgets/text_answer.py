@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
 from textual.widgets import Input
 
 from quizapp.grading.parsers import (
@@ -50,13 +47,6 @@ def check_syntax(question: AnyQuestion, answer: str) -> None:
 
 class TextAnswer(AnswerInput):
     """Type an answer, `enter` to submit; unreadable input is explained inline."""
-
-    # While the box has focus h/s/f type letters, so these actions sit on control keys.
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+t", "screen.hint", "Hint"),
-        Binding("ctrl+s", "screen.skip", "Skip"),
-        Binding("ctrl+g", "screen.flag", "Flag"),
-    ]
 
     def compose(self) -> ComposeResult:
         placeholder = PLACEHOLDERS.get(self.question.type, "your answer")

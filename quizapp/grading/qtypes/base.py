@@ -99,9 +99,7 @@ def register(
 
     def run(question: Any, answer: str, reference: Reference | None) -> GradeResult:
         if reference is None:
-            return not_graded(
-                " ".join(answer.split()), "could not grade: the reference answer was not computed"
-            )
+            return GradeResult.ungraded("the reference answer was not computed", answer)
         return grade(question, answer, reference)
 
     kind: Callable[[Any], ValueKind | None]
@@ -189,15 +187,10 @@ def result(
     )
 
 
-def not_graded(got: str, detail: str, trace: tuple[str, ...] = ()) -> GradeResult:
-    """An answer that could not be compared; `detail` says why."""
-    return GradeResult(correct=None, expected="", got=got, detail=detail, trace=trace)
-
-
 def unreadable(reference: Reference, kind: ValueKind, got: str) -> GradeResult:
     """The reference is not of the question's kind: a pack or worker bug, not the learner's."""
-    return not_graded(
-        got, f"could not grade: the reference {reference.value!r} is not a {kind}", reference.trace
+    return GradeResult.ungraded(
+        f"the reference {reference.value!r} is not a {kind}", got, reference.trace
     )
 
 

@@ -54,8 +54,8 @@ def grade(question: ChoiceQuestion, answer: str, reference: Reference) -> GradeR
     correct = correct_choices(question, reference)
     computed = _computed_note(question, reference)
     if not correct:
-        return base.not_graded(
-            show_choices(question, picked), f"could not grade: no choice equals {computed}"
+        return GradeResult.ungraded(
+            f"no choice equals {computed}", show_choices(question, picked), reference.trace
         )
     expected, got = show_choices(question, correct), show_choices(question, picked)
     lead = f"the step computed {computed}" if question.probe is not None else ""
