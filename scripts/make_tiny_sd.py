@@ -5,6 +5,9 @@ that probes load it with `from_pretrained(path, subfolder=...)` exactly as users
 Its shapes are SD 1.5's (4 latent channels, f = 8, cross_attention_dim 768); its values are
 not, because the weights are seeded random numbers.
 
+It also builds `content/models/tiny-sd-inpaint/`: the same folder with SD inpainting's
+9-channel UNet (4 latent + 1 mask + 4 masked-image latent channels), smaller still.
+
 Run from the repository root:
 
     .venv/bin/python scripts/make_tiny_sd.py [OUT_DIR]
@@ -23,6 +26,7 @@ from diffusers import AutoencoderKL, UNet2DConditionModel
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = ROOT / "content" / "models" / "tiny-sd"
+INPAINT_OUT = ROOT / "content" / "models" / "tiny-sd-inpaint"
 
 #: SD 1.5's scheduler/scheduler_config.json, the base every probe's scheduler is built from.
 SCHEDULER_CONFIG: dict[str, object] = {
@@ -62,6 +66,23 @@ def make_unet() -> UNet2DConditionModel:
     )
 
 
+def make_inpaint_unet() -> UNet2DConditionModel:
+    """SD inpainting's UNet interface: 9 input channels, 4 output channels, dim 768."""
+    torch.manual_seed(2)
+    return UNet2DConditionModel(
+        sample_size=64,
+        in_channels=9,
+        out_channels=4,
+        down_block_types=("DownBlock2D", "CrossAttnDownBlock2D"),
+        up_block_types=("CrossAttnUpBlock2D", "UpBlock2D"),
+        block_out_channels=(16, 32),
+        layers_per_block=1,
+        norm_num_groups=8,
+        cross_attention_dim=768,
+        attention_head_dim=2,
+    )
+
+
 def make_vae() -> AutoencoderKL:
     """A 4-block AutoencoderKL, so the latent is 2**(4-1) = 8 times smaller than the image."""
     torch.manual_seed(1)
@@ -79,12 +100,12 @@ def make_vae() -> AutoencoderKL:
     )
 
 
-def build(out: Path) -> None:
+def build(out: Path, unet: UNet2DConditionModel | None = None, pipeline: str = "") -> None:
     """Write the whole model folder to `out`, replacing what was there."""
     if out.exists():
         shutil.rmtree(out)
     out.mkdir(parents=True)
-    make_unet().save_pretrained(out / "unet", safe_serialization=True)
+    (unet or make_unet()).save_pretrained(out / "unet", safe_serialization=True)
     make_vae().save_pretrained(out / "vae", safe_serialization=True)
     (out / "scheduler").mkdir()
     (out / "scheduler" / "scheduler_config.json").write_text(
@@ -93,7 +114,7 @@ def build(out: Path) -> None:
     import diffusers
 
     model_index = {
-        "_class_name": "StableDiffusionPipeline",
+        "_class_name": pipeline or "StableDiffusionPipeline",
         "_diffusers_version": diffusers.__version__,
         "scheduler": ["diffusers", "PNDMScheduler"],
         "unet": ["diffusers", "UNet2DConditionModel"],
@@ -125,6 +146,10 @@ def main() -> None:
     out = Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_OUT
     build(out)
     measure(out)
+    if len(sys.argv) == 1:
+        build(INPAINT_OUT, make_inpaint_unet(), "StableDiffusionInpaintPipeline")
+        size = sum(p.stat().st_size for p in INPAINT_OUT.rglob("*") if p.is_file())
+        print(f"{INPAINT_OUT.name}: {size / 1e6:.2f} MB")
 
 
 if __name__ == "__main__":

@@ -186,3 +186,35 @@ def test_invalid_pack_fails_check(tmp_path: Path, capsys: pytest.CaptureFixture[
     code, _, err = check([str(path)], capsys)
     assert code == 1
     assert f"{path}:" in err and "difficulty" in err
+
+
+GIVEAWAY = ALPHA_QUESTION.replace(
+    "prompt: alphas_cumprod[500] under SD's betas?",
+    "prompt: alphas_cumprod[500] under SD's betas? The probe knows.",
+)
+
+
+def test_giveaways_are_warnings_with_path_and_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write_pack(tmp_path, GIVEAWAY)
+    precompute(path)
+    code, out, err = check([str(path)], capsys)
+    assert code == 0, out + err
+    assert f"warning: {path}:10: alpha-bar: author word 'probe' in learner text" in out
+    assert "1 checked, 0 failed, 1 warning(s)" in err
+
+
+def test_strict_fails_on_a_giveaway(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write_pack(tmp_path, GIVEAWAY)
+    precompute(path)
+    code, _, err = check([str(path), "--strict"], capsys)
+    assert code == 1
+    assert "(--strict: warnings fail)" in err
+
+
+def test_strict_passes_a_clean_pack(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write_pack(tmp_path, ALPHA_QUESTION)
+    precompute(path)
+    code, out, err = check([str(path), "--strict"], capsys)
+    assert code == 0, out + err

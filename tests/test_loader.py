@@ -284,3 +284,46 @@ def test_not_utf8(tmp_path: Path) -> None:
     path.write_bytes(b"pack: \xff\xfe\n")
     [error] = errors_of(path)
     assert "not UTF-8" in error
+
+
+def test_loop_fields_that_cannot_run_are_validation_errors(tmp_path: Path) -> None:
+    body = """\
+pack: {id: p, title: P}
+questions:
+  - id: half-unet
+    type: text
+    origin: mechanism
+    topic: t
+    difficulty: 1
+    prompt: p
+    probe: {scheduler: DDIMScheduler, dtype: float16, observe: prev_sample.dtype}
+  - id: ratio
+    type: numeric
+    origin: mechanism
+    topic: t
+    difficulty: 1
+    prompt: p
+    probe: {scheduler: DDIMScheduler, observe: noise_pred.std_ratio}
+  - id: hand-off
+    type: sequence
+    origin: mechanism
+    topic: t
+    difficulty: 1
+    prompt: p
+    probe: {scheduler: DDIMScheduler, denoising_start: 0.8, denoising_end: 0.5,
+            observe: loop_timesteps}
+  - id: untimed
+    type: sequence
+    origin: mechanism
+    topic: t
+    difficulty: 1
+    prompt: p
+    probe: {scheduler: DDIMScheduler, strength: 0.5, mistake: skip_set_timesteps,
+            observe: loop_timesteps}
+"""
+    messages = errors_of(write(tmp_path, body))
+    assert any("applies to the scheduler's math only" in m for m in messages)
+    assert any("needs guidance" in m for m in messages)
+    assert any("denoising_start must be below denoising_end" in m for m in messages)
+    assert any("strength slices the timesteps" in m for m in messages)
+    assert any("loop_timesteps needs set_timesteps" in m for m in messages)

@@ -16,12 +16,15 @@ from quizapp.commands.common import Context, UserError, open_store, pass_context
 from quizapp.grading.check import check_question
 from quizapp.grading.errors import ProbeFailed
 from quizapp.grading.formatting import format_value
+from quizapp.grading.grader import Reference, correct_choices
 from quizapp.grading.parsers import AnswerSyntaxError
 from quizapp.grading.qtypes import reference_kind
 from quizapp.grading.service import GradingService
 from quizapp.packs.errors import PackLoadError
+from quizapp.packs.lint import lint_pack
 from quizapp.packs.loader import LoadedPack, load_pack
-from quizapp.packs.models import AnyQuestion
+from quizapp.packs.models import AnyQuestion, ChoiceQuestion, Value
+from quizapp.packs.yamlnodes import compose, locate
 from quizapp.store.db import Store
 
 
@@ -158,38 +161,72 @@ def check_one(service: GradingService, loaded: LoadedPack, question: AnyQuestion
 @click.command()
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list of results.")
+@click.option("--strict", is_flag=True, help="Fail on warnings too (giveaways, loose tolerances).")
 @pass_context
-def check(ctx: Context, paths: tuple[str, ...], as_json: bool) -> None:
+def check(ctx: Context, paths: tuple[str, ...], as_json: bool, strict: bool) -> None:
     """Run every probe of the packs in PATHS (default: all loaded packs).
 
     Prints each computed answer; exits 1 where an `expect` differs from what diffusers
-    computes, a trap would be graded correct, or a pack does not validate.
+    computes, a trap would be graded correct, or a pack does not validate. Giveaways in
+    the prose (packs/lint.py) are printed as `warning: path:line: …`; with --strict any
+    warning fails the check.
     """
     registry = registry_for(ctx, paths)
     for pack_error in registry.errors:
         click.echo(str(pack_error), err=True)
     rows: list[CheckRow] = []
+    computed: dict[str, dict[str, Value]] = {}
+    correct: dict[str, dict[str, frozenset[int]]] = {}
     with grading_service() as service:
         for loaded, question in registry.questions():
             executed = question.executed
             row = check_one(service, loaded, question)
+            if executed and row.value is not None:
+                computed.setdefault(loaded.id, {})[question.id] = row.value
+                if isinstance(question, ChoiceQuestion):
+                    reference = Reference(value=row.value)
+                    picked = correct_choices(question, reference)
+                    correct.setdefault(loaded.id, {})[question.id] = picked
             # Typed questions are checked too (a trap inside the tolerance), but only
             # reported when something is wrong: `check` is about executed answers.
             if executed or not row.ok or row.warnings:
                 rows.append(row)
                 if not as_json:
                     echo_row(row, question)
+    lints = [
+        line
+        for loaded in registry.packs.values()
+        for line in lint_lines(loaded, computed.get(loaded.id, {}), correct.get(loaded.id, {}))
+    ]
     failed = [row for row in rows if not row.ok]
+    warnings = sum(len(r.warnings) for r in rows) + len(lints)
     if as_json:
         click.echo(json.dumps([row.as_json() for row in rows], indent=2))
+        for line in lints:
+            click.echo(line, err=True)
     else:
+        for line in lints:
+            click.echo(line)
         click.echo(
-            f"{len(rows)} checked, {len(failed)} failed, "
-            f"{sum(len(r.warnings) for r in rows)} warning(s)",
+            f"{len(rows)} checked, {len(failed)} failed, {warnings} warning(s)"
+            + (" (--strict: warnings fail)" if strict and warnings else ""),
             err=True,
         )
-    if failed or registry.errors:
+    if failed or registry.errors or (strict and warnings):
         raise SystemExit(1)
+
+
+def lint_lines(
+    loaded: LoadedPack, computed: dict[str, Value], correct: dict[str, frozenset[int]]
+) -> list[str]:
+    """`warning: path:line: message` for every giveaway in the pack."""
+    found = lint_pack(loaded.pack, computed, correct)
+    if not found:
+        return []
+    root = compose(loaded.path.read_text(encoding="utf-8"))
+    return [
+        f"warning: {loaded.path}:{locate(root, lint.loc)[0] + 1}: {lint.message}" for lint in found
+    ]
 
 
 def echo_row(row: CheckRow, question: AnyQuestion) -> None:

@@ -121,6 +121,27 @@ class Probe(_Strict):
     latents: Literal["random"] | Fill = "random"
     noise_pred: Literal["model", "random"] | Fill = "model"
     mistake: Mistake = "none"
+    eta: Annotated[float, Field(ge=0, le=10)] | None = Field(
+        default=None,
+        description="Passed to `scheduler.step` where it takes `eta` (DDIM); None: its default.",
+    )
+    guidance_rescale: Annotated[float, Field(ge=0, le=1)] = Field(
+        default=0.0, description="Under CFG, diffusers' rescale_noise_cfg with this factor."
+    )
+    strength: Annotated[float, Field(gt=0, le=1)] | None = Field(
+        default=None,
+        description="img2img: start part-way (get_timesteps) from `latents` noised by add_noise.",
+    )
+    denoising_start: Annotated[float, Field(gt=0, lt=1)] | None = Field(
+        default=None, description="SDXL refiner hand-off: keep the timesteps below the cutoff."
+    )
+    denoising_end: Annotated[float, Field(gt=0, lt=1)] | None = Field(
+        default=None, description="SDXL base hand-off: stop at the timesteps below the cutoff."
+    )
+    dtype: Literal["float32", "float16", "bfloat16"] = Field(
+        default="float32",
+        description="dtype of the latents and the stand-in noise_pred (scheduler math only).",
+    )
     observe: str = Field(description="What to read off the step: " + describe_observables())
 
     @field_validator("scheduler")

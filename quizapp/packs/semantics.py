@@ -184,6 +184,32 @@ def _check_probe(probe: Probe, question_type: str, pack_dir: Path | None) -> Ite
         )
     if name in ("sigma", "sigmas") and probe.scheduler not in SIGMA_SCHEDULERS:
         yield (*at, "observe"), f"{probe.scheduler} keeps no sigmas"
+    yield from _check_loop_fields(probe, at)
+
+
+def _check_loop_fields(probe: Probe, at: Loc) -> Iterator[Issue]:
+    """The fields that change which timesteps the loop walks and what it computes in."""
+    if probe.dtype != "float32" and probe.noise_pred == "model":
+        yield (
+            (*at, "dtype"),
+            f"dtype {probe.dtype} applies to the scheduler's math only: set `noise_pred` to "
+            "`random` or `{fill: x}`",
+        )
+    if probe.observe == "noise_pred.std_ratio" and probe.guidance_scale <= 1:
+        yield (*at, "observe"), "noise_pred.std_ratio needs guidance (guidance_scale > 1)"
+    part_way = [
+        name
+        for name in ("strength", "denoising_start", "denoising_end")
+        if getattr(probe, name) is not None
+    ]
+    if probe.mistake == "skip_set_timesteps":
+        for name in part_way:
+            yield (*at, name), f"{name} slices the timesteps, which skip_set_timesteps never sets"
+        if probe.observe in ("loop_timesteps", "num_loop_timesteps"):
+            yield (*at, "observe"), f"{probe.observe} needs set_timesteps (mistake skips it)"
+    start, end = probe.denoising_start, probe.denoising_end
+    if start is not None and end is not None and start >= end:
+        yield (*at, "denoising_start"), "denoising_start must be below denoising_end"
 
 
 def _check_value(value: Value, kind: ObservableKind, at: Loc) -> Iterator[Issue]:

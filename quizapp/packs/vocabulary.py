@@ -153,6 +153,11 @@ OBSERVABLES: dict[str, ObservableKind] = {
     "prev_sample.std": "number",
     "pred_original_sample.mean": "number",
     "raises": "name",
+    "loop_timesteps": "sequence",
+    "num_loop_timesteps": "number",
+    "prev_sample.dtype": "name",
+    "pred_original_sample.dtype": "name",
+    "noise_pred.std_ratio": "number",
 }
 
 #: Indexed observables: `prev_sample[0,1,2,3]`, `alphas_cumprod[500]`.
@@ -170,7 +175,12 @@ INDEXED_ARITY: dict[str, int] = {
 
 #: Observables that only exist when the UNet runs (`noise_pred: model`).
 NEEDS_UNET: frozenset[str] = frozenset(
-    {"unet_output.shape", "encoder_hidden_states.shape", "latent_model_input.shape"}
+    {
+        "unet_output.shape",
+        "encoder_hidden_states.shape",
+        "latent_model_input.shape",
+        "noise_pred.std_ratio",
+    }
 )
 
 #: Observables that need the VAE.
@@ -183,6 +193,7 @@ MISTAKES: tuple[str, ...] = (
     "step_twice",
     "no_cfg_concat",
     "skip_scale_model_input",
+    "skip_inpaint_concat",
 )
 
 Mistake = Literal[
@@ -192,6 +203,7 @@ Mistake = Literal[
     "step_twice",
     "no_cfg_concat",
     "skip_scale_model_input",
+    "skip_inpaint_concat",
 ]
 
 

@@ -101,9 +101,12 @@ def vae_factor(model_path: Path | None) -> int:
 
 
 def latent_channels(model_path: Path | None) -> int:
-    """`unet.config.in_channels`; 4 for model `none`."""
+    """`vae.config.latent_channels` (the pipeline's `num_channels_latents`); else the UNet's
+    `in_channels`; 4 for model `none`. They differ for a 9-channel inpainting UNet."""
     if model_path is None:
         return DEFAULT_LATENT_CHANNELS
+    if (model_path / "vae" / "config.json").is_file():
+        return int(_part_config(model_path, "vae")["latent_channels"])
     return int(unet_config(model_path)["in_channels"])
 
 

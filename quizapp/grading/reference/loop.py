@@ -4,7 +4,11 @@ Random streams, all on CPU generators so values repeat across runs and machines:
 - latents and the scheduler's own noise share `Generator("cpu").manual_seed(seed)`, as a
   pipeline shares its `generator` between `prepare_latents` and `scheduler.step`;
 - the stand-in prompt embeddings draw from `manual_seed(seed + 1)` (uncond, then cond);
-- a `noise_pred: random` stand-in draws from `manual_seed(seed + 2)`, once per iteration.
+- a `noise_pred: random` stand-in draws from `manual_seed(seed + 2)`, once per iteration;
+- img2img (`strength`) draws the image latents, then the noise added to them, from the
+  latents' generator, as `prepare_latents` does;
+- a 9-channel inpainting UNet gets a mask of ones (repaint everything) and masked-image
+  latents drawn from `manual_seed(seed + 3)`.
 """
 
 from __future__ import annotations
@@ -14,8 +18,9 @@ from pathlib import Path
 from typing import Any
 
 import torch
+from diffusers.guiders.guider_utils import rescale_noise_cfg
 
-from quizapp.grading.reference import load
+from quizapp.grading.reference import inpainting, load, part_way
 from quizapp.grading.reference.errors import (
     MEMORY_LIMIT,
     ProbeError,
@@ -25,6 +30,13 @@ from quizapp.grading.reference.errors import (
 from quizapp.grading.reference.mistakes import LoopPolicy, policy_for
 from quizapp.grading.reference.record import StepRecord
 from quizapp.packs.models import Fill, Probe
+
+#: The probe's `dtype` names.
+DTYPES: dict[str, torch.dtype] = {
+    "float32": torch.float32,
+    "float16": torch.float16,
+    "bfloat16": torch.bfloat16,
+}
 
 
 def run_loop(probe: Probe, model_path: Path | None) -> StepRecord:
@@ -52,6 +64,11 @@ def run_loop(probe: Probe, model_path: Path | None) -> StepRecord:
         raise ProbeError("model `none` has no UNet: set noise_pred to `random` or {fill: x}")
     unet = load.load_unet(model_path) if runs_unet and model_path is not None else None
     shape = latent_shape(probe, model_path)
+    if probe.dtype != "float32" and runs_unet:
+        raise ProbeError(
+            f"dtype {probe.dtype} applies to the scheduler's math only: "
+            "set noise_pred to `random` or {fill: x}"
+        )
 
     record = StepRecord(scheduler_name=probe.scheduler, model_path=model_path, ran_unet=runs_unet)
     versions = load.versions()
@@ -96,24 +113,36 @@ def _run(
     scheduler = scheduler_cls.from_config({**base, **probe.scheduler_config})
     record.scheduler = scheduler
     record.trace.append(_describe_scheduler(scheduler))
+    walked = None
     if policy.set_timesteps:
         scheduler.set_timesteps(probe.num_inference_steps)
         count = len(scheduler.timesteps)
         record.trace.append(f"timesteps ({count}): {_preview(scheduler.timesteps)}")
-        if probe.step >= count:
+        walked = part_way.walked_timesteps(scheduler, probe, record.trace)
+        record.loop_timesteps = walked
+        if probe.step >= len(walked):
+            walks = f"the loop walks {len(walked)} of them" if len(walked) < count else ""
             raise ProbeError(
                 f"step {probe.step} is past the end: {probe.scheduler} has {count} timesteps "
-                f"for num_inference_steps={probe.num_inference_steps} (last step {count - 1})"
+                f"for num_inference_steps={probe.num_inference_steps}"
+                f"{' and ' + walks if walks else ''} (last step {len(walked) - 1})"
             )
+    elif part_way.starts_part_way(probe) or probe.denoising_end is not None:
+        raise ProbeError("strength, denoising_start and denoising_end need set_timesteps")
 
-    # 2. Latents: seeded noise times init_noise_sigma, or exactly the fill value.
+    # 2. Latents: seeded noise times init_noise_sigma, or exactly the fill value; img2img
+    # noises the given latents to the first walked timestep instead.
     generator = torch.Generator("cpu").manual_seed(probe.seed)
     init_sigma = getattr(scheduler, "init_noise_sigma", None)
     record.init_noise_sigma = 1.0 if init_sigma is None else float(init_sigma)
-    if isinstance(probe.latents, Fill):
+    if probe.strength is not None and probe.denoising_start is None and walked is not None:
+        latents = part_way.noised_image_latents(scheduler, probe, shape, generator, walked)
+        record.trace.append(f"img2img: add_noise(image latents, noise, t = {_number(walked[0])})")
+    elif isinstance(probe.latents, Fill):
         latents = torch.full(shape, probe.latents.fill, dtype=torch.float32)
     else:
         latents = torch.randn(shape, generator=generator) * record.init_noise_sigma
+    latents = latents.to(DTYPES[probe.dtype])
 
     # 3. Classifier-free guidance with stand-in prompt embeddings (no text encoder runs).
     cfg = probe.guidance_scale > 1
@@ -121,12 +150,15 @@ def _run(
     if unet is not None:
         embeddings = _stand_in_embeddings(probe, shape[0], unet, cfg)
     noise_generator = torch.Generator("cpu").manual_seed(probe.seed + 2)
-    step_kwargs = {"generator": generator} if _step_takes_generator(scheduler) else {}
+    step_kwargs = _step_kwargs(scheduler, probe, generator, record)
+    inpaint = None
+    if unet is not None:
+        inpaint = inpainting.condition(unet, shape, cfg, probe.seed)
 
     # 4. The loop; observables describe iteration `probe.step`.
     for i in range(probe.step + 1):
         observed = i == probe.step
-        t = policy.timestep(scheduler, i)
+        t = policy.timestep(scheduler, i, walked)
         if observed:
             record.latents, record.timestep = latents, t
             record.trace.append(f"step {i}: t = {_number(t)}")
@@ -137,6 +169,8 @@ def _run(
             scale = _scale_factor(scheduler, model_input, t) if observed else 1.0
         else:
             scaled, scale = model_input, 1.0
+        if inpaint is not None and policy.inpaint_concat:
+            scaled = torch.cat([scaled, *inpaint], dim=1)
         if observed:
             record.sigma = _current_sigma(scheduler, i)
             record.input_scale = scale
@@ -181,7 +215,17 @@ def _predict(
     if not cfg:
         return unet_output  # type: ignore[no-any-return]
     uncond, cond = unet_output.chunk(2)
-    return uncond + probe.guidance_scale * (cond - uncond)  # type: ignore[no-any-return]
+    guided = uncond + probe.guidance_scale * (cond - uncond)
+    if observed:
+        record.noise_pred_text = cond
+    if probe.guidance_rescale > 0:
+        # diffusers' own function, so the reference is what the pipeline computes.
+        guided = rescale_noise_cfg(  # type: ignore[no-untyped-call]
+            guided, cond, guidance_rescale=probe.guidance_rescale
+        )
+        if observed:
+            record.trace.append(f"rescale_noise_cfg(guidance_rescale={probe.guidance_rescale:g})")
+    return guided  # type: ignore[no-any-return]
 
 
 def _stand_in_embeddings(probe: Probe, batch: int, unet: Any, cfg: bool) -> torch.Tensor:
@@ -195,15 +239,33 @@ def _stand_in_embeddings(probe: Probe, batch: int, unet: Any, cfg: bool) -> torc
 
 def _stand_in_noise(probe: Probe, latents: torch.Tensor, generator: torch.Generator) -> Any:
     if isinstance(probe.noise_pred, Fill):
-        return torch.full(latents.shape, probe.noise_pred.fill, dtype=torch.float32)
-    return torch.randn(latents.shape, generator=generator)
+        noise = torch.full(latents.shape, probe.noise_pred.fill, dtype=torch.float32)
+    else:
+        noise = torch.randn(latents.shape, generator=generator)
+    return noise.to(DTYPES[probe.dtype])
 
 
-def _step_takes_generator(scheduler: Any) -> bool:
+def _step_kwargs(
+    scheduler: Any, probe: Probe, generator: torch.Generator, record: StepRecord
+) -> dict[str, Any]:
+    """What the pipeline's `prepare_extra_step_kwargs` passes: only what `step` accepts."""
+    taken = _step_parameters(scheduler)
+    kwargs: dict[str, Any] = {"generator": generator} if "generator" in taken else {}
+    if probe.eta is not None:
+        if "eta" in taken:
+            kwargs["eta"] = probe.eta
+            record.trace.append(f"step(..., eta={probe.eta:g})")
+        else:
+            # The pipeline drops it silently too; the trace says so.
+            record.trace.append(f"eta dropped: {type(scheduler).__name__}.step takes no eta")
+    return kwargs
+
+
+def _step_parameters(scheduler: Any) -> frozenset[str]:
     try:
-        return "generator" in inspect.signature(scheduler.step).parameters
+        return frozenset(inspect.signature(scheduler.step).parameters)
     except (TypeError, ValueError):
-        return False
+        return frozenset()
 
 
 def _scale_factor(scheduler: Any, model_input: torch.Tensor, t: Any) -> float:
@@ -218,7 +280,8 @@ def _current_sigma(scheduler: Any, i: int) -> float | None:
     if not isinstance(sigmas, torch.Tensor):
         return None
     index = getattr(scheduler, "step_index", None)
-    index = i if index is None else int(index)
+    if index is None:  # not initialised before the first step: count from the begin index
+        index = i + int(getattr(scheduler, "begin_index", None) or 0)
     return float(sigmas[index]) if index < len(sigmas) else None
 
 

@@ -23,6 +23,7 @@ class LoopPolicy:
         steps_per_iteration: 2: `scheduler.step` is called twice per iteration.
         concat_latents: False: latents are not doubled under CFG (the embeddings still are).
         scale_model_input: False: `scale_model_input` is skipped.
+        inpaint_concat: False: a 9-channel inpainting UNet gets the 4 latent channels only.
     """
 
     name: str = "none"
@@ -31,16 +32,20 @@ class LoopPolicy:
     steps_per_iteration: int = 1
     concat_latents: bool = True
     scale_model_input: bool = True
+    inpaint_concat: bool = True
 
-    def timestep(self, scheduler: Any, i: int) -> Any:
+    def timestep(self, scheduler: Any, i: int, timesteps: Any = None) -> Any:
         """The t the loop uses at iteration i, as the learner's loop would compute it.
 
         Raises:
             IndexError: when i is past the end of the schedule (never for skip_set_timesteps).
+
+        `timesteps` is the part of the schedule the loop walks (img2img starts part-way);
+        the scheduler's whole schedule by default.
         """
         if not self.set_timesteps:
             return untimed_timestep(scheduler)
-        t = scheduler.timesteps[i]
+        t = (scheduler.timesteps if timesteps is None else timesteps)[i]
         return i if self.index_as_timestep else t
 
 
@@ -65,6 +70,7 @@ POLICIES: dict[str, LoopPolicy] = {
     "step_twice": LoopPolicy(name="step_twice", steps_per_iteration=2),
     "no_cfg_concat": LoopPolicy(name="no_cfg_concat", concat_latents=False),
     "skip_scale_model_input": LoopPolicy(name="skip_scale_model_input", scale_model_input=False),
+    "skip_inpaint_concat": LoopPolicy(name="skip_inpaint_concat", inpaint_concat=False),
 }
 
 

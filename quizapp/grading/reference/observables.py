@@ -280,3 +280,48 @@ def alphas_cumprod(record: StepRecord, index: tuple[int, ...]) -> float:
     if not 0 <= t < len(table):
         raise ProbeError(f"alphas_cumprod has {len(table)} entries; {t} is outside it")
     return float(table[t])
+
+
+# --- loops that start part-way, dtypes, guidance -------------------------------------------
+
+
+def _walked(record: StepRecord) -> Any:
+    if record.loop_timesteps is None:
+        raise ProbeError("the loop walked no schedule (set_timesteps was skipped)")
+    return record.loop_timesteps
+
+
+@observable("loop_timesteps")
+def loop_timesteps(record: StepRecord) -> list[float]:
+    """The timesteps the loop walks: all of them, or the tail img2img/denoising_start keep."""
+    return _floats(_walked(record))
+
+
+@observable("num_loop_timesteps")
+def num_loop_timesteps(record: StepRecord) -> float:
+    """How many timesteps the loop walks (UNet calls without CFG)."""
+    return float(len(_walked(record)))
+
+
+def _dtype_name(tensor: torch.Tensor) -> str:
+    return str(tensor.dtype).removeprefix("torch.")
+
+
+@observable("prev_sample.dtype")
+def prev_sample_dtype(record: StepRecord) -> str:
+    """The dtype of x_{t-1}, e.g. "float16"."""
+    return _dtype_name(_prev_sample(record))
+
+
+@observable("pred_original_sample.dtype")
+def pred_original_sample_dtype(record: StepRecord) -> str:
+    """The dtype of the step's predicted x_0."""
+    return _dtype_name(_pred_original(record))
+
+
+@observable("noise_pred.std_ratio")
+def noise_pred_std_ratio(record: StepRecord) -> float:
+    """std(guided noise_pred) / std(conditional prediction): 1.0 after a full rescale."""
+    if record.noise_pred_text is None:
+        raise ProbeError("noise_pred.std_ratio needs classifier-free guidance (guidance_scale > 1)")
+    return float(record.noise_pred.std() / record.noise_pred_text.std())

@@ -29,6 +29,8 @@ class StepRecord:
         encoder_hidden_states: The stand-in prompt embeddings given to the UNet.
         unet_output: The UNet's `.sample`.
         noise_pred: The prediction after guidance (or the filled/random stand-in).
+        noise_pred_text: Under CFG, the conditional half of the UNet's output.
+        loop_timesteps: The timesteps the loop walks (part of the schedule for img2img).
         output: The last `scheduler.step` output of the observed iteration.
         error: The exception the loop raised, or None.
         trace: Short lines describing what ran, shown to the learner.
@@ -47,6 +49,8 @@ class StepRecord:
     encoder_hidden_states: Any = None
     unet_output: Any = None
     noise_pred: Any = None
+    noise_pred_text: Any = None
+    loop_timesteps: Any = None
     output: Any = None
     error: BaseException | None = None
     trace: list[str] = field(default_factory=list)
