@@ -24,11 +24,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import work
-from textual.app import App, SystemCommand
+from textual.app import SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from quizapp import locations
+from quizapp.app_crash import CrashToLog
 from quizapp.screens.context import StudyContext
 from quizapp.screens.home import HomeScreen
 from quizapp.screens.messages import (
@@ -53,7 +54,7 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-class QuizApp(App[None]):
+class QuizApp(CrashToLog):
     """quizapp's TUI.
 
     Args:
@@ -218,6 +219,14 @@ class QuizApp(App[None]):
     def action_mock(self) -> None:
         """A timed mock interview across every pack (feedback at the end)."""
         self.start_mock()
+
+    async def action_quit(self) -> None:
+        """ctrl+q: a screen with work to save (a mock interview) may confirm first."""
+        for screen in reversed(self.screen_stack):
+            request_quit = getattr(screen, "request_quit", None)
+            if request_quit is not None and request_quit():
+                return
+        self.exit()
 
     def action_help(self) -> None:
         """Keys of every screen."""

@@ -6,7 +6,9 @@ home screen without loading the pack models, the grader or the CLI's other comma
 
 from __future__ import annotations
 
+import contextlib
 import importlib
+import os
 import sys
 from pathlib import Path
 
@@ -14,6 +16,7 @@ import click
 
 from quizapp import __version__
 from quizapp.commands.common import Context, UserError
+from quizapp.textsafe import SafeStream
 
 #: Command name → "module:function" under quizapp.commands.
 COMMANDS: dict[str, str] = {
@@ -85,16 +88,61 @@ def cli(click_ctx: click.Context, pack_dirs: tuple[Path, ...]) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Entry point: user errors print one line and exit 2, never a traceback."""
+    """Entry point: user errors print one line and exit 2, a crash one line and exit 1.
+
+    Everything the commands write goes through `SafeStream`, so text from packs, answers,
+    the store or an exception can never put a control sequence on the terminal. (The TUI
+    draws through Textual's own handle on the terminal, which this does not touch.)
+    """
+    saved = sys.stdout, sys.stderr
+    if sys.stdout is not None:
+        sys.stdout = SafeStream(sys.stdout)
+    if sys.stderr is not None:
+        sys.stderr = SafeStream(sys.stderr)
+    try:
+        sys.exit(_run(argv))
+    finally:
+        sys.stdout, sys.stderr = saved
+
+
+def _run(argv: list[str] | None) -> int:
     try:
         cli.main(args=argv, prog_name="quizapp", standalone_mode=False)
     except click.exceptions.Exit as done:
-        sys.exit(done.exit_code)
-    except click.Abort:
+        return done.exit_code
+    except (click.Abort, KeyboardInterrupt):
         click.echo("quizapp: aborted", err=True)
-        sys.exit(130)
+        return 130
     except click.ClickException as error:
         # One line, not click's usage block: the message says what to fix.
-        click.echo(f"quizapp: error: {error.format_message()}", err=True)
-        sys.exit(error.exit_code)
-    sys.exit(0)
+        click.echo(f"quizapp: error: {_one_line(error.format_message())}", err=True)
+        return error.exit_code
+    except BrokenPipeError:
+        # `quizapp schema | head`: the reader left; nothing more to say to it.
+        _silence_stdout()
+        return 1
+    except OSError as error:
+        # A path the user named that the system refuses (too long, no permission, a loop).
+        where = f": {str(error.filename)[:80]}" if error.filename else ""
+        click.echo(f"quizapp: error: {error.strerror or error}{where}", err=True)
+        return 2
+    except SystemExit:
+        raise
+    except Exception as error:
+        from quizapp.crashlog import CRASH_EXIT, report_crash
+
+        click.echo(report_crash(error), err=True)
+        return CRASH_EXIT
+    return 0
+
+
+def _one_line(message: str) -> str:
+    return " ".join(message.split())
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush cannot fail again."""
+    # Best effort: if even /dev/null cannot be opened, the exit status still says it all.
+    with contextlib.suppress(OSError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.__stdout__.fileno() if sys.__stdout__ else 1)

@@ -69,3 +69,8 @@ def schema_path() -> Path:
 def reports_dir() -> Path:
     """Where mock-interview reports are exported as Markdown."""
     return data_dir() / "reports"
+
+
+def logs_dir() -> Path:
+    """Where a crash writes its full traceback (the terminal gets one line)."""
+    return data_dir() / "logs"

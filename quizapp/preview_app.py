@@ -5,14 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import ClassVar
 
-from textual.app import App
 from textual.binding import Binding, BindingType
 
+from quizapp.app_crash import CrashToLog
 from quizapp.grading.service import GradingService
 from quizapp.screens.browse import BrowseScreen
 
 
-class PreviewApp(App[None]):
+class PreviewApp(CrashToLog):
     """Shows `path` in the browse screen, reloaded on every save; leaving it quits.
 
     Args:

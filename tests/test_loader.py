@@ -193,6 +193,7 @@ def test_missing_model(tmp_path: Path) -> None:
 
 def test_model_path_relative_to_the_pack(tmp_path: Path) -> None:
     (tmp_path / "my-model").mkdir()
+    (tmp_path / "my-model" / "model_index.json").write_text("{}")
     text = probed(model="./my-model", observe="prev_sample.shape")
     assert load_pack(write(tmp_path, text)).pack.questions[0].id == "probed"
 

@@ -69,3 +69,113 @@ def test_replaced_question_field(field: str, value: object) -> None:
     data = yaml.safe_load(GOOD)
     data["questions"][2][field] = value
     outcome(yaml.safe_dump(data))
+
+
+# -- hostile scalars, keys and characters (issue 10) -------------------------------------
+
+TAGS = st.sampled_from(
+    [
+        "",
+        "!!int ",
+        "!!float ",
+        "!!bool ",
+        "!!null ",
+        "!!str ",
+        "!!timestamp ",
+        "!!binary ",
+        "!!set ",
+        "!!omap ",
+        "!!python/name:os.system ",
+        "!local ",
+        "!<tag:yaml.org,2002:int> ",
+    ]
+)
+PLAIN = st.text(
+    alphabet=st.characters(
+        blacklist_categories=("Cs",), blacklist_characters="\n\r#:{}[],&*!|>'\"%@`"
+    ),
+    max_size=12,
+)
+HUGE = st.integers(min_value=4000, max_value=6000).map(lambda n: "9" * n) | st.sampled_from(
+    [
+        "1e999",
+        "-1e999",
+        ".nan",
+        ".inf",
+        "0x" + "f" * 5000,
+        "0o777777",
+        "1_000",
+        "0b101",
+        "190:20:30",
+    ]
+)
+ESCAPED = st.lists(
+    st.sampled_from(
+        ["\\e", "\\a", "\\x1b", "\\x9b", "\\0", "\\r", "\\b", "\\u202e", "\\ud800", "x"]
+    ),
+    min_size=1,
+    max_size=6,
+).map(lambda parts: '"' + "".join(parts) + '"')
+SCALARS = st.builds(lambda tag, value: tag + value, TAGS, PLAIN | HUGE | ESCAPED)
+ODD_KEYS = (
+    st.sampled_from(
+        [
+            "1",
+            "on",
+            "no",
+            "~",
+            "null",
+            "1.5",
+            "2024-01-01",
+            "? [a]",
+            "? {b: 1}",
+            '"\\e[2J"',
+            "<<",
+            "!!int 3",
+        ]
+    )
+    | SCALARS
+)
+FIELDS = ["version", "title", "description", "difficulty", "prompt", "answer", "topic", "id"]
+
+
+def _replace_value(text: str, field: str, value: str) -> str:
+    marker = f"{field}: "
+    at = text.find(marker)
+    if at < 0:
+        return text
+    end = text.find("\n", at)
+    return text[: at + len(marker)] + value + text[end:]
+
+
+@FUZZ
+@given(st.sampled_from(FIELDS), SCALARS)
+def test_hostile_scalars_in_any_field(field: str, value: str) -> None:
+    outcome_safe(_replace_value(GOOD, field, value))
+
+
+@FUZZ
+@given(ODD_KEYS, SCALARS)
+def test_odd_keys_anywhere(key: str, value: str) -> None:
+    text = GOOD.replace("    difficulty: 1\n", f"    difficulty: 1\n    {key}: {value}\n", 1)
+    outcome_safe(text)
+    outcome_safe(GOOD.replace("pack:\n", f"pack:\n  {key}: {value}\n", 1))
+
+
+@FUZZ
+@given(st.text(alphabet=st.characters(max_codepoint=0x2FF), max_size=40))
+def test_control_characters_raw_in_the_file(junk: str) -> None:
+    outcome_safe(GOOD.replace("Which object owns", f"Which {junk} owns", 1))
+
+
+def outcome_safe(text: str) -> None:
+    """A pack or located errors, and no error line that could drive a terminal."""
+    try:
+        load_pack_text(text, PATH)
+    except PackLoadError as error:
+        assert error.errors
+        for item in error.errors:
+            assert item.line >= 1 and item.col >= 1
+            shown = str(item)
+            assert "\n" not in shown and len(item.message) <= 300
+            assert not any(ord(c) < 32 or 0x7F <= ord(c) <= 0x9F for c in shown)

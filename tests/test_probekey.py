@@ -45,5 +45,8 @@ def test_digest_follows_content_and_names(tmp_path: Path) -> None:
     os.utime(config, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
     changed = model_digest(model)
     assert changed != before
+    # Only the model's own files count: a stray file in the folder is never read.
     (model / "extra.txt").write_text("")
+    assert model_digest(model) == changed
+    (model / "model_index.json").write_text("{}")
     assert model_digest(model) != changed

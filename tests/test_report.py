@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, timedelta
+from functools import partial
 
 import pytest
 from hypothesis import given
@@ -207,25 +208,35 @@ def test_from_json_rejects_non_reports(text: str) -> None:
         from_json(text)
 
 
+def test_from_json_neutralises_control_codes() -> None:
+    report = build_report([answered("q", True, answer="\x1b]0;TITLE\x07\x1b[2J")], START, END)
+    [read] = from_json(to_json(report)).items
+    assert "\x1b" not in read.answer and "\x07" not in read.answer and "[2J" in read.answer
+
+
+# What a report can hold: control characters never get in (answers and pack text are
+# cleaned on the way in) and are neutralised on the way back (test_from_json_neutralises...).
+texts = partial(st.text, alphabet=st.characters(exclude_categories=("Cc", "Cs")))
+
 items_strategy = st.lists(
     st.builds(
         ReportItem,
         pack_id=st.sampled_from(["pa", "pb"]),
-        question_id=st.text(min_size=1, max_size=8),
+        question_id=texts(min_size=1, max_size=8),
         topic=st.sampled_from(["cfg", "vae", "timesteps"]),
         covers=st.lists(st.sampled_from(["o1", "o2", "o3"]), max_size=3).map(tuple),
         type=st.sampled_from(["choice", "explain", "numeric", "flashcard"]),
-        prompt=st.text(max_size=30),
-        answer=st.text(max_size=30),
-        expected=st.text(max_size=10),
+        prompt=texts(max_size=30),
+        answer=texts(max_size=30),
+        expected=texts(max_size=10),
         correct=st.none() | st.booleans(),
         credit=st.floats(min_value=0, max_value=1),
         seconds=st.floats(min_value=0, max_value=1e4),
         budget=st.integers(min_value=15, max_value=600),
-        trap=st.none() | st.text(max_size=20),
-        explanation=st.text(max_size=20),
+        trap=st.none() | texts(max_size=20),
+        explanation=texts(max_size=20),
         status=st.sampled_from(["answered", "skipped", "missed"]),
-        missed_rubric=st.lists(st.text(max_size=10), max_size=2).map(tuple),
+        missed_rubric=st.lists(texts(max_size=10), max_size=2).map(tuple),
     ),
     max_size=10,
 )

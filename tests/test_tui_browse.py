@@ -68,6 +68,9 @@ class FakeWorker:
             raise ProbeFailed(self.fail)
         return ProbeOutcome(self.value, ("fake worker ran DDPMScheduler",), {})
 
+    def abandon(self, probe: Probe, model_path: Path | None) -> bool:
+        return False
+
     def close(self) -> None:
         pass
 
@@ -111,6 +114,14 @@ async def save(pilot: Pilot[Any], path: Path, text: str) -> None:
     later = max(before + 10**9, path.stat().st_mtime_ns)
     os.utime(path, ns=(later, later))
     await pilot.pause(POLL_SECONDS * 2 + 0.1)
+    await settle(pilot)
+
+
+async def settle(pilot: Pilot[Any]) -> None:
+    """Let the pack file be read (in a thread worker) and shown."""
+    loading = [worker for worker in pilot.app.workers if worker.group == "load-pack"]
+    if loading:  # (an empty list would mean "wait for every worker")
+        await pilot.app.workers.wait_for_complete(loading)
     await pilot.pause()
 
 
@@ -120,7 +131,7 @@ async def save(pilot: Pilot[Any], path: Path, text: str) -> None:
 async def test_preview_lists_questions_with_reference(pack_file: Path) -> None:
     app = PreviewApp(pack_file, cached_service())
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         screen = browse(app)
         table = screen.query_one(DataTable)
         assert table.row_count == 3
@@ -135,7 +146,7 @@ async def test_preview_lists_questions_with_reference(pack_file: Path) -> None:
 async def test_preview_reloads_on_save_and_keeps_the_selection(pack_file: Path) -> None:
     app = PreviewApp(pack_file, cached_service())
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("down")
         await pilot.pause()
         assert browse(app).selected_id == "owner"
@@ -152,7 +163,7 @@ async def test_preview_reloads_on_save_and_keeps_the_selection(pack_file: Path) 
 async def test_invalid_save_shows_located_errors_then_recovers(pack_file: Path) -> None:
     app = PreviewApp(pack_file, cached_service())
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("down", "down")
         await pilot.pause()
         good = pack_file.read_text()
@@ -185,20 +196,32 @@ async def test_invalid_save_shows_located_errors_then_recovers(pack_file: Path) 
 async def test_deleted_then_restored_file(pack_file: Path) -> None:
     app = PreviewApp(pack_file, cached_service())
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         text = pack_file.read_text()
         pack_file.unlink()
         await pilot.pause(POLL_SECONDS * 2 + 0.1)
+        await settle(pilot)
         errors = text_of(browse(app).query_one("#browse-errors", Static))
         assert "cannot read" in errors
         await save(pilot, pack_file, text)
         assert browse(app).query_one(DataTable).row_count == 3
 
 
+async def test_preview_refuses_a_fifo_without_blocking(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe.yaml"
+    os.mkfifo(fifo)  # open() on it would wait forever for a writer
+    app = PreviewApp(fifo, cached_service())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        errors = text_of(browse(app).query_one("#browse-errors", Static))
+        assert f"{fifo}:1:1: not a regular file" in errors
+        await pilot.press("q")
+
+
 async def test_preview_escape_quits(pack_file: Path) -> None:
     app = PreviewApp(pack_file, cached_service())
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("escape")
         await pilot.pause()
     assert app.return_code == 0
@@ -213,9 +236,9 @@ async def test_executed_reference_shows_computing_then_the_value(pack_file: Path
     cache = MemoryCache()
     app = PreviewApp(pack_file, GradingService(cache=cache, worker_factory=lambda: worker))
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         view = app.screen.query_one(ReferenceView)
-        assert view.has_class("computing")
+        assert view.has_class("computing"), reference_text(app)
         assert reference_text(app).startswith("computing…")
         gate.set()
         await app.workers.wait_for_complete()
@@ -231,7 +254,7 @@ async def test_late_reference_of_a_question_left_is_dropped(pack_file: Path) -> 
     worker = FakeWorker(gate=gate)
     app = PreviewApp(pack_file, GradingService(worker_factory=lambda: worker))
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("down")
         await pilot.pause()
         gate.set()
@@ -249,7 +272,7 @@ async def test_probe_failure_is_shown_inline(pack_file: Path) -> None:
     worker = FakeWorker(fail="worker exited with status 3")
     app = PreviewApp(pack_file, GradingService(worker_factory=lambda: worker))
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         await app.workers.wait_for_complete()
         await pilot.pause()
         view = app.screen.query_one(ReferenceView)
@@ -261,7 +284,7 @@ async def test_wrong_expect_is_reported_where_the_author_looks(pack_file: Path) 
     pack_file.write_text(pack_file.read_text().replace("expect: 0.276332", "expect: 0.2"))
     app = PreviewApp(pack_file, cached_service())
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         assert "check fails: expect 0.2 but the probe computed 0.276332" in reference_text(app)
 
 
@@ -271,7 +294,7 @@ async def test_wrong_expect_is_reported_where_the_author_looks(pack_file: Path) 
 async def test_try_grades_an_answer_without_recording_it(pack_file: Path) -> None:
     app = PreviewApp(pack_file, cached_service())
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("down", "down", "t")
         await pilot.pause()
         assert isinstance(app.screen, TryScreen)
@@ -295,7 +318,7 @@ async def test_try_grades_an_answer_without_recording_it(pack_file: Path) -> Non
 async def test_try_an_executed_question_uses_the_computed_value(pack_file: Path) -> None:
     app = PreviewApp(pack_file, cached_service())
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("enter")  # enter on a row tries it too
         await pilot.pause()
         await pilot.press(*"0.27633", "enter")

@@ -22,24 +22,31 @@ def expand_paths(ctx: Context, paths: tuple[str, ...]) -> list[Path]:
     loaded: Registry | None = None
     for raw in paths:
         path = Path(raw)
-        if path.is_dir():
+        if _exists(path) and path.is_dir():
             files.extend(pack_files(path))
-        elif path.is_file():
-            files.append(path)
+        elif _exists(path):
+            files.append(path)  # the loader says why a FIFO or a device is not a pack
         else:
-            loaded = loaded or ctx.registry()
+            loaded = loaded or ctx.registry(warn=False)
             pack = loaded.get(raw)
             if pack is None:
-                raise UserError(f"no such file, folder or pack id: {raw}")
+                raise UserError(f"no such file, folder or pack id: {raw[:200]}")
             files.append(pack.path)
     return files
+
+
+def _exists(path: Path) -> bool:
+    try:
+        return path.exists()
+    except (OSError, ValueError):  # a name too long for the file system is no file
+        return False
 
 
 def registry_for(ctx: Context, paths: tuple[str, ...]) -> Registry:
     """The packs named on the command line, or every loaded pack when none is."""
     if paths:
         return Registry.load_files(expand_paths(ctx, paths))
-    return ctx.registry()
+    return ctx.registry(warn=False)
 
 
 @click.command()
@@ -93,4 +100,6 @@ def new(pack_id: str) -> None:
             file.write(text)
     except FileExistsError:
         raise UserError(f"{target.name} already exists; choose another id") from None
+    except OSError as error:
+        raise UserError(f"cannot write {target}: {error.strerror or error}") from None
     click.echo(f"wrote {target.name}: edit it, then `quizapp validate {target.name}`")

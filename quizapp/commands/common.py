@@ -35,12 +35,18 @@ class Context:
 
     pack_dirs: list[Path] = field(default_factory=list)
 
-    def registry(self) -> Registry:
-        """Bundled, user and `--packs` packs (refreshing the summary cache)."""
+    def registry(self, warn: bool = True) -> Registry:
+        """Bundled, user and `--packs` packs (refreshing the summary cache); with `warn`,
+        one stderr line per broken pack."""
         from quizapp.packs.files import default_folders
         from quizapp.packs.summary_cache import load_and_remember
 
-        return load_and_remember(default_folders(self.pack_dirs))
+        registry = load_and_remember(default_folders(self.pack_dirs))
+        if warn:
+            # A broken pack is skipped, not fatal: the command goes on with the others.
+            for line in registry.broken():
+                click.echo(f"quizapp: skipped: {line}", err=True)
+        return registry
 
     def summaries(self) -> list[PackSummary]:
         """What counts need of the same packs: from the cache when fresh (no pydantic)."""
@@ -70,8 +76,16 @@ def run_tui(
     """Run the TUI on home, or straight into a practice session or a mock interview.
 
     Without `registry`, the app loads the packs of `ctx` itself, after its first frame.
+    A crash inside the app prints one line and ends the process with a non-zero status.
     """
+    from quizapp.commands.terminal import finish, require_terminal
+
     store = open_store()
+    try:
+        require_terminal()
+    except UserError:
+        store.close()
+        raise
     # Imported here so that the headless commands never load Textual.
     from quizapp.app import QuizApp
 
@@ -82,6 +96,7 @@ def run_tui(
         app.run()
     finally:
         store.close()
+    finish(app)
 
 
 def require_matching(registry: Registry, filters: Filters) -> None:

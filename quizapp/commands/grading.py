@@ -29,26 +29,40 @@ from quizapp.packs.lint import lint_pack
 from quizapp.packs.loader import LoadedPack, load_pack
 from quizapp.packs.models import AnyQuestion, ChoiceQuestion, CodeQuestion, Probe, Value
 from quizapp.packs.yamlnodes import compose, locate
+from quizapp.store.db import Store
 
 
 @contextmanager
 def grading_service() -> Iterator[GradingService]:
-    """A service whose probe cache is the user's store; the worker is closed on exit."""
-    store = open_store()
+    """A service whose probe cache is the user's store; the worker is closed on exit.
+
+    The cache is best effort: when the store cannot be opened (read-only, corrupt), grading
+    goes on with an in-memory cache and a one-line note.
+    """
+    try:
+        store: Store | None = open_store()
+    except UserError as error:
+        click.echo(f"quizapp: note: {error.format_message()}; results are not cached", err=True)
+        store = None
     service = GradingService(cache=store)
     try:
         yield service
     finally:
         service.close()
-        store.close()
+        if store is not None:
+            store.close()
 
 
 def find_pack(ctx: Context, pack: str) -> LoadedPack:
     """A pack by id among the loaded ones, or by file path."""
     path = Path(pack)
-    if path.suffix in (".yaml", ".yml") or path.is_file():
-        if not path.is_file():
-            raise UserError(f"no such pack file: {pack}")
+    try:
+        exists = path.exists()
+    except (OSError, ValueError):  # a name too long for the file system is no file
+        exists = False
+    if path.suffix in (".yaml", ".yml") or (exists and not path.is_dir()):
+        if not exists:
+            raise UserError(f"no such pack file: {pack[:200]}")
         try:
             return load_pack(path)
         except PackLoadError as error:
@@ -61,7 +75,8 @@ def find_pack(ctx: Context, pack: str) -> LoadedPack:
     return loaded
 
 
-@click.command()
+# An answer may start with a dash (`-6.77`): unknown "options" are kept as arguments.
+@click.command(context_settings={"ignore_unknown_options": True})
 @click.argument("pack")
 @click.argument("question")
 @click.argument("answer", required=False)

@@ -12,6 +12,7 @@ from quizapp.commands.common import (
     require_matching,
     run_tui,
 )
+from quizapp.commands.params import COUNT, MINUTES, SEED
 from quizapp.study.interview import MockOptions
 from quizapp.study.planning import Filters
 from quizapp.study.report import from_json
@@ -24,17 +25,17 @@ from quizapp.study.report_text import to_text
 @click.option("--topic", help="Only this topic.")
 @click.option(
     "--questions",
-    type=click.IntRange(min=1),
+    type=COUNT,
     default=8,
     show_default=True,
     help="How many questions.",
 )
 @click.option(
     "--minutes",
-    type=click.FloatRange(min=0, min_open=True),
+    type=MINUTES,
     help="The total clock [default: the questions' budgets added up].",
 )
-@click.option("--seed", type=int, help="Same seed, same questions [default: a new draw].")
+@click.option("--seed", type=SEED, help="Same seed, same questions [default: a new draw].")
 @pass_context
 def mock(
     ctx: Context,
@@ -53,7 +54,7 @@ def mock(
 
 
 @click.command()
-@click.argument("n", type=click.IntRange(min=1), default=1)
+@click.argument("n", type=COUNT, default=1)
 @click.option("--markdown", is_flag=True, help="Print Markdown instead of plain text.")
 def report(n: int, markdown: bool) -> None:
     """Print the N-th latest mock-interview report (1: the latest)."""

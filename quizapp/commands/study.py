@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 import click
 
 from quizapp.commands.common import Context, open_store, pass_context, require_matching, run_tui
+from quizapp.commands.params import COUNT_OR_ZERO
 from quizapp.study.planning import Filters
 from quizapp.study.practice import PracticeOptions
 from quizapp.study.stats import collect_stats, flag_lines, headline, pack_rows
@@ -21,7 +22,7 @@ from quizapp.study.stats import collect_stats, flag_lines, headline, pack_rows
 @click.option(
     "--new",
     "new_limit",
-    type=click.IntRange(min=0),
+    type=COUNT_OR_ZERO,
     default=10,
     show_default=True,
     help="New questions after the due ones.",

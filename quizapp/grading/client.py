@@ -58,6 +58,20 @@ class _Garbage:
 
 _Message = dict[str, Any] | _Eof | _Garbage
 
+#: Why a run ends when the screen that asked for it went away.
+ABANDONED = "abandoned: the question was left before its reference was computed"
+#: How often a waiting run looks at whether it was abandoned, in seconds.
+_POLL = 0.1
+
+
+@dataclass
+class _Pending:
+    """One `run` between its call and its answer: waiting for the worker or in it."""
+
+    probe_json: str
+    model: str
+    abandoned: threading.Event
+
 
 class _Process:
     """One spawned worker with its reader threads; never reused after it fails."""
@@ -147,6 +161,11 @@ class _Process:
                 stream.close()
 
 
+def _identity(probe: Probe, model_path: Path | None) -> tuple[str, str]:
+    """What makes two runs the same computation: the probe's content and its model folder."""
+    return json.dumps(probe.model_dump(mode="json"), sort_keys=True), str(model_path)
+
+
 class ReferenceWorker:
     """A crash- and hang-proof handle on the reference worker process.
 
@@ -169,6 +188,8 @@ class ReferenceWorker:
         self._process: _Process | None = None
         self._lock = threading.Lock()
         self._next_id = _PING_ID
+        self._pending: list[_Pending] = []
+        self._pending_lock = threading.Lock()
 
     def __enter__(self) -> ReferenceWorker:
         self.start()
@@ -207,7 +228,12 @@ class ReferenceWorker:
             "probe": probe.model_dump(mode="json"),
             "model_path": str(model_path) if model_path is not None else None,
         }
-        response = self.call(request)
+        pending = self._register(probe, model_path)
+        try:
+            response = self.call(request, pending=pending)
+        finally:
+            with self._pending_lock:
+                self._pending.remove(pending)
         if not response.get("ok"):
             raise ProbeFailed(str(response.get("error") or "worker gave no reason"))
         trace = response.get("trace") or []
@@ -218,17 +244,28 @@ class ReferenceWorker:
             versions={str(k): str(v) for k, v in versions.items()},
         )
 
-    def call(self, request: dict[str, Any], timeout: float | None = None) -> dict[str, Any]:
+    def call(
+        self,
+        request: dict[str, Any],
+        timeout: float | None = None,
+        pending: _Pending | None = None,
+    ) -> dict[str, Any]:
         """Send one request (an id is added) and return the response; blocks until it comes.
 
         Args:
             request: The JSON object to send.
             timeout: Seconds to wait once the worker is ready; default `self.timeout`.
+            pending: The probe run this request is, so that `abandon` can drop it.
 
         Raises:
-            ProbeFailed: the worker crashed, timed out or wrote garbage.
+            ProbeFailed: the worker crashed, timed out or wrote garbage, or the run was
+                abandoned.
         """
-        with self._lock:
+        if pending is not None:
+            self._acquire(pending)
+        else:
+            self._lock.acquire()
+        try:
             process = self._ensure_process()
             self._next_id += 1
             request_id = self._next_id
@@ -237,7 +274,27 @@ class ReferenceWorker:
             except OSError:
                 self._discard()
                 raise ProbeFailed(process.exit_reason()) from None
-            return self._await(process, request_id, self.timeout if timeout is None else timeout)
+            wait = self.timeout if timeout is None else timeout
+            return self._await(process, request_id, wait, pending)
+        finally:
+            self._lock.release()
+
+    def abandon(self, probe: Probe, model_path: Path | None) -> bool:
+        """Nobody waits for `probe` any more: drop its runs, so later probes need not wait.
+
+        A run still queued for the worker ends at once; one the worker is computing is
+        stopped by restarting the worker (a denoising step cannot be interrupted), so the
+        next question's probe starts on a fresh worker instead of queueing behind it. Each
+        abandoned `run` raises ProbeFailed(ABANDONED). Returns True if any run was dropped.
+        """
+        probe_json, model = _identity(probe, model_path)
+        found = False
+        with self._pending_lock:
+            for pending in self._pending:
+                if pending.probe_json == probe_json and pending.model == model:
+                    pending.abandoned.set()
+                    found = True
+        return found
 
     def close(self) -> None:
         """Stop the worker (end of input first, then kill) and reap it.
@@ -248,6 +305,22 @@ class ReferenceWorker:
         process, self._process = self._process, None
         if process is not None:
             process.stop(grace=2.0)
+
+    def _register(self, probe: Probe, model_path: Path | None) -> _Pending:
+        probe_json, model = _identity(probe, model_path)
+        pending = _Pending(probe_json, model, threading.Event())
+        with self._pending_lock:
+            self._pending.append(pending)
+        return pending
+
+    def _acquire(self, pending: _Pending) -> None:
+        """Take the worker's lock, unless the run is abandoned while it waits for it."""
+        while not self._lock.acquire(timeout=_POLL):
+            if pending.abandoned.is_set():
+                raise ProbeFailed(ABANDONED)
+        if pending.abandoned.is_set():
+            self._lock.release()
+            raise ProbeFailed(ABANDONED)
 
     def _ensure_process(self) -> _Process:
         if self._process is not None and not self._process.alive():
@@ -272,8 +345,13 @@ class ReferenceWorker:
             self._process.stop()
             self._process = None
 
-    def _await(self, process: _Process, request_id: int, timeout: float) -> dict[str, Any]:
-        """The response to `request_id`, within the deadline; discards the worker on failure."""
+    def _await(
+        self, process: _Process, request_id: int, timeout: float, pending: _Pending | None
+    ) -> dict[str, Any]:
+        """The response to `request_id`, within the deadline; discards the worker on failure.
+
+        An abandoned request discards the worker too: it is the only way to stop a step.
+        """
         now = time.monotonic()
         was_ready = process.ready.is_set()
         # Until the worker is ready the clock is the startup budget; once it is, the request
@@ -287,6 +365,9 @@ class ReferenceWorker:
             if not was_ready and process.ready.is_set():
                 was_ready = True
                 deadline = time.monotonic() + timeout
+            if pending is not None and pending.abandoned.is_set():
+                self._discard()
+                raise ProbeFailed(ABANDONED)
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 self._discard()
@@ -295,7 +376,7 @@ class ReferenceWorker:
                 raise ProbeFailed(f"worker did not start within {self.startup_timeout:g} s")
             try:
                 # Short waits so that readiness (an Event, not a queue item) resets the clock.
-                message = process.messages.get(timeout=min(remaining, 0.25))
+                message = process.messages.get(timeout=min(remaining, _POLL))
             except queue.Empty:
                 continue
             if isinstance(message, _Eof):

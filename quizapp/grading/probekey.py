@@ -12,6 +12,7 @@ from functools import cache
 from importlib import metadata
 from pathlib import Path
 
+from quizapp.packs.modelref import model_files
 from quizapp.packs.models import Probe
 
 _CHUNK = 1 << 20
@@ -20,34 +21,42 @@ _CHUNK = 1 << 20
 NO_MODEL = "none"
 
 _digests: dict[tuple[str, tuple[tuple[str, int, int], ...]], str] = {}
+#: The last digest computed per folder: what `known_probe_key` answers without any file work.
+_latest: dict[str, str] = {}
 
 
 def model_digest(path: Path | None) -> str:
-    """sha256 over the folder's relative file names and contents; "none" for None.
+    """sha256 over the model's own files (`modelref.MODEL_FILES`): names and contents.
 
-    Memoised by path and the files' sizes and mtimes, so a warm call only stats the files.
+    Only the declared model files are read, never the rest of the folder. Memoised by path
+    and the files' sizes and mtimes, so a warm call only stats them. Slow on a cold, large
+    model: call it off the UI thread.
+
+    Raises:
+        ModelNotFound: when a model file is a special file or a link out of the folder.
+        OSError: when a model file cannot be read.
     """
     if path is None:
         return NO_MODEL
     root = path.resolve()
-    files = sorted(p for p in root.rglob("*") if p.is_file())
-    stamp = tuple(
-        (p.relative_to(root).as_posix(), p.stat().st_mtime_ns, p.stat().st_size) for p in files
-    )
+    files = model_files(root)
+    stamp = tuple((name, p.stat().st_mtime_ns, p.stat().st_size) for name, p in files)
     key = (str(root), stamp)
     cached = _digests.get(key)
     if cached is not None:
+        _latest[str(path)] = cached
         return cached
     digest = hashlib.sha256()
-    for file in files:
-        name = file.relative_to(root).as_posix().encode("utf-8")
+    for name, file in files:
+        encoded = name.encode("utf-8")
         # Length prefixes keep (name, content) boundaries unambiguous.
-        digest.update(len(name).to_bytes(8, "big") + name)
+        digest.update(len(encoded).to_bytes(8, "big") + encoded)
         digest.update(file.stat().st_size.to_bytes(8, "big"))
         with file.open("rb") as handle:
             while chunk := handle.read(_CHUNK):
                 digest.update(chunk)
     _digests[key] = digest.hexdigest()
+    _latest[str(path)] = _digests[key]
     return _digests[key]
 
 
@@ -73,13 +82,26 @@ def canonical_probe(probe: Probe) -> str:
 
 def probe_key(probe: Probe, model_path: Path | None) -> str:
     """sha256 of the canonical probe, the diffusers and torch versions and the model digest."""
+    return _key(probe, model_digest(model_path))
+
+
+def known_probe_key(probe: Probe, model_path: Path | None) -> str | None:
+    """The key, if the model was digested before; None rather than reading any file.
+
+    For the UI thread: it may show a cached reference, but must not hash a model folder.
+    """
+    digest = NO_MODEL if model_path is None else _latest.get(str(model_path))
+    return None if digest is None else _key(probe, digest)
+
+
+def _key(probe: Probe, digest: str) -> str:
     diffusers_version, torch_version = library_versions()
     payload = json.dumps(
         {
             "probe": canonical_probe(probe),
             "diffusers": diffusers_version,
             "torch": torch_version,
-            "model": model_digest(model_path),
+            "model": digest,
         },
         sort_keys=True,
     )

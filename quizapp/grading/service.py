@@ -24,7 +24,7 @@ from quizapp.grading.code_grading import CodeGrader
 from quizapp.grading.computed_traps import computed_probes, computed_trap_named, resolve_traps
 from quizapp.grading.errors import ProbeFailed
 from quizapp.grading.grader import Reference, grade, typed_reference
-from quizapp.grading.probekey import probe_key
+from quizapp.grading.probekey import known_probe_key, probe_key
 from quizapp.grading.result import GradeResult
 from quizapp.packs.families import describe, is_family, pin, pinned_settings, variants
 from quizapp.packs.modelref import ModelNotFound, resolve_model
@@ -134,7 +134,10 @@ class GradingService:
         probe = _probe_of(question)
         if typed is not None or probe is None:
             return typed
-        cached = self._cached(probe_key(probe, _model_path(probe, pack_dir)))
+        # Called on the UI thread: a model never digested yet means "not cached" here, and
+        # `reference` (in a thread) does the hashing.
+        key = known_probe_key(probe, _model_path(probe, pack_dir))
+        cached = None if key is None else self._cached(key)
         return _with_settings(cached, question) if cached is not None else None
 
     def reference(self, question: AnyQuestion, pack_dir: Path | None) -> Reference | None:
@@ -158,7 +161,10 @@ class GradingService:
         """
         # The key is computed once: it hashes the probe and (memoised) the model folder.
         model_path = _model_path(probe, pack_dir)
-        key = probe_key(probe, model_path)
+        try:
+            key = probe_key(probe, model_path)
+        except (ModelNotFound, OSError) as error:
+            raise ProbeFailed(f"cannot read the model: {error}") from None
         cached = self._cached(key)
         if cached is not None:
             return cached
@@ -283,6 +289,21 @@ class GradingService:
         if named is not None:
             result = dataclasses.replace(result, trap_source=named.computed)
         return result
+
+    def abandon(self, question: AnyQuestion, pack_dir: Path | None) -> None:
+        """The screen waiting for `question`'s grade or reference is gone: stop its probe.
+
+        The next question's probe then runs at once instead of queueing behind it.
+        """
+        probe = _probe_of(question)
+        worker = self._worker
+        if probe is None or worker is None:
+            return
+        try:
+            model_path = _model_path(probe, pack_dir)
+        except ProbeFailed:
+            return  # it never reached the worker
+        worker.abandon(probe, model_path)
 
     def close(self) -> None:
         """Stop the worker and the code server, if they run."""

@@ -21,6 +21,53 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
+#: Address space the worker may use before loading any model: the interpreter, torch and
+#: diffusers (about 0.8 GB), the bundled model and the probe budget, with room to spare.
+#: Allocations past it fail inside the worker, which answers "memory limit" and lives on.
+BASE_ADDRESS_SPACE = 3 << 30
+#: `QUIZAPP_WORKER_MEMORY_MB` overrides it (e.g. for big models on a big machine).
+MEMORY_ENV = "QUIZAPP_WORKER_MEMORY_MB"
+
+_model_bytes: dict[str, int] = {}
+
+
+def limit_memory(extra: int = 0) -> int | None:
+    """Set the worker's soft address-space limit to the base plus `extra` bytes.
+
+    Only the soft limit is set, so it can be raised again for a bigger model. Returns the
+    limit set, or None where the platform has no such limit.
+    """
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - not on POSIX
+        return None
+    override = os.environ.get(MEMORY_ENV, "")
+    base = int(override) << 20 if override.isdigit() and int(override) > 0 else BASE_ADDRESS_SPACE
+    _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    limit = base + extra
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    try:
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    except (ValueError, OSError):
+        return None
+    return limit
+
+
+def _allow_model(model_path: Path | None) -> None:
+    """Raise the limit by the weights of every model loaded so far (they stay in memory)."""
+    from quizapp.packs.modelref import ModelNotFound, model_files
+
+    if model_path is None or str(model_path) in _model_bytes:
+        return
+    try:
+        size = sum(path.stat().st_size for _, path in model_files(model_path))
+    except (ModelNotFound, OSError):
+        size = 0
+    _model_bytes[str(model_path)] = size
+    # Twice the weights: loading reads the file while the module's tensors are allocated.
+    limit_memory(2 * sum(_model_bytes.values()))
+
 
 def _protocol_stream() -> TextIO:
     """Keep the real stdout for responses and send everything else written there to stderr."""
@@ -41,7 +88,12 @@ def handle(request: dict[str, Any]) -> dict[str, Any]:
     """Answer one request; never raises."""
     from pydantic import ValidationError
 
-    from quizapp.grading.reference.errors import ProbeError, describe_exception
+    from quizapp.grading.reference.errors import (
+        MEMORY_LIMIT,
+        ProbeError,
+        describe_exception,
+        memory_exhausted,
+    )
     from quizapp.grading.reference.load import versions
     from quizapp.grading.reference.run import run_probe
     from quizapp.packs.modelref import ModelNotFound
@@ -53,6 +105,7 @@ def handle(request: dict[str, Any]) -> dict[str, Any]:
     try:
         probe = Probe.model_validate(request.get("probe"))
         model_path = _model_path(probe, request.get("model_path"))
+        _allow_model(model_path)
         result = run_probe(probe, model_path)
     except ValidationError as error:
         first = error.errors()[0] if error.errors() else {"loc": (), "msg": str(error)}
@@ -61,7 +114,8 @@ def handle(request: dict[str, Any]) -> dict[str, Any]:
     except (ProbeError, ModelNotFound) as error:
         return {"id": request_id, "ok": False, "error": str(error)}
     except Exception as error:  # a bug in the reference must not kill the worker
-        return {"id": request_id, "ok": False, "error": describe_exception(error)}
+        reason = MEMORY_LIMIT if memory_exhausted(error) else describe_exception(error)
+        return {"id": request_id, "ok": False, "error": reason}
     return {
         "id": request_id,
         "ok": True,
@@ -104,6 +158,9 @@ def serve(lines: TextIO, out: TextIO) -> None:
 def main() -> None:
     """Import torch and diffusers, then serve stdin until it closes."""
     protocol = _protocol_stream()
+    # Before torch: a probe that slips past validation's size estimate must fail here, as
+    # "memory limit", rather than drive the machine into swap.
+    limit_memory()
     # Imported here, after stdout is redirected, so import-time prints cannot leak.
     import diffusers  # noqa: F401
     import torch

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from quizapp.textsafe import safe_text
+
 
 @dataclass(frozen=True, order=True)
 class PackError:
@@ -16,7 +18,8 @@ class PackError:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.col}: {self.message}"
+        # A file name (or a message quoting the file) may hold control codes: shown inert.
+        return safe_text(f"{self.path}:{self.line}:{self.col}: {self.message}")
 
 
 class PackLoadError(Exception):

@@ -12,9 +12,14 @@ PACK_SUFFIXES = (".yaml", ".yml")
 
 def pack_files(folder: Path) -> list[Path]:
     """The pack files directly inside `folder`, sorted by name."""
-    if not folder.is_dir():
+    try:
+        if not folder.is_dir():
+            return []
+        # Anything with a pack suffix that is not a regular file (a FIFO, a dangling link)
+        # is listed too, so that loading it reports why it was skipped.
+        return sorted(p for p in folder.iterdir() if p.suffix in PACK_SUFFIXES and not p.is_dir())
+    except OSError:
         return []
-    return sorted(p for p in folder.iterdir() if p.suffix in PACK_SUFFIXES and p.is_file())
 
 
 def default_folders(extra: Iterable[Path] = ()) -> list[Path]:

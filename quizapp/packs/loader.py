@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import difflib
+import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,6 +25,7 @@ from quizapp.packs.yamlnodes import (
     compose,
     locate,
     locate_needle,
+    not_printable,
 )
 
 
@@ -50,7 +53,23 @@ def load_pack(path: Path) -> LoadedPack:
 
 
 def load_pack_text(text: str, path: Path) -> LoadedPack:
-    """Load a pack from `text`, reporting errors against `path`."""
+    """Load a pack from `text`, reporting errors against `path`.
+
+    Raises:
+        PackLoadError: for every problem, including ones this code did not foresee: a bad
+            pack is reported, never allowed to take the caller (and the other packs) down.
+    """
+    try:
+        return _load(text, path)
+    except PackLoadError:
+        raise
+    except RecursionError:
+        raise _fail(path, 0, 0, "nested too deeply to load") from None
+    except Exception as error:  # the safety net: one located line instead of a traceback
+        raise _fail(path, 0, 0, f"could not load ({type(error).__name__}: {error})") from None
+
+
+def _load(text: str, path: Path) -> LoadedPack:
     try:
         root = compose(text)
     except yaml.MarkedYAMLError as error:
@@ -58,9 +77,13 @@ def load_pack_text(text: str, path: Path) -> LoadedPack:
         line, col = (mark.line, mark.column) if mark else (0, 0)
         problem = error.problem or error.context or "invalid YAML"
         raise _fail(path, line, col, f"YAML syntax error: {problem}") from None
-    except yaml.reader.ReaderError as error:
+    except yaml.reader.ReaderError:
+        refused = not_printable(text)
+        if refused is None:
+            raise _fail(path, 0, 0, "the text has a character YAML does not allow") from None
+        line, col, char = refused
         raise _fail(
-            path, 0, 0, f"character {error.character!r} at byte {error.position} is not allowed"
+            path, line, col, f"character U+{ord(char):04X} is not allowed in YAML text"
         ) from None
     except yaml.YAMLError as error:
         raise _fail(path, 0, 0, f"YAML error: {error}") from None
@@ -92,14 +115,41 @@ def load_pack_text(text: str, path: Path) -> LoadedPack:
     return LoadedPack(pack, path, line + 1, col + 1)
 
 
-def _read(path: Path) -> str:
+def read_pack_bytes(path: Path) -> bytes:
+    """The bytes of the regular file at `path`, at most MAX_FILE_BYTES of them.
+
+    Opened without blocking and checked on the open descriptor, so a FIFO, a device or a
+    socket named as a pack is refused at once instead of hanging the reader forever.
+
+    Raises:
+        PackLoadError: when it is not a regular file, is too big, or cannot be read.
+    """
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise _fail(path, 0, 0, f"file is {size} bytes; packs are limited to {MAX_FILE_BYTES}")
-        raw = path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError as error:
         raise _fail(path, 0, 0, f"cannot read: {error.strerror or error}") from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise _fail(path, 0, 0, "not a regular file; a pack is a .yaml file")
+        if info.st_size > MAX_FILE_BYTES:
+            raise _fail(
+                path, 0, 0, f"file is {info.st_size} bytes; packs are limited to {MAX_FILE_BYTES}"
+            )
+        # One byte past the limit tells a file that grew since fstat from one that fits.
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as error:
+        raise _fail(path, 0, 0, f"cannot read: {error.strerror or error}") from None
+    finally:
+        os.close(fd)
+    if len(raw) > MAX_FILE_BYTES:
+        raise _fail(path, 0, 0, f"file is over {MAX_FILE_BYTES} bytes, the limit for a pack")
+    return raw
+
+
+def _read(path: Path) -> str:
+    raw = read_pack_bytes(path)
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -110,9 +160,14 @@ def _fail(path: Path, line: int, col: int, message: str) -> PackLoadError:
     return PackLoadError([PackError(path, line + 1, col + 1, _one_line(message))])
 
 
+#: A message quoting a 100,000-character value must still fit a terminal line or two.
+MAX_MESSAGE = 300
+
+
 def _one_line(message: str) -> str:
-    """Errors print one per line, so messages never span several."""
-    return " ".join(message.split())
+    """Errors print one per line, so messages never span several (nor run on for pages)."""
+    line = " ".join(message.split())
+    return line if len(line) <= MAX_MESSAGE else line[: MAX_MESSAGE - 1] + "…"
 
 
 def _at(
@@ -148,7 +203,8 @@ def _prefix(data: Any, loc: tuple[int | str, ...]) -> str:
             question = questions[loc[1]]
             qid = question.get("id") if isinstance(question, dict) else None
             if isinstance(qid, str):
-                return f"question {qid!r}: "
+                shown = qid if len(qid) <= 40 else qid[:37] + "..."
+                return f"question {shown!r}: "
             return f"question #{loc[1] + 1}: "
     return ""
 

@@ -24,6 +24,10 @@ from quizapp.packs.vocabulary import (
 
 ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 QUESTION_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
+#: Ids are shown in lists, file names and store keys: long enough to say what, short enough to
+#: show. (`quizapp new` and the loader share these limits.)
+MAX_ID_LENGTH = 64
+MAX_QUESTION_ID_LENGTH = 100
 MODEL_NONE = "none"
 
 #: A reference value: a shape (ints), a number, a name, or a list of numbers.
@@ -31,13 +35,17 @@ Value = int | float | str | list[int] | list[float]
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # nan and inf are never a meaningful answer, tolerance or guidance scale.
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Objective(_Strict):
     """One thing the lab teaches; questions name the objectives they cover."""
 
-    id: Annotated[str, Field(pattern=ID_PATTERN, description="Unique inside the pack.")]
+    id: Annotated[
+        str,
+        Field(pattern=ID_PATTERN, max_length=MAX_ID_LENGTH, description="Unique inside the pack."),
+    ]
     kind: Literal["mechanism", "checkpoint", "trap", "interview"]
     text: str
 
@@ -46,7 +54,12 @@ class PackHeader(_Strict):
     """The `pack:` block."""
 
     id: Annotated[
-        str, Field(pattern=ID_PATTERN, description="[a-z0-9-]+, unique across loaded packs.")
+        str,
+        Field(
+            pattern=ID_PATTERN,
+            max_length=MAX_ID_LENGTH,
+            description="[a-z0-9-]+, unique across loaded packs.",
+        ),
     ]
     title: str
     version: Annotated[int, Field(ge=1)] = 1
@@ -131,7 +144,7 @@ class Probe(_Strict):
     num_images_per_prompt: Annotated[int, Field(ge=1, le=8)] = 1
     guidance_scale: float = 1.0
     prompt_length: Annotated[int, Field(ge=1, le=512)] = 77
-    seed: Annotated[int, Field(ge=0)] = 0
+    seed: Annotated[int, Field(ge=0, le=2**63 - 1)] = 0
     latents: Literal["random"] | Fill = "random"
     noise_pred: Literal["model", "random"] | Fill = "model"
     mistake: Mistake = "none"
@@ -187,7 +200,7 @@ class Choice(_Strict):
 
 
 class _QuestionBase(_Strict):
-    id: Annotated[str, Field(pattern=QUESTION_ID_PATTERN)]
+    id: Annotated[str, Field(pattern=QUESTION_ID_PATTERN, max_length=MAX_QUESTION_ID_LENGTH)]
     origin: Literal["mechanism", "checkpoint", "trap", "interview"]
     topic: Annotated[str, Field(min_length=1)]
     difficulty: Annotated[int, Field(ge=1, le=5)]

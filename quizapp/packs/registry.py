@@ -62,6 +62,18 @@ class Registry:
         self.packs[loaded.id] = loaded
         return loaded
 
+    def broken(self) -> list[str]:
+        """One line per file that failed to load: its first error, and how many more."""
+        by_file: dict[Path, list[PackError]] = {}
+        for error in self.errors:
+            by_file.setdefault(error.path, []).append(error)
+        lines = []
+        for path, errors in by_file.items():
+            more = len(errors) - 1
+            tail = f" (+{more} more: quizapp validate {path})" if more else ""
+            lines.append(f"{errors[0]}{tail}")
+        return lines
+
     def get(self, pack_id: str) -> LoadedPack | None:
         """The pack with this id, or None."""
         return self.packs.get(pack_id)

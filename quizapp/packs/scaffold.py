@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 
 from quizapp import locations
+from quizapp.packs.models import ID_PATTERN, MAX_ID_LENGTH
 
-_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_ID = re.compile(ID_PATTERN)
 
 TEMPLATE = """\
 # yaml-language-server: $schema={schema}
@@ -190,6 +191,8 @@ def scaffold(pack_id: str) -> str:
     Raises:
         ScaffoldError: when `pack_id` is not of the form [a-z0-9-]+.
     """
+    if len(pack_id) > MAX_ID_LENGTH:
+        raise ScaffoldError(f"pack id is {len(pack_id)} characters; the limit is {MAX_ID_LENGTH}")
     if not _ID.match(pack_id):
         raise ScaffoldError(
             f"invalid pack id {pack_id!r}: use lowercase letters, digits and single dashes"

@@ -8,10 +8,10 @@ question has a correct choice, a probe can run and its observable fits the quest
 from __future__ import annotations
 
 import importlib.util
-import re
 from collections.abc import Iterator
 from pathlib import Path
 
+from quizapp.grading.regex import check_pattern
 from quizapp.packs.code_checks import check_code_question, check_excerpt
 from quizapp.packs.modelref import ModelNotFound, resolve_model
 from quizapp.packs.models import (
@@ -28,6 +28,7 @@ from quizapp.packs.models import (
     TextQuestion,
     Value,
 )
+from quizapp.packs.probebudget import budget_problem
 from quizapp.packs.vocabulary import (
     NEEDS_UNET,
     NEEDS_VAE,
@@ -140,10 +141,9 @@ def _check_text(question: TextQuestion) -> Iterator[Issue]:
     if not question.accept and question.accept_regex is None and question.probe is None:
         yield (), "a text question needs `accept`, `accept_regex` or a `probe`"
     if question.accept_regex is not None:
-        try:
-            re.compile(question.accept_regex)
-        except re.error as error:
-            yield ("accept_regex",), f"invalid regular expression: {error}"
+        reason = check_pattern(question.accept_regex)
+        if reason is not None:
+            yield ("accept_regex",), f"regular expression not usable (RE2 syntax): {reason}"
 
 
 def _check_probe(probe: Probe, question_type: str, pack_dir: Path | None) -> Iterator[Issue]:
@@ -162,6 +162,9 @@ def _check_probe(probe: Probe, question_type: str, pack_dir: Path | None) -> Ite
         resolve_model(probe.model, pack_dir)
     except ModelNotFound as error:
         yield (*at, "model"), str(error)
+    too_big = budget_problem(probe)
+    if too_big is not None:
+        yield at, too_big
     needs = SCHEDULER_NEEDS.get(probe.scheduler)
     if needs is not None and importlib.util.find_spec(needs) is None:
         yield (

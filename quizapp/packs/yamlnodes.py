@@ -7,10 +7,14 @@ the number of values built is bounded so an alias bomb is refused instead of exp
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
+
+from quizapp.textsafe import first_control
 
 try:  # The C parser is several times faster; fall back when libyaml is missing.
     from yaml import CSafeLoader as _Loader
@@ -24,13 +28,19 @@ MAX_VALUES = 2_000_000
 _MAP = "tag:yaml.org,2002:map"
 _SEQ = "tag:yaml.org,2002:seq"
 _STR = "tag:yaml.org,2002:str"
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+#: Tag → the word errors use for it.
 _SCALAR_TAGS = {
-    _STR,
-    "tag:yaml.org,2002:int",
-    "tag:yaml.org,2002:float",
-    "tag:yaml.org,2002:bool",
-    "tag:yaml.org,2002:null",
+    _STR: "string",
+    "tag:yaml.org,2002:int": "integer",
+    "tag:yaml.org,2002:float": "number",
+    "tag:yaml.org,2002:bool": "boolean",
+    "tag:yaml.org,2002:null": "null",
 }
+#: Characters YAML refuses in a stream (its `printable` set, inverted).
+_NOT_PRINTABLE = re.compile(
+    "[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+)
 
 
 class YamlNodeError(Exception):
@@ -54,17 +64,65 @@ def compose(text: str) -> yaml.Node | None:
 
 def build(node: yaml.Node) -> Any:
     """Plain dicts, lists and scalars from `node`, refusing unsafe tags and alias bombs."""
-    budget = [MAX_VALUES]
-    constructor = yaml.SafeLoader("")
+    too_big = _first_over_budget(node, MAX_VALUES)
+    if too_big is not None:
+        raise _error(too_big, "too many values (alias expansion bomb?); refused")
+    state = _State(yaml.SafeLoader(""))
     try:
-        return _build(node, constructor, budget)
+        return _build(node, state)
     finally:
-        constructor.dispose()
+        state.constructor.dispose()
 
 
-def _build(node: yaml.Node, constructor: yaml.SafeLoader, budget: list[int]) -> Any:
-    budget[0] -= 1
-    if budget[0] < 0:
+def _first_over_budget(root: yaml.Node, budget: int) -> yaml.Node | None:
+    """The first collection whose expansion passes `budget` values, counted without building.
+
+    Aliases share nodes, so sizes are memoised per node: the count costs one visit per
+    node of the document, however many values the aliases would multiply it into.
+    """
+    sizes: dict[int, int] = {}
+    open_nodes: set[int] = set()
+    # Iterative post-order walk: a deeply nested document must not exhaust the stack here.
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, expanded = stack.pop()
+        if id(node) in sizes:
+            continue
+        children = _children(node)
+        if not expanded and children:
+            if id(node) in open_nodes:
+                return node  # `&a [*a]`: an alias inside its own anchor expands forever
+            open_nodes.add(id(node))
+            stack.append((node, True))
+            stack.extend((child, False) for child in children if id(child) not in sizes)
+            continue
+        open_nodes.discard(id(node))
+        size = 1 + sum(sizes.get(id(child), 1) for child in children)
+        if size > budget:
+            return node
+        sizes[id(node)] = size
+    return None
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
+
+
+@dataclass
+class _State:
+    constructor: yaml.SafeLoader
+    budget: int = MAX_VALUES
+    #: ids of string nodes already checked: an alias repeats a node, checked once.
+    checked: set[int] = field(default_factory=set)
+
+
+def _build(node: yaml.Node, state: _State) -> Any:
+    state.budget -= 1
+    if state.budget < 0:
         raise _error(node, "too many values (alias expansion bomb?); refused")
     if isinstance(node, yaml.MappingNode):
         if node.tag != _MAP:
@@ -73,26 +131,88 @@ def _build(node: yaml.Node, constructor: yaml.SafeLoader, budget: list[int]) -> 
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
                 raise _error(key_node, "merge keys (<<) are not allowed in a pack")
-            key = _build(key_node, constructor, budget)
-            if not isinstance(key, str | int | float | bool) and key is not None:
-                raise _error(key_node, "a mapping key must be a plain scalar")
+            key = _build(key_node, state)
+            if not isinstance(key, str):
+                raise _error(key_node, _key_message(key_node, key))
             if key in result:
                 raise _error(key_node, f"duplicate key {key!r}")
-            result[key] = _build(value_node, constructor, budget)
+            result[key] = _build(value_node, state)
         return result
     if isinstance(node, yaml.SequenceNode):
         if node.tag != _SEQ:
             raise _error(node, f"tag {node.tag!r} is not allowed in a pack")
-        return [_build(item, constructor, budget) for item in node.value]
+        return [_build(item, state) for item in node.value]
     if node.tag == _STR:
-        return node.value
-    if node.tag not in _SCALAR_TAGS:
+        return _text(node, state.checked)
+    return _scalar(node, state.constructor)
+
+
+def _text(node: yaml.Node, checked: set[int]) -> str:
+    text: str = node.value
+    if id(node) in checked:
+        return text
+    index = first_control(text)
+    if index is not None:
+        raise _error(
+            node,
+            f"control character U+{ord(text[index]):04X} in text; only newline and tab are "
+            "allowed (terminals would act on it)",
+        )
+    checked.add(id(node))
+    return text
+
+
+def _scalar(node: yaml.Node, constructor: yaml.SafeLoader) -> Any:
+    if node.tag == _TIMESTAMP:
+        raise _error(node, f"{_shown(node)} is read as a date; quote it to keep it as text")
+    kind = _SCALAR_TAGS.get(node.tag)
+    if kind is None:
         raise _error(node, f"tag {node.tag!r} is not allowed in a pack")
-    return constructor.construct_object(node, deep=False)
+    try:
+        return constructor.construct_object(node, deep=False)
+    except ValueError as error:
+        if "digits" in str(error):  # int() refuses more than sys.get_int_max_str_digits()
+            raise _error(node, f"integer of {len(node.value)} characters is too long") from None
+        raise _error(node, f"{_shown(node)} is not a valid {kind}") from None
+    except (yaml.YAMLError, LookupError, TypeError, ArithmeticError):
+        # Each core-schema constructor fails its own way (`!!bool maybe` is a KeyError,
+        # `!!int ''` an IndexError); to the author they are all the same mistake.
+        raise _error(node, f"{_shown(node)} is not a valid {kind}") from None
+
+
+def _shown(node: yaml.Node) -> str:
+    """The scalar as the author wrote it, short enough for a one-line error."""
+    value = str(node.value)
+    return repr(value if len(value) <= 40 else value[:37] + "...")
+
+
+def _key_message(node: yaml.Node, key: object) -> str:
+    if isinstance(key, bool):
+        what = "a boolean"
+    elif key is None:
+        what = "null"
+    elif isinstance(key, int | float):
+        what = "a number"
+    else:
+        return "a key must be a name, not a list or a mapping"
+    if isinstance(node, yaml.ScalarNode) and node.value:
+        return f"key {_shown(node)} is read as {what}; keys are names: quote it"
+    return f"a key must be a name, not {what}"
 
 
 def _error(node: yaml.Node, message: str) -> YamlNodeError:
     return YamlNodeError(message, node.start_mark.line, node.start_mark.column)
+
+
+def not_printable(text: str) -> tuple[int, int, str] | None:
+    """0-based (line, column, char) of the first character YAML refuses, or None."""
+    found = _NOT_PRINTABLE.search(text)
+    if found is None:
+        return None
+    start = found.start()
+    line = text.count("\n", 0, start)
+    col = start - (text.rfind("\n", 0, start) + 1)
+    return line, col, found.group()
 
 
 def locate(

@@ -164,6 +164,10 @@ class BackgroundGrading:
             )
         return lookup
 
+    def abandon(self, question: AnyQuestion, pack_dir: Path | None) -> None:
+        """The screen no longer waits for `question`: stop its probe (see the service)."""
+        self.grading.abandon(question, pack_dir)
+
     # -- in the thread workers: no widget is touched, answers go back as messages --------
 
     def _grade(

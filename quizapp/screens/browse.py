@@ -15,9 +15,11 @@ from pathlib import Path
 from typing import ClassVar
 
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
@@ -137,22 +139,48 @@ class BrowseScreen(Screen[None]):
         table.add_column("topic", key="topic")
         table.add_column("covers", key="covers")
         if self.loaded is None:
-            self.load()
-        self.show_pack()
+            self.load()  # shown when `Loaded` arrives
+            self.query_one("#browse-status", Static).update(f"loading {self.path}…")
+            self.query_one("#browse-body").display = False
+            self.query_one("#browse-errors").display = False
+        else:
+            self.show_pack()
         if self.watching:
             self.set_interval(POLL_SECONDS, self.poll_file, name="watch-pack")
 
     # -- the file ------------------------------------------------------------------------
 
+    class Loaded(Message):
+        """The file was read (`loaded`) or found broken (`errors`), for reload `generation`."""
+
+        def __init__(
+            self, generation: int, loaded: LoadedPack | None, errors: list[PackError]
+        ) -> None:
+            super().__init__()
+            self.generation = generation
+            self.loaded = loaded
+            self.errors = errors
+
     def load(self) -> None:
-        """Read the file again; on failure keep the errors (the last good pack is dropped)."""
+        """Read the file again off the UI thread; `Loaded` brings the pack or its errors."""
         self.generation += 1
+        self.read_pack(self.generation)
+
+    @work(thread=True, group="load-pack", exit_on_error=False)
+    def read_pack(self, generation: int) -> None:
+        """Load in a thread: a big file or a slow disk never freezes the screen."""
         try:
-            self.loaded = load_pack(self.path)
-            self.errors = []
+            loaded, errors = load_pack(self.path), []
         except PackLoadError as error:
-            self.loaded = None
-            self.errors = error.errors
+            loaded, errors = None, error.errors
+        self.post_message(self.Loaded(generation, loaded, errors))
+
+    def on_browse_screen_loaded(self, event: Loaded) -> None:
+        if event.generation != self.generation:
+            return  # a newer save is being read
+        # On failure the errors replace the questions (the last good pack is dropped).
+        self.loaded, self.errors = event.loaded, event.errors
+        self.show_pack()
 
     def poll_file(self) -> None:
         """Reload when the file's mtime or size changed since the last look."""
@@ -163,9 +191,8 @@ class BrowseScreen(Screen[None]):
         self.action_reload()
 
     def action_reload(self) -> None:
-        """Load the file again and show it."""
+        """Load the file again; it is shown once read."""
         self.load()
-        self.show_pack()
 
     # -- showing -------------------------------------------------------------------------
 

@@ -107,6 +107,11 @@ class FeedbackScreen(Screen[str | None]):
         if view.result is None and self.grading.code_ready:
             view.pending = running_code_text(self.grading)
 
+    def on_unmount(self) -> None:
+        # Left before the grade came: the next question's probe must not queue behind this.
+        if self.outcome is None:
+            self.grading.abandon(self.item.question, self.session.pack_dir(self.item))
+
     def on_background_grading_graded(self, event: BackgroundGrading.Graded) -> None:
         if event.unreadable is not None:
             # The grader could not read the answer: back to the question to retype it.

@@ -11,6 +11,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Input, Label
 
 from quizapp.study.practice import PracticeSession
+from quizapp.widgets.safe_inputs import SafeInput
 
 
 class FlagScreen(ModalScreen[str | None]):
@@ -33,7 +34,7 @@ class FlagScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="flag-dialog"):
             yield Label(f"Flag {self.pack_id} / {self.question_id} for its author", markup=False)
-            yield Input(placeholder="what is wrong? (optional) — enter to flag", id="flag-note")
+            yield SafeInput(placeholder="what is wrong? (optional) — enter to flag", id="flag-note")
             yield Label("enter flag · escape cancel", classes="dim")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:

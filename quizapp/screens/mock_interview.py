@@ -21,6 +21,7 @@ from quizapp.grading.grader import Reference
 from quizapp.grading.service import GradingService
 from quizapp.packs.models import ChoiceQuestion
 from quizapp.screens.background_grading import BackgroundGrading
+from quizapp.screens.confirm_quit import ConfirmQuit
 from quizapp.screens.letter_keys import LetterKeyScreen, letter_key
 from quizapp.screens.report import ReportScreen
 from quizapp.screens.rubric import RubricScreen
@@ -51,7 +52,8 @@ class MockScreen(LetterKeyScreen):
         *letter_key("pause", "p", "ctrl+o", "Pause"),
         # While paused `p` says Resume (check_action picks which of the two shows).
         Binding("p", "letter('resume')", "Resume"),
-        Binding("escape", "end", "End interview"),
+        # Priority: a focused notes box must not swallow the first press.
+        Binding("escape", "end", "End interview", priority=True),
     ]
 
     DEFAULT_CSS = """
@@ -268,6 +270,38 @@ class MockScreen(LetterKeyScreen):
             return
         self.interview.end()
         await self.finish()
+
+    # -- quitting the app --------------------------------------------------------------
+
+    def request_quit(self) -> bool:
+        """The app is asked to quit: confirm first while the interview is on.
+
+        Returns:
+            True when this screen took the request over (the app must not quit yet).
+        """
+        if self._reported or not self.interview.started:
+            return False
+        if isinstance(self.app.screen, ConfirmQuit):
+            self.app.screen.dismiss(True)  # quit pressed again on the question: yes
+            return True
+        self.app.push_screen(ConfirmQuit(), self._quit_answered)
+        return True
+
+    def _quit_answered(self, quit_now: bool | None) -> None:
+        if not quit_now:
+            return
+        self.save_early()
+        self.app.exit()
+
+    def save_early(self) -> None:
+        """Store the report of what was answered so far, marked ended early."""
+        if self._reported:
+            return
+        if self._ticker is not None:
+            self._ticker.stop()
+        self.interview.quit_now()
+        self._reported = True
+        self.interview.save()
 
     # -- the end ---------------------------------------------------------------------
 

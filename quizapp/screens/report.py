@@ -62,8 +62,10 @@ def summary_text(report: MockReport) -> str:
     """The top lines: score, time used against the total clock, pauses, what next."""
     paused = f" · paused {clock(report.paused_seconds)}" if report.paused_seconds else ""
     scored = sum(item.scored for item in report.items)
+    early = "[b]Ended early.[/] " if report.ended_early else ""
     return (
-        f"[b]Score {report.score:.0%}[/] · {scored} of {len(report.items)} questions scored · "
+        f"{early}[b]Score {report.score:.0%}[/] · "
+        f"{scored} of {len(report.items)} questions scored · "
         f"{clock(report.elapsed_seconds)} used of {clock(report.budget_seconds)}{paused}\n"
         f"{report.suggestion}"
     )

@@ -48,6 +48,7 @@ class TryScreen(Screen[None]):
         self.grading = BackgroundGrading(self, grading)
         self.where = where
         self.hints_shown = 0
+        self.grading_pending = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -68,10 +69,17 @@ class TryScreen(Screen[None]):
         view.display = True
         view.result = None
         view.pending = "grading…"
+        self.grading_pending = True
         self.grading.grade(None, self.question, event.answer, self.pack_dir, exclusive=True)
 
     def on_background_grading_graded(self, event: BackgroundGrading.Graded) -> None:
+        self.grading_pending = False
         self.query_one(GradeView).result = event.result
+
+    def on_unmount(self) -> None:
+        # Back to the list while a try is still grading: do not make the next one wait.
+        if self.grading_pending:
+            self.grading.abandon(self.question, self.pack_dir)
 
     def action_hint(self) -> None:
         """Show the next hint."""

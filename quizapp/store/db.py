@@ -26,6 +26,12 @@ from types import TracebackType
 from typing import Any, Self
 
 from quizapp.store.migrations import APPLICATION_ID, LATEST_VERSION, pending
+from quizapp.store.opening import (
+    BUSY_TIMEOUT_SECONDS,
+    ReadOnlyStore,
+    check_writable,
+    retry_locked,
+)
 from quizapp.store.rows import (
     MODES,
     CardRow,
@@ -195,18 +201,21 @@ class Store:
         """
         existing = _inspect(path)
         try:
+            check_writable(path)
+        except ReadOnlyStore as error:
+            raise StoreError(str(error)) from None
+        try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            connection = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+            # The busy timeout is a connect argument so it holds from the first statement.
+            connection = sqlite3.connect(
+                path, isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_SECONDS
+            )
         except (OSError, sqlite3.Error) as error:
             raise StoreError(f"cannot open {path}: {_one_line(error)}") from error
         connection.row_factory = sqlite3.Row
         try:
-            connection.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
-            mode = connection.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-            if str(mode).lower() != "wal":
-                raise StoreError(f"cannot put {path} in WAL mode (got {mode})")
-            connection.execute("PRAGMA foreign_keys = ON")
-            _migrate(connection, existing.version)
+            # Another process may be creating the same store right now: retry while locked.
+            retry_locked(lambda: _prepare(connection, path, existing.version))
         except sqlite3.Error as error:
             connection.close()
             raise StoreError(f"cannot prepare {path}: {_one_line(error)}") from error
@@ -445,11 +454,19 @@ class Store:
         return (rows[0]["value_json"], rows[0]["trace_json"]) if rows else None
 
     def cache_put(self, key: str, value_json: str, trace_json: str) -> None:
-        """Cache an executed probe's result under `key` (replacing any older entry)."""
-        self._write(
-            "INSERT OR REPLACE INTO probe_cache (key, value_json, trace_json) VALUES (?, ?, ?)",
-            (key, value_json, trace_json),
-        )
+        """Cache an executed probe's result under `key` (replacing any older entry).
+
+        Best effort: a cache that cannot be written (the disk is full, the file became
+        read-only, another process holds the lock too long) costs a recomputation later,
+        never the grade being made now.
+        """
+        try:
+            self._write(
+                "INSERT OR REPLACE INTO probe_cache (key, value_json, trace_json) VALUES (?, ?, ?)",
+                (key, value_json, trace_json),
+            )
+        except sqlite3.Error:
+            return
 
     # -- pack versions ---------------------------------------------------------------
 
@@ -508,6 +525,16 @@ class Store:
             packs=packs,
             flags=tuple(FlagRow.from_row(row) for row in flag_rows),
         )
+
+
+def _prepare(connection: sqlite3.Connection, path: Path, seen_version: int) -> None:
+    """The first-open steps; each may be run again after a "database is locked"."""
+    connection.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
+    mode = connection.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+    if str(mode).lower() != "wal":
+        raise StoreError(f"cannot put {path} in WAL mode (got {mode})")
+    connection.execute("PRAGMA foreign_keys = ON")
+    _migrate(connection, seen_version)
 
 
 def _migrate(connection: sqlite3.Connection, seen_version: int) -> None:

@@ -42,6 +42,8 @@ from quizapp.study.variants import draw_items
 
 SlotState = Literal["open", "skipped", "answered", "missed"]
 EndReason = Literal["done", "ended", "timeout"]
+#: What a question shows when the app quit before its grade or reference was computed.
+QUIT_NOT_GRADED = "not graded: the interview was quit"
 
 #: The one rubric item a flashcard is self-scored on at the end of an interview.
 RECALLED = "My answer matched the model answer"
@@ -417,6 +419,24 @@ class MockInterview:
                 slot.state = "skipped"
         self._end("ended", now)
 
+    def quit_now(self) -> None:
+        """End the interview for good, now (the app is quitting): nothing more will arrive.
+
+        Answered questions keep their answers (each already recorded); a grade still being
+        computed becomes "not graded", an explain answer not yet self-scored is reported
+        unscored (skipped) rather than scored zero, and a reference never computed is
+        shown as such. The report can then be saved, marked ended early.
+        """
+        if self.running:
+            self.end()
+        for index in self.pending_grades():
+            slot = self.slots[index]
+            self.accept_grade(index, GradeResult(None, "", slot.answer, QUIT_NOT_GRADED))
+        for index in self.needs_self_score():
+            self.slots[index].state = "skipped"
+        for index in self.needs_expected():
+            self.accept_expected(index, QUIT_NOT_GRADED)
+
     # -- results arriving ------------------------------------------------------------
 
     def accept_grade(self, index: int, result: GradeResult) -> None:
@@ -498,7 +518,12 @@ class MockInterview:
         items = [self._report_item(slot) for slot in self.slots]
         clock = None if self.total_seconds == total_budget(self.items) else self.total_seconds
         return build_report(
-            items, self.started_at, self.finished_at, self.paused_seconds, clock_seconds=clock
+            items,
+            self.started_at,
+            self.finished_at,
+            self.paused_seconds,
+            clock_seconds=clock,
+            ended_early=self.end_reason == "ended",
         )
 
     def save(self) -> tuple[MockReport, int]:

@@ -17,6 +17,7 @@ from typing import Any, Literal, cast
 from quizapp.packs.models import AnyQuestion, ExplainQuestion
 from quizapp.study.mock_plan import question_budget_seconds
 from quizapp.study.planning import Filters
+from quizapp.textsafe import safe_text
 
 Status = Literal["answered", "skipped", "missed"]
 STATUSES: frozenset[str] = frozenset({"answered", "skipped", "missed"})
@@ -165,6 +166,7 @@ class MockReport:
         traps: Items whose answer fell into a trap.
         clock_seconds: The total clock when it was set by hand (`quizapp mock --minutes`);
             None when it was the sum of the questions' budgets.
+        ended_early: The candidate ended (or quit) the interview before its end.
     """
 
     started_at: datetime
@@ -178,6 +180,7 @@ class MockReport:
     suggestion: str = ""
     traps: tuple[ReportItem, ...] = ()
     clock_seconds: int | None = None
+    ended_early: bool = False
 
     @property
     def budget_seconds(self) -> int:
@@ -227,6 +230,7 @@ def build_report(
     finished_at: datetime,
     paused_seconds: float = 0.0,
     clock_seconds: int | None = None,
+    ended_early: bool = False,
 ) -> MockReport:
     """Score a finished mock interview.
 
@@ -236,6 +240,7 @@ def build_report(
         finished_at: When the interview ended.
         paused_seconds: Time the clock was paused.
         clock_seconds: The total clock, when not the sum of the questions' budgets.
+        ended_early: The interview was ended (or the app quit) before its end.
 
     Returns:
         The report, with scores by topic and by objective (keyed `pack/objective`).
@@ -268,6 +273,7 @@ def build_report(
         suggestion=_suggestion(weakest, by_topic),
         traps=tuple(item for item in items if item.trap is not None),
         clock_seconds=clock_seconds,
+        ended_early=ended_early,
     )
 
 
@@ -307,6 +313,7 @@ def to_json(report: MockReport) -> str:
         "score": report.score,
         "budget_seconds": report.budget_seconds,
         "clock_seconds": report.clock_seconds,
+        "ended_early": report.ended_early,
         "elapsed_seconds": report.elapsed_seconds,
         "by_topic": {key: score(value) for key, value in report.by_topic.items()},
         "by_objective": {key: score(value) for key, value in report.by_objective.items()},
@@ -321,6 +328,16 @@ def to_json(report: MockReport) -> str:
     return json.dumps(document, ensure_ascii=False, indent=1)
 
 
+def _safe_strings(value: Any) -> Any:
+    if isinstance(value, str):
+        return safe_text(value)
+    if isinstance(value, list):
+        return [_safe_strings(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _safe_strings(item) for key, item in value.items()}
+    return value
+
+
 def from_json(text: str) -> MockReport:
     """Read a report written by `to_json`; scores are recomputed from the items.
 
@@ -328,7 +345,8 @@ def from_json(text: str) -> MockReport:
         ValueError: If the text is not a report of a format this code reads.
     """
     try:
-        document = json.loads(text)
+        # The store is read back as untrusted text: no control code may reach a terminal.
+        document = _safe_strings(json.loads(text))
         if document.get("format") != REPORT_FORMAT:
             raise ValueError(f"unknown report format {document.get('format')!r}")
         items = [
@@ -349,6 +367,7 @@ def from_json(text: str) -> MockReport:
             paused_seconds=float(document["paused_seconds"]),
             # Absent from reports stored before the clock could be set by hand.
             clock_seconds=document.get("clock_seconds"),
+            ended_early=bool(document.get("ended_early", False)),
         )
     except (KeyError, TypeError, AttributeError, json.JSONDecodeError) as error:
         raise ValueError(f"not a mock report: {error}") from error

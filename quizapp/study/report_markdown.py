@@ -60,7 +60,7 @@ def to_markdown(report: MockReport) -> str:
     started = report.started_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
     scored = sum(item.scored for item in report.items)
     lines = [
-        f"# Mock interview, {started}",
+        f"# Mock interview, {started}" + (" (ended early)" if report.ended_early else ""),
         "",
         f"- **Score:** {report.score:.0%} ({scored} of {len(report.items)} questions scored)",
         f"- **Time:** {clock(report.elapsed_seconds)} used of {clock(report.budget_seconds)}"

@@ -49,7 +49,7 @@ def to_text(report: MockReport) -> str:
     started = report.started_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
     paused = f", paused {clock(report.paused_seconds)}" if report.paused_seconds else ""
     lines = [
-        f"Mock interview, {started}",
+        f"Mock interview, {started}" + (" (ended early)" if report.ended_early else ""),
         f"Score {report.score:.0%} · {len(report.items)} questions · "
         f"{clock(report.elapsed_seconds)} used of {clock(report.budget_seconds)}{paused}",
         *textwrap.wrap(report.suggestion, WIDTH),

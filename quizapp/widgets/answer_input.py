@@ -7,6 +7,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Static, TextArea
 
 from quizapp.packs.models import AnyQuestion
+from quizapp.textsafe import safe_text
 
 
 def is_typing(focused: Widget | None) -> bool:
@@ -66,7 +67,8 @@ class AnswerInput(Widget):
     def submit(self, answer: str, rubric: tuple[int, int] | None = None) -> None:
         """Post `Submitted` with the learner's answer."""
         self.show_error("")
-        self.post_message(self.Submitted(self, answer, rubric))
+        # What is graded, stored and shown again later carries no control codes.
+        self.post_message(self.Submitted(self, safe_text(answer), rubric))
 
     def show_error(self, message: str) -> None:
         """Show why an answer could not be read (empty clears it); the learner retypes."""

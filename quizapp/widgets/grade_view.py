@@ -5,6 +5,8 @@ Shared by the feedback screen and the browse screen's try-it screen (`screens/tr
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from rich.markup import escape
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -13,6 +15,7 @@ from textual.widgets import Markdown, Static
 
 from quizapp.grading.result import GradeResult
 from quizapp.packs.models import AnyQuestion
+from quizapp.textsafe import safe_text
 from quizapp.widgets.code_run_view import CodeRunView
 
 
@@ -58,6 +61,7 @@ class GradeView(Vertical):
         if result is None:
             yield Static(self.pending, id="pending", markup=False)
             return
+        result = _shown(result)
         headline, kind = verdict(result, self.question)
         yield Static(headline, id="verdict", classes=kind, markup=False)
         if result.code is not None:
@@ -82,6 +86,18 @@ class GradeView(Vertical):
         if result.trace:
             yield Static("What ran (the real step):", classes="label")
             yield Static("\n".join(result.trace), id="trace", markup=False)
+
+
+def _shown(result: GradeResult) -> GradeResult:
+    """The result with its texts (answers, worker errors, cached traces) safe to draw."""
+    return replace(
+        result,
+        expected=safe_text(result.expected),
+        got=safe_text(result.got),
+        detail=safe_text(result.detail),
+        trace=tuple(safe_text(line) for line in result.trace),
+        trap=None if result.trap is None else safe_text(result.trap),
+    )
 
 
 def _escape(text: str) -> str:

@@ -13,6 +13,7 @@ from textual.binding import Binding, BindingType
 from textual.widgets import Label, TextArea
 
 from quizapp.widgets.answer_input import AnswerInput
+from quizapp.widgets.safe_inputs import SafeTextArea
 
 
 class NotesAnswer(AnswerInput):
@@ -30,7 +31,7 @@ class NotesAnswer(AnswerInput):
             "the answer" if self.question.type == "flashcard" else "your answer, as you would aloud"
         )
         yield Label(f"Notes on {what} (optional). ctrl+r: done, next question.")
-        yield TextArea(id="answer-notes")
+        yield SafeTextArea(id="answer-notes")
         yield self.error_label()
 
     def action_done(self) -> None:

@@ -15,6 +15,7 @@ from quizapp.grading.formatting import format_value
 from quizapp.grading.grader import Reference
 from quizapp.grading.qtypes import reference_kind
 from quizapp.packs.models import AnyQuestion
+from quizapp.textsafe import safe_text
 
 COMPUTING = "computing… (running the probe in the reference worker)"
 STARTING = "computing… (the reference worker is starting: importing torch)"
@@ -40,8 +41,8 @@ def reference_text(question: AnyQuestion, reference: Reference | None) -> Text:
             text.append(f"check warns: {warning}\n", style="yellow")
         if reference.trace:
             text.append("What ran:\n", style="dim")
-            for line in reference.trace:
-                text.append(f"  {line}\n", style="dim")
+            for line in reference.trace:  # from the probe cache in the store
+                text.append(f"  {safe_text(line)}\n", style="dim")
     text.rstrip()
     return text
 

@@ -14,6 +14,7 @@ from quizapp.grading.parsers import (
 )
 from quizapp.packs.models import AnyQuestion, TextQuestion
 from quizapp.widgets.answer_input import AnswerInput
+from quizapp.widgets.safe_inputs import SafeInput
 
 # Examples show the spelling only: no value that answers (or traps) a real question.
 PLACEHOLDERS: dict[str, str] = {
@@ -51,7 +52,7 @@ class TextAnswer(AnswerInput):
         placeholder = PLACEHOLDERS.get(self.question.type, "your answer")
         if isinstance(self.question, TextQuestion) and self.question.probe is not None:
             placeholder = "an exception class name, e.g. ValueError, or none"
-        yield Input(placeholder=placeholder, id="answer-text")
+        yield SafeInput(placeholder=placeholder, id="answer-text")
         yield self.error_label()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:

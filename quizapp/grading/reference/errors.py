@@ -28,3 +28,18 @@ def describe_exception(error: BaseException) -> str:
     """`ValueError: first line of the message`, for a one-line report."""
     message = one_line(str(error), limit=200)
     return f"{type(error).__name__}: {message}" if message else type(error).__name__
+
+
+#: What a learner or author sees when a probe ran out of the worker's memory.
+MEMORY_LIMIT = "memory limit: the probe needs more memory than the reference worker may use"
+
+
+def memory_exhausted(error: BaseException) -> bool:
+    """True when `error` is an allocation that failed (the worker's memory limit, or RAM)."""
+    if isinstance(error, MemoryError):
+        return True
+    # torch reports a failed CPU allocation as a RuntimeError from its allocator.
+    text = str(error)
+    return isinstance(error, RuntimeError) and (
+        "can't allocate memory" in text or "DefaultCPUAllocator" in text
+    )

@@ -21,7 +21,12 @@ import torch
 from diffusers.guiders.guider_utils import rescale_noise_cfg
 
 from quizapp.grading.reference import inpainting, load, part_way
-from quizapp.grading.reference.errors import ProbeError, describe_exception
+from quizapp.grading.reference.errors import (
+    MEMORY_LIMIT,
+    ProbeError,
+    describe_exception,
+    memory_exhausted,
+)
 from quizapp.grading.reference.mistakes import LoopPolicy, policy_for
 from quizapp.grading.reference.record import StepRecord
 from quizapp.packs.models import Fill, Probe
@@ -78,6 +83,8 @@ def run_loop(probe: Probe, model_path: Path | None) -> StepRecord:
         except ProbeError:
             raise
         except Exception as error:  # the loop's own failure is a probe value (`raises`)
+            if memory_exhausted(error):  # ...but running out of memory is not diffusers' doing
+                raise ProbeError(MEMORY_LIMIT) from error
             record.error = error
             record.trace.append(f"raised {describe_exception(error)}")
     return record
