@@ -48,12 +48,18 @@ class Context:
                 click.echo(f"quizapp: skipped: {line}", err=True)
         return registry
 
-    def summaries(self) -> list[PackSummary]:
-        """What counts need of the same packs: from the cache when fresh (no pydantic)."""
+    def summaries(self, warn: bool = True) -> list[PackSummary]:
+        """What counts need of the same packs: from the cache when fresh (no pydantic);
+        with `warn`, one stderr line per broken pack, as `registry` says it."""
         from quizapp.packs.files import default_folders
-        from quizapp.packs.summary_cache import pack_summaries
+        from quizapp.packs.summary_cache import broken_packs, pack_summaries
 
-        return pack_summaries(default_folders(self.pack_dirs))
+        folders = default_folders(self.pack_dirs)
+        summaries = pack_summaries(folders)
+        if warn:
+            for line in broken_packs(folders):
+                click.echo(f"quizapp: skipped: {line}", err=True)
+        return summaries
 
 
 pass_context = click.make_pass_decorator(Context, ensure=True)

@@ -184,6 +184,11 @@ def remember(
     target = path or cache_path()
     by_path = {loaded.path.resolve(): loaded.id for loaded in registry.packs.values()}
     summaries = {summary.pack_id: summary for summary in summarize(registry)}
+    # A broken file keeps its first located error, so a cached start can still say why
+    # that pack was skipped.
+    first_error: dict[Path, str] = {}
+    for error in registry.errors:
+        first_error.setdefault(error.path.resolve(), str(error))
     files: dict[str, Any] = {}
     for folder in folders:
         for file in pack_files(folder):
@@ -193,6 +198,7 @@ def remember(
             files[str(resolved)] = {
                 "stamp": stamps.get(file),
                 "summary": _to_json(summary) if summary is not None else None,
+                "error": first_error.get(resolved) if summary is None else None,
             }
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -203,6 +209,21 @@ def remember(
     except OSError:
         # A read-only data dir only costs the next start its speed; never an error.
         return
+
+
+def broken_packs(folders: Sequence[Path], path: Path | None = None) -> list[str]:
+    """The remembered load error of each broken pack file in `folders` whose entry is fresh."""
+    files = _read_cache(path or cache_path())
+    lines: list[str] = []
+    for folder in folders:
+        for file in pack_files(folder):
+            entry = files.get(str(file.resolve()))
+            if not isinstance(entry, dict) or entry.get("stamp") != _stamp(file):
+                continue
+            error = entry.get("error")
+            if entry.get("summary") is None and isinstance(error, str):
+                lines.append(error)
+    return lines
 
 
 def load_and_remember(folders: Sequence[Path]) -> Registry:
