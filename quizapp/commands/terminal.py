@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 import click
@@ -18,6 +19,8 @@ def require_terminal() -> None:
     Raises:
         UserError: naming which stream is not a terminal.
     """
+    if "web_driver" in os.environ.get("TEXTUAL_DRIVER", ""):
+        return  # `quizapp serve`: textual-serve talks to the app over pipes, by design
     for name in ("stdin", "stderr"):
         stream = getattr(sys, name)
         if stream is None or stream.closed or not _isatty(stream):
