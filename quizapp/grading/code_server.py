@@ -18,10 +18,10 @@ reference worker).
 
 from __future__ import annotations
 
-import json
 import sys
 from typing import Any, TextIO
 
+from quizapp.grading import worker
 from quizapp.grading.worker import _protocol_stream
 
 
@@ -86,24 +86,16 @@ def examples() -> dict[str, dict[str, str]]:
     return {name: dict(module.EXAMPLES) for name, module in registry.MODULES.items()}
 
 
+def answer(request: dict[str, Any]) -> dict[str, Any]:
+    """The response to one request: the harnesses' mistake examples, or a run."""
+    if request.get("examples"):
+        return {"id": request.get("id"), "ok": True, "examples": examples()}
+    return handle(request)
+
+
 def serve(lines: TextIO, out: TextIO) -> None:
-    """Answer requests from `lines` on `out` until end of input."""
-    for line in lines:
-        if not line.strip():
-            continue
-        try:
-            request = json.loads(line)
-            if not isinstance(request, dict):
-                raise ValueError("a request is a JSON object")
-        except ValueError as error:
-            response: dict[str, Any] = {"id": None, "ok": False, "error": f"bad request: {error}"}
-        else:
-            if request.get("examples"):
-                response = {"id": request.get("id"), "ok": True, "examples": examples()}
-            else:
-                response = handle(request)
-        out.write(json.dumps(response) + "\n")
-        out.flush()
+    """Answer requests from `lines` on `out` until end of input (the worker's protocol)."""
+    worker.serve(lines, out, answer)
 
 
 def warm_up() -> None:

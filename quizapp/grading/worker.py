@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -134,8 +135,19 @@ def _model_path(probe: Any, raw_path: object) -> Path | None:
     return resolve_model(probe.model)
 
 
-def serve(lines: TextIO, out: TextIO) -> None:
-    """Answer requests from `lines` on `out` until end of input."""
+def serve(
+    lines: TextIO,
+    out: TextIO,
+    answer: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+) -> None:
+    """Answer requests from `lines` on `out` until end of input.
+
+    Args:
+        lines: One JSON object per line.
+        out: Where each response goes, one JSON line each, flushed.
+        answer: Turns a request into its response (default: `handle`, a probe run); the
+            code server passes its own, so both speak the same line protocol.
+    """
     for line in lines:
         if not line.strip():
             continue
@@ -150,7 +162,7 @@ def serve(lines: TextIO, out: TextIO) -> None:
                 "error": f"bad request: {_one_line(str(error))}",
             }
         else:
-            response = handle(request)
+            response = (answer or handle)(request)
         out.write(json.dumps(response) + "\n")
         out.flush()
 
