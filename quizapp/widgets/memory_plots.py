@@ -20,9 +20,17 @@ WRONG_COLOR = "red"
 PACK_COLORS = ("cyan", "magenta", "blue", "yellow", "green", "orange")
 
 
-def _label_ticks(count: int, labels: Sequence[str], every: int) -> tuple[list[float], list[str]]:
-    # Ticks at the first point, every `every` points back from the last, and the last.
-    positions = sorted({1, count, *range(count, 0, -every)})
+def label_ticks(
+    count: int, labels: Sequence[str], every: int, *, from_end: bool = True
+) -> tuple[list[float], list[str]]:
+    """Ticks every `every` points from one end (today), plus the other end when it is not
+    crowded: two labels a column apart overwrite each other, and which one plotext keeps
+    is not stable from one paint to the next."""
+    steps = list(range(count, 0, -every)) if from_end else list(range(1, count + 1, every))
+    far_end = 1 if from_end else count
+    if all(abs(far_end - p) * 2 >= every for p in steps):
+        steps.append(far_end)
+    positions = sorted(set(steps))
     return [float(p) for p in positions], [labels[p - 1] for p in positions]
 
 
@@ -48,7 +56,7 @@ class ReviewsPlot(PlotextPlot):
                 width=0.8,
             )
             labels = [d.day.strftime("%m-%d") for d in days]
-            plt.xticks(*_label_ticks(len(days), labels, 15))
+            plt.xticks(*label_ticks(len(days), labels, 15))
         self.refresh()
 
 
@@ -70,7 +78,7 @@ class RetentionPlot(PlotextPlot):
                 plt.plot(x, y, marker="braille", color=RIGHT_COLOR, label="retention %")
             plt.horizontal_line(100 * desired, color="gray")
             labels = [w.week.strftime("%m-%d") for w in weeks]
-            plt.xticks(*_label_ticks(len(weeks), labels, 4))
+            plt.xticks(*label_ticks(len(weeks), labels, 4))
             plt.xlim(1, len(weeks))
         self.refresh()
 
@@ -89,7 +97,7 @@ class ForecastPlot(PlotextPlot):
             x = list(range(1, len(counts) + 1))
             plt.bar(x, list(counts), color="cyan", width=0.8)
             labels = ["today", *[f"+{n}" for n in range(1, len(counts))]]
-            plt.xticks(*_label_ticks(len(counts), labels, 7))
+            plt.xticks(*label_ticks(len(counts), labels, 7, from_end=False))
         self.refresh()
 
 
