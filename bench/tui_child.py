@@ -5,7 +5,8 @@
 `home` exits at the home screen's first frame (interactive; packs may still be loading in the
 background), `home-loaded` once the pack table with its counts has been painted. Both go
 through the real entry point, `quizapp.cli.main([])`, as the `quizapp` command does (the
-only difference: Textual runs headless at 120x40 instead of in a terminal).
+only differences: Textual runs headless at 120x40 instead of in a terminal, and the
+terminal check is skipped).
 
 Prints one JSON line: peak RSS (KiB), and whether torch/diffusers were imported.
 The home app runs with the default registry and store of `$QUIZAPP_HOME`, as `quizapp` does.
@@ -17,33 +18,46 @@ import json
 import resource
 import sys
 
-from textual.app import App, ComposeResult
-from textual.widgets import Footer, Header, Static
 
+def run_bare() -> None:
+    """The baseline: a bare Textual app with Header, Static, Footer.
 
-class BareApp(App[None]):
-    """The baseline: a bare Textual app with Header, Static, Footer."""
+    Textual is imported here, not at the top: `quizapp` imports its own entry point first,
+    and so does `run_home`.
+    """
+    from textual.app import App, ComposeResult
+    from textual.widgets import Footer, Header, Static
 
-    def compose(self) -> ComposeResult:
-        yield Header()
-        yield Static("hello")
-        yield Footer()
+    class BareApp(App[None]):
+        def compose(self) -> ComposeResult:
+            yield Header()
+            yield Static("hello")
+            yield Footer()
 
-    def on_mount(self) -> None:
-        self.call_after_refresh(self.exit)
+        def on_mount(self) -> None:
+            self.call_after_refresh(self.exit)
+
+    BareApp().run(headless=True, size=(120, 40))
 
 
 def run_home(loaded: bool) -> None:
     """`quizapp` with no arguments, exiting once the wanted frame is painted."""
-    from quizapp.app import QuizApp
+    from quizapp import startup_gc
     from quizapp.cli import main as quizapp_main
+
+    # `main` does this before anything imports Textual; the patches below need the app's
+    # classes first, so do it here as the first thing too.
+    startup_gc.defer_collection()
+    from quizapp.app import QuizApp
+    from quizapp.commands import terminal
     from quizapp.screens.home import HomeScreen
 
     hook = "refresh_packs" if loaded else "on_mount"
     original = getattr(HomeScreen, hook)
 
     def hooked(screen: HomeScreen, *args: object) -> None:
-        original(screen, *args)
+        # Textual passes the event to a handler that takes *args; `on_mount` takes none.
+        original(screen, *(args if loaded else ()))
         # Exit once what `hook` drew has been painted.
         screen.call_after_refresh(screen.app.exit)
 
@@ -54,6 +68,8 @@ def run_home(loaded: bool) -> None:
         run(app, headless=True, size=(120, 40))
 
     QuizApp.run = headless_run  # type: ignore[method-assign, assignment]
+    # Headless needs no terminal; the check itself is a couple of isatty calls.
+    terminal.require_terminal = lambda: None
     try:
         quizapp_main([])
     except SystemExit as done:
@@ -66,7 +82,7 @@ def main() -> None:
     if which.startswith("home"):
         run_home(which == "home-loaded")
     else:
-        BareApp().run(headless=True, size=(120, 40))
+        run_bare()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     print(
         json.dumps(

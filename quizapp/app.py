@@ -28,7 +28,7 @@ from textual.app import SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
-from quizapp import locations
+from quizapp import locations, startup_gc
 from quizapp.app_crash import CrashToLog
 from quizapp.screens.context import StudyContext
 from quizapp.screens.home import HomeScreen
@@ -108,6 +108,8 @@ class QuizApp(CrashToLog):
 
     def on_mount(self) -> None:
         self.push_screen(HomeScreen(self.context))
+        # After the first frame: see startup_gc.
+        self.call_after_refresh(startup_gc.settle)
         if self.start is not None:
             self.start_practice(self.start)
         if self.mock is not None:

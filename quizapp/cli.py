@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from quizapp import __version__
+from quizapp import __version__, startup_gc
 from quizapp.commands.common import Context, UserError
 from quizapp.textsafe import SafeStream
 
@@ -94,6 +94,8 @@ def main(argv: list[str] | None = None) -> None:
     the store or an exception can never put a control sequence on the terminal. (The TUI
     draws through Textual's own handle on the terminal, which this does not touch.)
     """
+    # Before Textual is imported: see startup_gc (the app settles after its first frame).
+    startup_gc.defer_collection()
     saved = sys.stdout, sys.stderr
     if sys.stdout is not None:
         sys.stdout = SafeStream(sys.stdout)

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 from textual.binding import Binding, BindingType
 
+from quizapp import startup_gc
 from quizapp.app_crash import CrashToLog
 from quizapp.grading.service import GradingService
 from quizapp.screens.browse import BrowseScreen
@@ -32,3 +33,5 @@ class PreviewApp(CrashToLog):
         self.sub_title = str(self.path)
         browse = BrowseScreen(self.path, self.grading, watch=True)
         self.push_screen(browse, lambda _: self.exit())
+        # After the first frame: see startup_gc.
+        self.call_after_refresh(startup_gc.settle)

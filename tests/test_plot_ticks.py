@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from quizapp.widgets.memory_plots import label_ticks
 
 
@@ -27,7 +29,7 @@ def test_no_two_ticks_closer_than_half_the_step() -> None:
                 positions, _ = label_ticks(
                     count, [str(i) for i in range(count)], every, from_end=from_end
                 )
-                gaps = [b - a for a, b in zip(positions, positions[1:], strict=False)]
+                gaps = [b - a for a, b in itertools.pairwise(positions)]
                 assert all(gap * 2 >= every for gap in gaps), (count, every, from_end)
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 import quizapp
-from quizapp import locations
+from quizapp import locations, startup_gc
 from quizapp.commands.common import Context, UserError, pass_context
 
 _PROFILE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
@@ -97,4 +97,5 @@ def serve(ctx: Context, host: str, port: int, token: str | None, profile: str | 
         click.echo(f"open {url}?token={token} or enter the token on the page")
     click.echo("ctrl+c stops the server", err=True)
     title = f"quizapp · {profile}" if profile else "quizapp"
+    startup_gc.settle()  # the server runs for hours: collect at the usual rate (see startup_gc)
     QuizServer(app_command(pack_dirs), host, port, token, title=title).serve()
