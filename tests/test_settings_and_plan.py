@@ -104,6 +104,24 @@ def test_practice_follows_an_active_plan(store: Store) -> None:
     assert len(keys) == 4
 
 
+def test_a_second_session_the_same_day_adds_no_new_questions(store: Store) -> None:
+    items = [StudyItem(p.id, q) for p, q in Registry.load([BASIC_PACKS]).questions()]
+    set_setting(store, "interview_date", (TODAY + timedelta(days=4)).isoformat())
+    first, _ = practice_plan(items, store, NOW) or ([], None)
+    # No cards: every question is new, spread front-loaded over 3 busy days.
+    assert len(items) == 7 and len(first) == 3
+    for item in first:
+        store.record_review(*item.key, "x", True, 3, 4.0, "practice", NOW)
+        card, due = scheduling.review(None, 3, NOW)
+        store.save_card(*item.key, card, due)
+    later, _ = practice_plan(items, store, NOW + timedelta(hours=2)) or ([], None)
+    assert not {item.key for item in later} - {item.key for item in first}
+    # Tomorrow the quota is tomorrow's: 4 left over 2 busy days.
+    tomorrow = NOW + timedelta(days=1)
+    fresh = [i for i in practice_plan(items, store, tomorrow)[0] if i.key not in store.cards()]
+    assert len(fresh) == 2
+
+
 def test_plan_command(capsys: pytest.CaptureFixture[str]) -> None:
     interview = (datetime.now(UTC).date() + timedelta(days=5)).isoformat()
     code, out, _ = run(["--packs", str(BASIC_PACKS), "plan", "--interview", interview], capsys)

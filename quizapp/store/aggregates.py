@@ -97,6 +97,23 @@ def due_cards_per_day(store: Store, until: datetime) -> list[tuple[date, int]]:
     return [(date.fromisoformat(r["day"]), r["n"]) for r in rows]
 
 
+def first_practised_since(store: Store, since: datetime) -> set[tuple[str, str]]:
+    """Questions whose first practice review (the one that made their card) is at or
+    after `since`: the new questions introduced since then.
+
+    Only the reviews since `since` are scanned (by time), each checked for an earlier
+    practice review by the (question, time) index.
+    """
+    rows = store.fetch(
+        "SELECT DISTINCT t.pack_id, t.question_id FROM reviews AS t"
+        " WHERE t.reviewed_at >= ? AND t.mode = 'practice'"
+        " AND NOT EXISTS (SELECT 1 FROM reviews AS e WHERE e.pack_id = t.pack_id"
+        "   AND e.question_id = t.question_id AND e.reviewed_at < ? AND e.mode = 'practice')",
+        (to_db_time(since), to_db_time(since)),
+    )
+    return {(r[0], r[1]) for r in rows}
+
+
 def learned_keys(store: Store, now: datetime) -> dict[tuple[str, str], bool]:
     """Every scheduled question: True when learned (not due at `now`), False when due."""
     rows = store.fetch(

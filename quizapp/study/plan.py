@@ -209,12 +209,17 @@ def plan_session(
     plan: InterviewPlan,
     model: MemoryModel,
     suspended: AbstractSet[tuple[str, str]] = frozenset(),
+    introduced_today: int = 0,
 ) -> list[StudyItem]:
     """Today's practice under the plan: due cards, then at-risk ones, then new ones.
 
     Due cards come most overdue first; at-risk cards lowest predicted recall first; both
     at-risk and new questions covering a weak objective come before the others. The day's
-    quotas cap the at-risk and new parts (none on the light last day).
+    quotas cap the at-risk and new parts (none on the light last day). New questions
+    already introduced today (`introduced_today`, by an earlier session) count against
+    the day's new quota, so a second session does not add the day's new questions again.
+    At-risk cards need no such count: one reviewed today is no longer at risk, and the
+    pool only shrinks, so a second session at most takes a later day's share early.
     """
     items = [item for item in items if item.key not in suspended]
     today = plan.day(now.astimezone(UTC).date()) or plan.days[-1]
@@ -243,4 +248,4 @@ def plan_session(
     new = sorted(
         (item for item in items if item.key not in cards), key=lambda item: not covers_weak(item)
     )
-    return due + forward[: today.brought_forward] + new[: today.new]
+    return due + forward[: today.brought_forward] + new[: max(0, today.new - introduced_today)]
