@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import itertools
 
-from quizapp.widgets.memory_plots import label_ticks
+from quizapp.widgets.memory_plots import count_ticks, label_ticks
 
 
 def test_forecast_ticks_step_from_today_and_skip_a_crowded_last_day() -> None:
@@ -35,3 +35,13 @@ def test_no_two_ticks_closer_than_half_the_step() -> None:
 
 def test_one_point_gets_one_tick() -> None:
     assert label_ticks(1, ["today"], 7, from_end=False) == ([1.0], ["today"])
+
+
+def test_count_axes_are_whole_numbers_from_zero_and_never_empty() -> None:
+    assert count_ticks(0) == [0, 1]
+    assert count_ticks(3) == [0, 1, 2, 3]
+    assert count_ticks(9) == [0, 3, 6, 9]
+    for top in range(0, 500):
+        ticks = count_ticks(top)
+        assert ticks[0] == 0 and ticks[-1] >= max(1, top) and len(ticks) <= 6
+        assert len({b - a for a, b in itertools.pairwise(ticks)}) == 1

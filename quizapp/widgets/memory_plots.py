@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from textual_plotext import PlotextPlot
+from textual_plotext.plot import Plot
 
 from quizapp.store.aggregates import DayAnswers
 from quizapp.study.history import WeekRetention
@@ -34,6 +35,20 @@ def label_ticks(
     return [float(p) for p in positions], [labels[p - 1] for p in positions]
 
 
+def count_ticks(top: int) -> list[int]:
+    """Whole-number ticks from 0 to at least `top` (at least 1): counts have no fractions,
+    and an empty history would otherwise get plotext's default -1..1 axis."""
+    top = max(1, top)
+    step = max(1, -(-top // 4))
+    return list(range(0, top + step, step))
+
+
+def _count_axis(plt: Plot, top: int) -> None:
+    ticks = count_ticks(top)
+    plt.ylim(0, ticks[-1])
+    plt.yticks([float(t) for t in ticks], [str(t) for t in ticks])
+
+
 class ReviewsPlot(PlotextPlot):
     """Reviews per day, right stacked under wrong."""
 
@@ -57,6 +72,7 @@ class ReviewsPlot(PlotextPlot):
             )
             labels = [d.day.strftime("%m-%d") for d in days]
             plt.xticks(*label_ticks(len(days), labels, 15))
+            _count_axis(plt, max(d.right + d.wrong for d in days))
         self.refresh()
 
 
@@ -69,8 +85,9 @@ class RetentionPlot(PlotextPlot):
         """Draw a point per week with due reviews, and the desired retention as a line."""
         plt = self.plt
         plt.clear_figure()
-        plt.title("True retention per week (due reviews)")
+        plt.title(f"True retention per week (line: desired {desired:.0%})")
         plt.ylim(0, 100)
+        plt.yticks([0.0, 25.0, 50.0, 75.0, 100.0], ["0", "25", "50", "75", "100"])
         if weeks:
             x = [i + 1 for i, w in enumerate(weeks) if w.retention is not None]
             y = [round(100 * w.retention, 1) for w in weeks if w.retention is not None]
@@ -98,6 +115,7 @@ class ForecastPlot(PlotextPlot):
             plt.bar(x, list(counts), color="cyan", width=0.8)
             labels = ["today", *[f"+{n}" for n in range(1, len(counts))]]
             plt.xticks(*label_ticks(len(counts), labels, 7, from_end=False))
+            _count_axis(plt, max(counts))
         self.refresh()
 
 
