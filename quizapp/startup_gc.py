@@ -2,7 +2,7 @@
 
 Start-up (importing Textual, building the CSS, the widgets and the first frame) allocates
 hundreds of thousands of long-lived objects and almost no garbage, yet with CPython's default
-thresholds the cyclic collector runs over them hundreds of times: about a tenth of the time
+thresholds the cyclic collector runs over them hundreds of times: more than a tenth of the time
 to the home screen's first frame. So `main` raises the youngest generation's threshold, and
 once the first frame is painted the app moves everything allocated so far to the permanent
 generation (`gc.freeze`, which later collections skip) and restores the usual thresholds.

@@ -104,8 +104,10 @@ def first_practised_since(store: Store, since: datetime) -> set[tuple[str, str]]
     Only the reviews since `since` are scanned (by time), each checked for an earlier
     practice review by the (question, time) index.
     """
+    # INDEXED BY: left to itself, SQLite skip-scans the (question, time) index for the
+    # outer rows, which on a million reviews takes several times as long for one day's.
     rows = store.fetch(
-        "SELECT DISTINCT t.pack_id, t.question_id FROM reviews AS t"
+        "SELECT DISTINCT t.pack_id, t.question_id FROM reviews AS t INDEXED BY reviews_by_time"
         " WHERE t.reviewed_at >= ? AND t.mode = 'practice'"
         " AND NOT EXISTS (SELECT 1 FROM reviews AS e WHERE e.pack_id = t.pack_id"
         "   AND e.question_id = t.question_id AND e.reviewed_at < ? AND e.mode = 'practice')",
