@@ -105,6 +105,7 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(_run(argv))
     finally:
         sys.stdout, sys.stderr = saved
+        startup_gc.restore()
 
 
 def _run(argv: list[str] | None) -> int:

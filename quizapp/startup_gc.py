@@ -7,8 +7,8 @@ to the home screen's first frame. So `main` raises the youngest generation's thr
 once the first frame is painted the app moves everything allocated so far to the permanent
 generation (`gc.freeze`, which later collections skip) and restores the usual thresholds.
 
-Commands without the app keep the raised threshold: they are short processes, and the
-collector still runs, only less often.
+Commands without the app keep the raised threshold until `main` returns: they are short
+processes, and the collector still runs, only less often.
 """
 
 from __future__ import annotations
@@ -31,8 +31,15 @@ def defer_collection() -> None:
 
 def settle() -> None:
     """Start-up is over: freeze what it allocated and collect at the usual rate again."""
-    global _defaults
     if _defaults is not None:
         gc.freeze()
+        restore()
+
+
+def restore() -> None:
+    """Collect at the usual rate again, freezing nothing (`main` calls it on the way out,
+    so a command run in-process, as tests do, leaves the interpreter as it found it)."""
+    global _defaults
+    if _defaults is not None:
         gc.set_threshold(*_defaults)
         _defaults = None

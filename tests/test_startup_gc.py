@@ -15,6 +15,7 @@ from quizapp.store.db import Store
 
 @pytest.fixture
 def usual_gc() -> Iterator[tuple[int, int, int]]:
+    startup_gc.restore()  # whatever ran before in this process
     before = gc.get_threshold()
     yield before
     startup_gc.settle()
@@ -54,10 +55,20 @@ async def test_the_app_settles_after_its_first_frame(
         assert gc.get_threshold() == usual_gc
 
 
-def test_main_defers_before_the_command_runs(usual_gc: tuple[int, int, int], capsys: Any) -> None:
+def test_main_defers_while_the_command_runs_and_restores_after(
+    usual_gc: tuple[int, int, int], monkeypatch: pytest.MonkeyPatch, capsys: Any
+) -> None:
     from quizapp import cli
 
+    seen: list[tuple[int, int, int]] = []
+
+    def command(argv: list[str] | None) -> int:
+        seen.append(gc.get_threshold())
+        return 0
+
+    monkeypatch.setattr(cli, "_run", command)
     with pytest.raises(SystemExit):
         cli.main(["--version"])
-    assert gc.get_threshold()[0] == startup_gc.STARTUP_THRESHOLD
+    assert seen == [(startup_gc.STARTUP_THRESHOLD, *usual_gc[1:])]
+    assert gc.get_threshold() == usual_gc
     capsys.readouterr()
