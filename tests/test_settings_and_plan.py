@@ -104,6 +104,26 @@ def test_practice_follows_an_active_plan(store: Store) -> None:
     assert len(keys) == 4
 
 
+def test_a_card_due_before_the_interview_is_not_brought_forward() -> None:
+    from quizapp.store.rows import CardRow
+    from quizapp.study.plan import at_risk_keys
+    from quizapp.study.scheduling import MemoryModel
+
+    interview = TODAY + timedelta(days=10)
+    # Reviewed just now: due in a few days, before the interview, so reviewed then anyway.
+    fresh, fresh_due = scheduling.review(None, 3, NOW)
+    # Learned long ago with a long interval: next due after the interview.
+    old, due = scheduling.review(None, 3, NOW - timedelta(days=60))
+    old, _ = scheduling.review(old, 3, due)
+    cards = {
+        ("p", "fresh"): CardRow("p", "fresh", fresh, fresh_due),
+        ("p", "old"): CardRow("p", "old", old, NOW + timedelta(days=40)),
+    }
+    assert fresh_due < NOW + timedelta(days=10)
+    risky = at_risk_keys(cards, interview, 0.95, MemoryModel(desired_retention=0.95))
+    assert set(risky) == {("p", "old")}
+
+
 def test_a_second_session_the_same_day_adds_no_new_questions(store: Store) -> None:
     items = [StudyItem(p.id, q) for p, q in Registry.load([BASIC_PACKS]).questions()]
     set_setting(store, "interview_date", (TODAY + timedelta(days=4)).isoformat())

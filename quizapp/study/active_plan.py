@@ -38,7 +38,7 @@ def active_plan(
     retention = plan_retention((interview - today).days, settings.desired_retention)
     active = set(installed) - suspended_keys(store)
     cards = {key: card for key, card in store.cards().items() if key in active}
-    risky = at_risk_keys(cards, now, interview, retention, settings.model(retention))
+    risky = at_risk_keys(cards, interview, retention, settings.model(retention))
     due = aggregates.due_cards_per_day(store, start_of_day(interview))
     # Today's new quota is the day's, not what is left after an earlier session: the
     # questions introduced today still count as available for it (see `plan_session`).

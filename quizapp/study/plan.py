@@ -6,8 +6,9 @@ Pure: today, the cards and the forecast come in; a plan comes out. While a plan 
 1. Desired retention is raised (`plan_retention`): intervals shrink, so more is fresh on
    the day. Two weeks out or less it is at least 0.95; further out, 0.03 above the
    learner's own, capped at 0.95.
-2. Cards the model says would be below that retention on the interview day are "at risk"
-   and brought forward, lowest recall first, spread over the days before the last.
+2. Cards not due before the interview that the model says would be below that retention
+   on the interview day are "at risk" and brought forward, lowest recall first, spread over
+   the days before the last.
 3. New questions are spread over the days before the last, those covering the weakest
    objectives first.
 4. A mock interview every `MOCK_EVERY` days (never on the last day), and the last day
@@ -162,12 +163,16 @@ def build_plan(
 
 def at_risk_keys(
     cards: Mapping[tuple[str, str], CardRow],
-    now: datetime,
     interview: date,
     retention: float,
     model: MemoryModel,
 ) -> dict[tuple[str, str], float]:
-    """Cards not due now whose recall at the interview would be below `retention`.
+    """Cards whose next review comes too late: not due before the interview day, and
+    with a predicted recall at the interview below `retention`.
+
+    A card due before the interview is not at risk: it is reviewed on its day anyway (the
+    plan's due work), so bringing it forward (maybe minutes after its last review) would
+    only repeat it.
 
     Returns:
         Key to predicted recall on the interview day.
@@ -175,7 +180,7 @@ def at_risk_keys(
     moment = start_of_day(interview)  # recall is judged as the interview day begins
     risky = {}
     for key, card in cards.items():
-        if is_due(card, now):
+        if card.due < moment:
             continue
         recall = retrievability(card.card_json, moment, model)
         if recall < retention:
@@ -236,7 +241,6 @@ def plan_session(
         return due[: max(today.due, LIGHT_DAY_CAP)]
     risky = at_risk_keys(
         {i.key: cards[i.key] for i in items if i.key in cards},
-        now,
         plan.interview,
         plan.retention,
         model,
