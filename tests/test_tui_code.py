@@ -207,3 +207,34 @@ async def test_a_mock_interview_scores_code_by_cases_passed(store: Store) -> Non
         report = app.screen.report
         assert [item.credit for item in report.items] == [pytest.approx(1 / 3)] * 2
         assert report.score == pytest.approx(1 / 3)
+
+
+async def test_escape_ends_a_mock_interview_from_the_code_editor(store: Store) -> None:
+    """The editor indents with tab, so it takes escape for itself (to leave the box): the
+    interview's escape must come first, or a candidate could not end from a code question."""
+    from textual.widgets import TextArea
+
+    from quizapp.app import QuizApp
+    from quizapp.packs.registry import Registry
+    from quizapp.screens.mock_interview import MockScreen
+    from quizapp.study.interview import MockOptions
+
+    grading, _ = fake_service(store)
+    app = QuizApp(
+        registry=Registry.load([CODE_PACKS]),
+        store=store,
+        grading=grading,
+        mock=MockOptions(seed=1),
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, MockScreen)
+        editor = app.focused
+        assert isinstance(editor, TextArea) and editor.tab_behavior == "indent"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert screen._confirm_end
+        await pilot.press("escape")
+        await pilot.pause()
+        assert screen.interview.finished
