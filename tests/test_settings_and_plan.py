@@ -13,13 +13,14 @@ from quizapp import locations
 from quizapp.packs.registry import Registry
 from quizapp.store.db import Store
 from quizapp.study import scheduling
-from quizapp.study.active_plan import practice_plan
+from quizapp.study.active_plan import active_plan, practice_plan
 from quizapp.study.plan import (
     LIGHT_DAY_CAP,
     PlanError,
     build_plan,
     plan_retention,
 )
+from quizapp.study.plan_text import plan_lines
 from quizapp.study.planning import StudyItem
 from quizapp.study.settings import SettingError, load_settings, set_setting
 
@@ -136,6 +137,10 @@ def test_a_second_session_the_same_day_adds_no_new_questions(store: Store) -> No
         store.save_card(*item.key, card, due)
     later, _ = practice_plan(items, store, NOW + timedelta(hours=2)) or ([], None)
     assert not {item.key for item in later} - {item.key for item in first}
+    plan = active_plan(store, {i.key for i in items}, NOW, load_settings(store))
+    assert plan is not None and plan.new_done_today == 3 and plan.days[0].new == 3
+    assert "3 new done today" in plan_lines(plan, TODAY)[1]
+    assert "new done today" not in plan_lines(plan, TODAY)[2]
     # Tomorrow the quota is tomorrow's: 4 left over 2 busy days.
     tomorrow = NOW + timedelta(days=1)
     fresh = [i for i in practice_plan(items, store, tomorrow)[0] if i.key not in store.cards()]

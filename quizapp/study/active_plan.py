@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 from quizapp.store import aggregates
 from quizapp.store.db import Store
@@ -40,22 +40,16 @@ def active_plan(
     cards = {key: card for key, card in store.cards().items() if key in active}
     risky = at_risk_keys(cards, interview, retention, settings.model(retention))
     due = aggregates.due_cards_per_day(store, start_of_day(interview))
-    # Today's new quota is the day's, not what is left after an earlier session: the
-    # questions introduced today still count as available for it (see `plan_session`).
-    introduced = new_today(store, active, today)
+    introduced = aggregates.first_practised_since(store, start_of_day(today)) & active
     return build_plan(
         today,
         interview,
         settings.desired_retention,
         due_forecast(due, today, max(1, (interview - today).days)),
         at_risk=len(risky),
-        new_available=len(active - set(cards)) + introduced,
+        new_available=len(active - set(cards)),
+        new_done_today=len(introduced),
     )
-
-
-def new_today(store: Store, active: AbstractSet[tuple[str, str]], today: date) -> int:
-    """How many of `active` were practised for the first time today."""
-    return len(aggregates.first_practised_since(store, start_of_day(today)) & active)
 
 
 def practice_plan(
@@ -67,11 +61,7 @@ def practice_plan(
     if plan is None:
         return None
     model = settings.model(plan.retention)
-    suspended = suspended_keys(store)
-    introduced = new_today(
-        store, {item.key for item in items} - suspended, now.astimezone(UTC).date()
-    )
-    planned = plan_session(items, store.cards(), now, plan, model, suspended, introduced)
+    planned = plan_session(items, store.cards(), now, plan, model, suspended_keys(store))
     return planned, model
 
 

@@ -78,12 +78,17 @@ class PlanDay:
 
 @dataclass(frozen=True)
 class InterviewPlan:
-    """Daily work until the interview, and the retention practice aims for meanwhile."""
+    """Daily work until the interview, and the retention practice aims for meanwhile.
+
+    `new_done_today` counts the questions first practised today: today's new quota is the
+    day's, so they count against it (a second session adds none of them again).
+    """
 
     interview: date
     retention: float
     at_risk: int
     days: tuple[PlanDay, ...]
+    new_done_today: int = 0
 
     def day(self, when: date) -> PlanDay | None:
         """The plan for `when`, or None outside the plan."""
@@ -95,6 +100,7 @@ class InterviewPlan:
             "interview": self.interview.isoformat(),
             "desired_retention": self.retention,
             "at_risk": self.at_risk,
+            "new_done_today": self.new_done_today,
             "days": [day.to_json() for day in self.days],
         }
 
@@ -121,6 +127,7 @@ def build_plan(
     forecast: Sequence[int],
     at_risk: int,
     new_available: int,
+    new_done_today: int = 0,
 ) -> InterviewPlan:
     """The daily plan from `today` to the day before `interview` (today alone if that is it).
 
@@ -133,6 +140,8 @@ def build_plan(
         at_risk: Scheduled cards whose recall on the interview day would be below the plan's
             retention.
         new_available: Questions never reviewed.
+        new_done_today: Questions first practised today: added to `new_available` so
+            today's quota stays the day's, and counted against it.
 
     Raises:
         PlanError: If the interview is before today.
@@ -146,7 +155,7 @@ def build_plan(
     if busy == 0:
         busy_new, busy_forward = [], []
     else:
-        busy_new = _spread(new_available, busy)
+        busy_new = _spread(new_available + new_done_today, busy)
         busy_forward = _spread(at_risk, busy)
     days = []
     for offset in range(count):
@@ -158,7 +167,7 @@ def build_plan(
             continue
         mock = (offset + 1) % MOCK_EVERY == 0 or (busy < MOCK_EVERY and offset == busy - 1)
         days.append(PlanDay(day, due, busy_forward[offset], busy_new[offset], mock, light=False))
-    return InterviewPlan(interview, retention, at_risk, tuple(days))
+    return InterviewPlan(interview, retention, at_risk, tuple(days), new_done_today)
 
 
 def at_risk_keys(
@@ -214,14 +223,13 @@ def plan_session(
     plan: InterviewPlan,
     model: MemoryModel,
     suspended: AbstractSet[tuple[str, str]] = frozenset(),
-    introduced_today: int = 0,
 ) -> list[StudyItem]:
     """Today's practice under the plan: due cards, then at-risk ones, then new ones.
 
     Due cards come most overdue first; at-risk cards lowest predicted recall first; both
     at-risk and new questions covering a weak objective come before the others. The day's
     quotas cap the at-risk and new parts (none on the light last day). New questions
-    already introduced today (`introduced_today`, by an earlier session) count against
+    already introduced today (`plan.new_done_today`, by an earlier session) count against
     the day's new quota, so a second session does not add the day's new questions again.
     At-risk cards need no such count: one reviewed today is no longer at risk, and the
     pool only shrinks, so a second session at most takes a later day's share early.
@@ -252,4 +260,4 @@ def plan_session(
     new = sorted(
         (item for item in items if item.key not in cards), key=lambda item: not covers_weak(item)
     )
-    return due + forward[: today.brought_forward] + new[: max(0, today.new - introduced_today)]
+    return due + forward[: today.brought_forward] + new[: max(0, today.new - plan.new_done_today)]

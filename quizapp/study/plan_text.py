@@ -18,6 +18,8 @@ def plan_lines(plan: InterviewPlan, today: date) -> list[str]:
         parts = f"{day.due} due + {day.brought_forward} early + {day.new} new"
         extra = " · mock interview" if day.mock else ""
         extra += " · light: review only" if day.light else ""
+        if day.day == today and plan.new_done_today:
+            extra += f" · {plan.new_done_today} new done today"
         marker = "→" if day.day == today else " "
         lines.append(
             f"{marker} {day.day.isoformat()} {day.day.strftime('%a')}  {day.questions:>3} questions"
