@@ -13,6 +13,7 @@ from textual.app import App
 from textual.pilot import Pilot
 from tui_helpers import SIZE, make_app
 
+from quizapp.app import QuizApp
 from quizapp.grading.code_grading import CodeGrader
 from quizapp.grading.service import GradingService
 from quizapp.screens.feedback import FeedbackScreen
@@ -167,23 +168,26 @@ async def test_the_ui_stays_responsive_while_code_times_out(store: Store) -> Non
         assert "timed out after 1 s" in result.detail
 
 
-async def test_a_mock_interview_scores_code_by_cases_passed(store: Store) -> None:
-    from textual.widgets import Static
-
-    from quizapp.app import QuizApp
+def code_mock_app(store: Store) -> tuple[QuizApp, FakeCodeGrader]:
+    """A seeded mock interview over the code pack, graded by the fake code grader."""
     from quizapp.packs.registry import Registry
-    from quizapp.screens.mock_interview import MockScreen
-    from quizapp.screens.report import ReportScreen
     from quizapp.study.interview import MockOptions
-    from quizapp.study.mock_plan import question_budget_seconds
 
     grading, fake = fake_service(store)
     app = QuizApp(
-        registry=Registry.load([CODE_PACKS]),
-        store=store,
-        grading=grading,
-        mock=MockOptions(seed=1),
+        registry=Registry.load([CODE_PACKS]), store=store, grading=grading, mock=MockOptions(seed=1)
     )
+    return app, fake
+
+
+async def test_a_mock_interview_scores_code_by_cases_passed(store: Store) -> None:
+    from textual.widgets import Static
+
+    from quizapp.screens.mock_interview import MockScreen
+    from quizapp.screens.report import ReportScreen
+    from quizapp.study.mock_plan import question_budget_seconds
+
+    app, fake = code_mock_app(store)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         screen = app.screen
@@ -214,18 +218,9 @@ async def test_escape_ends_a_mock_interview_from_the_code_editor(store: Store) -
     interview's escape must come first, or a candidate could not end from a code question."""
     from textual.widgets import TextArea
 
-    from quizapp.app import QuizApp
-    from quizapp.packs.registry import Registry
     from quizapp.screens.mock_interview import MockScreen
-    from quizapp.study.interview import MockOptions
 
-    grading, _ = fake_service(store)
-    app = QuizApp(
-        registry=Registry.load([CODE_PACKS]),
-        store=store,
-        grading=grading,
-        mock=MockOptions(seed=1),
-    )
+    app, _ = code_mock_app(store)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         screen = app.screen
