@@ -83,8 +83,9 @@ def plan_mock(
         filters: Which questions the pool holds.
 
     Returns:
-        `min(n, pool size)` distinct items, easiest first (a warm-up, as interviews go),
-        in pick order among equal difficulty.
+        `min(n, pool size)` distinct items, at most one of each `group:` (siblings give
+        each other away), easiest first (a warm-up, as interviews go), in pick order
+        among equal difficulty.
 
     Raises:
         ValueError: If `n` is negative.
@@ -115,6 +116,8 @@ def plan_mock(
         pool.remove(best)
         chosen.append(best)
         question = best.question
+        if question.group is not None:  # siblings give each other away
+            pool = [item for item in pool if item.question.group != question.group]
         topics[question.topic] += 1
         difficulties[question.difficulty] += 1
         kinds[question_kind(question)] += 1
