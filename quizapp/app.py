@@ -67,6 +67,9 @@ class QuizApp(CrashToLog):
         start: Open straight into a practice session with these options.
         mock: Open straight into a mock interview with these options.
         pack_dirs: `--packs` folders, loaded with the default registry.
+        warm_engine: Start the reference worker as soon as home is painted (when the packs
+            hold an executed question), so torch is imported by the first executed
+            question; False waits for a session that holds one (benchmarks compare both).
     """
 
     TITLE = "quizapp"
@@ -86,8 +89,10 @@ class QuizApp(CrashToLog):
         start: PracticeOptions | None = None,
         mock: MockOptions | None = None,
         pack_dirs: Iterable[Path] = (),
+        warm_engine: bool = True,
     ) -> None:
         super().__init__()
+        self._warm_engine = warm_engine
         self._pack_dirs = list(pack_dirs)
         self._services_lock = threading.Lock()
         self._owns_store = store is None
@@ -110,6 +115,8 @@ class QuizApp(CrashToLog):
         self.push_screen(HomeScreen(self.context))
         # After the first frame: see startup_gc.
         self.call_after_refresh(startup_gc.settle)
+        if self._warm_engine:
+            self.call_after_refresh(self.warm_engine)
         if self.start is not None:
             self.start_practice(self.start)
         if self.mock is not None:
@@ -206,6 +213,16 @@ class QuizApp(CrashToLog):
         if any(question.executed for question in questions):
             self.warm_up(questions)
         self.push_screen(MockScreen(interview, self.grading))
+
+    @work(thread=True, exclusive=True, group="engine", exit_on_error=False)
+    def warm_engine(self) -> None:
+        """Start the reference worker while the learner reads home (bench_first_feedback).
+
+        A thread: it may wait for the packs to load and it builds the grading service; the
+        worker itself is a child process importing torch, so no frame waits for it.
+        """
+        if any(question.executed for _, question in self.registry.questions()):
+            self.grading.warm_up()
 
     @work(thread=True, exclusive=True, group="warm-up", exit_on_error=False)
     def warm_up(self, questions: list[AnyQuestion]) -> None:

@@ -21,12 +21,14 @@ from quizapp.grading.grader import Reference
 from quizapp.grading.service import GradingService
 from quizapp.packs.models import ChoiceQuestion
 from quizapp.screens.background_grading import BackgroundGrading
+from quizapp.screens.code_runs import CodeRuns
 from quizapp.screens.confirm_quit import ConfirmQuit
 from quizapp.screens.letter_keys import LetterKeyScreen, letter_key
 from quizapp.screens.report import ReportScreen
 from quizapp.screens.rubric import RubricScreen
 from quizapp.study.interview import MockInterview, describe_expected
 from quizapp.widgets.answer_input import AnswerInput
+from quizapp.widgets.code_answer import CodeAnswer
 from quizapp.widgets.inputs import answer_input_for
 from quizapp.widgets.notes_answer import NotesAnswer
 from quizapp.widgets.question_card import QuestionCard
@@ -70,6 +72,7 @@ class MockScreen(LetterKeyScreen):
         super().__init__()
         self.interview = interview
         self.grading = BackgroundGrading(self, grading)
+        self.code_runs = CodeRuns(self, grading)
         self._ticker: Timer | None = None
         self._confirm_end = False
         self._scoring = False
@@ -185,7 +188,14 @@ class MockScreen(LetterKeyScreen):
             self.grading.grade(index, slot.question, slot.answer, self.interview.pack_dir(slot))
         await self._moved()
 
-    def on_background_grading_graded(self, message: BackgroundGrading.Graded) -> None:
+    async def on_code_answer_run_requested(self, event: CodeAnswer.RunRequested) -> None:
+        slot = self.interview.current
+        if slot is not None:
+            await self.code_runs.run(event, self.interview.pack_dir(slot))
+
+    async def on_background_grading_graded(self, message: BackgroundGrading.Graded) -> None:
+        if await self.code_runs.arrived(message):
+            return
         assert isinstance(message.tag, int)
         self.interview.accept_grade(message.tag, message.result)
         self.maybe_report()
