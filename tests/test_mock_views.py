@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 from test_report import START, answered, sample_report
@@ -55,3 +56,27 @@ def test_history_shows_latest_change_best_and_trend() -> None:
     assert "Mock interviews: 3 · latest 75% (+25%) · best 75%" in text
     assert "▃▅▆" in text
     assert "none yet" in history_text([]).plain
+
+
+def test_interviews_ended_early_are_counted_but_left_out_of_the_trend() -> None:
+    def row(n: int, score: float, early: bool) -> MockRow:
+        at = START + timedelta(days=n)
+        return MockRow(n, at, at, json.dumps({"ended_early": early}), score, 0.0)
+
+    text = history_text([row(3, 0.1, True), row(2, 0.5, False), row(1, 0.25, False)]).plain
+    assert "Mock interviews: 3 (1 ended early, not in the trend) · latest 50% (+25%)" in text
+    assert "▃▅" in text and "▁" not in text
+    only_early = history_text([row(1, 0.0, True)]).plain
+    assert only_early == "Mock interviews: 1 (1 ended early, not in the trend)"
+
+
+def test_the_report_shows_its_seed_and_how_to_replay_it() -> None:
+    from quizapp.study.report import from_json, replay_command, to_json
+    from quizapp.study.report_markdown import to_markdown
+
+    report = build_report([answered("a", True)], START, START, seed=1234)
+    assert replay_command(report) == "quizapp mock --seed 1234"
+    assert "Seed 1234: quizapp mock --seed 1234" in to_text(report)
+    assert "**Seed:** 1234" in to_markdown(report)
+    assert from_json(to_json(report)).seed == 1234
+    assert replay_command(build_report([answered("a", True)], START, START)) is None

@@ -75,7 +75,6 @@ def exercise(ctx: Context, pack: str | None, question: str | None, path: Path | 
         + "It is graded each time you save it (ctrl+c stops); it runs as you, on this machine."
     )
     item = StudyItem(loaded.id, found)
-    everything = study_items(ctx.registry(warn=False))  # to name the next exercise
     started = time.monotonic()
     with open_store() as store, grading_service() as service:
         service.code_grader()  # warm up while the learner edits
@@ -87,7 +86,11 @@ def exercise(ctx: Context, pack: str | None, question: str | None, path: Path | 
                     seen = stamp
                     source = _grade(service, found, target)
                     if source is not None:
-                        _passed(store, item, everything, source, time.monotonic() - started)
+                        seconds = time.monotonic() - started
+                        # Every pack, to name the next exercise (loaded only now: the
+                        # first save must be graded as soon as it lands).
+                        everything = study_items(ctx.registry(warn=False))
+                        _passed(store, item, everything, source, seconds)
                         return
                 time.sleep(POLL_SECONDS)
         except KeyboardInterrupt:

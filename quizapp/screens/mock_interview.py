@@ -276,10 +276,27 @@ class MockScreen(LetterKeyScreen):
             return
         if not self._confirm_end:
             self._confirm_end = True
-            self.notify("Press escape again to end the interview now.")
+            if self.interview.answered_any:
+                self.notify("Press escape again to end the interview now.")
+            else:
+                self.notify(
+                    "Nothing answered yet: press escape again to discard this interview "
+                    "(nothing is saved)."
+                )
+            return
+        if not self.interview.answered_any:
+            self.discard()
             return
         self.interview.end()
         await self.finish()
+
+    def discard(self) -> None:
+        """Leave without a report: with nothing answered there is nothing to score."""
+        if self._ticker is not None:
+            self._ticker.stop()
+        self._reported = True  # nothing to save, on quit either
+        self.notify("Mock interview discarded: nothing was answered.")
+        self.dismiss()
 
     # -- quitting the app --------------------------------------------------------------
 
@@ -304,8 +321,12 @@ class MockScreen(LetterKeyScreen):
         self.app.exit()
 
     def save_early(self) -> None:
-        """Store the report of what was answered so far, marked ended early."""
+        """Store the report of what was answered so far, marked ended early (nothing, and
+        the interview is discarded, when nothing was answered)."""
         if self._reported:
+            return
+        if not self.interview.answered_any:
+            self._reported = True
             return
         if self._ticker is not None:
             self._ticker.stop()
