@@ -13,6 +13,8 @@ from typing import Any
 
 import re2
 
+from quizapp.oneline import one_line
+
 #: Longest pattern accepted: enough for any list of alternatives an author writes by hand.
 MAX_PATTERN_LENGTH = 1000
 #: Memory RE2 may use for one compiled pattern (bytes); a bigger automaton is refused.
@@ -69,4 +71,4 @@ def check_pattern(pattern: str) -> str | None:
 def _reason(error: Exception) -> str:
     detail = error.args[0] if error.args else error
     text = detail.decode("utf-8", "replace") if isinstance(detail, bytes) else str(detail)
-    return " ".join(text.split()) or "not a valid pattern"
+    return one_line(text) or "not a valid pattern"
