@@ -6,9 +6,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from quizapp.grading.regex import full_match
 from quizapp.grading.values import ValueKind, as_number, as_sequence, as_shape, as_text
 from quizapp.packs.models import DEFAULT_TOLERANCE, Tolerance
+from quizapp.packs.regex import full_match
 
 T = TypeVar("T")
 
@@ -51,7 +51,7 @@ def text_accepted(text: str, accept: Sequence[str], accept_regex: str | None) ->
 
     Both sides are compared case- and whitespace-folded. The regex must match the whole
     (whitespace-collapsed) answer, case-insensitively, so that `adam` does not accept
-    `not adam`. It runs on RE2 (`grading/regex.py`): linear time, no backtracking blowup.
+    `not adam`. It runs on RE2 (`packs/regex.py`): linear time, no backtracking blowup.
     """
     folded = fold_text(text)
     if any(folded == fold_text(answer) for answer in accept):

@@ -4,6 +4,10 @@ Python's `re` backtracks: `(a+)+b` against 34 a's takes minutes, and a pack is u
 input. RE2 guarantees time linear in the answer's length by refusing the features that need
 backtracking (backreferences, lookaround); a pattern using them is refused when the pack is
 validated, with RE2's reason, instead of being a hang later.
+
+It lives in `packs/` because both sides use it: validation (`packs/semantics.py`) refuses a
+pattern RE2 cannot run, and grading (`grading/compare.py`) matches answers with it; packs
+import nothing from grading.
 """
 
 from __future__ import annotations
