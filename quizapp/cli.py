@@ -15,7 +15,8 @@ from pathlib import Path
 import click
 
 from quizapp import __version__, startup_gc
-from quizapp.commands.common import Context, UserError
+from quizapp.commands.common import Context
+from quizapp.commands.errors import UserError
 from quizapp.oneline import one_line
 from quizapp.textsafe import SafeStream
 
