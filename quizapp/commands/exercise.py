@@ -18,7 +18,8 @@ from pathlib import Path
 import click
 
 from quizapp.commands.code_output import echo_code_result
-from quizapp.commands.common import Context, UserError, open_store, pass_context
+from quizapp.commands.common import Context, open_store, pass_context
+from quizapp.commands.errors import UserError
 from quizapp.commands.grading import find_pack, grading_service
 from quizapp.grading.code_grading import function_of
 from quizapp.grading.parsers import AnswerSyntaxError
