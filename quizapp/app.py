@@ -163,7 +163,10 @@ class QuizApp(CrashToLog):
         self.start_practice(message.options, cram_if_none_due=message.cram_if_none_due)
 
     def on_mock_requested(self, message: MockRequested) -> None:
-        self.start_mock(message.options)
+        if message.options is None:
+            self.setup_mock()
+        else:
+            self.start_mock(message.options)
 
     def on_browse_requested(self, message: BrowseRequested) -> None:
         self.browse(message.pack_id)
@@ -196,6 +199,22 @@ class QuizApp(CrashToLog):
         if any(question.executed for question in questions):
             self.warm_up(questions)
         self.push_screen(PracticeScreen(session, self.grading))
+
+    def setup_mock(self) -> None:
+        """The setup screen (on the last choices), then the interview it asks for."""
+        from quizapp.screens.mock_setup import MockSetupScreen, scopes
+        from quizapp.study.mock_defaults import load_mock_defaults, save_mock_defaults
+
+        registry = self.registry
+        topics = sorted({question.topic for _, question in registry.questions()})
+        choices = scopes(sorted(registry.packs), topics)
+
+        def chosen(options: MockOptions | None) -> None:
+            if options is not None:
+                save_mock_defaults(self.store, options)
+                self.start_mock(options)
+
+        self.push_screen(MockSetupScreen(load_mock_defaults(self.store), choices), chosen)
 
     def start_mock(self, options: MockOptions | None = None) -> None:
         """Plan a mock interview and open it; with no matching question, say so."""
@@ -236,8 +255,8 @@ class QuizApp(CrashToLog):
         self.start_practice()
 
     def action_mock(self) -> None:
-        """A timed mock interview across every pack (feedback at the end)."""
-        self.start_mock()
+        """A timed mock interview (feedback at the end), after its setup screen."""
+        self.setup_mock()
 
     async def action_quit(self) -> None:
         """ctrl+q: a screen with work to save (a mock interview) may confirm first."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
+from pathlib import Path
 
 from test_report import START, answered, sample_report
 
@@ -80,3 +81,45 @@ def test_the_report_shows_its_seed_and_how_to_replay_it() -> None:
     assert "**Seed:** 1234" in to_markdown(report)
     assert from_json(to_json(report)).seed == 1234
     assert replay_command(build_report([answered("a", True)], START, START)) is None
+
+
+def test_read_setup_reads_the_fields_or_names_the_bad_one() -> None:
+    from quizapp.screens.mock_setup import SetupError, read_setup
+
+    options = read_setup("6", "", "50", Filters(pack="p"))
+    assert (options.questions, options.minutes, options.executed_share) == (6, None, 0.5)
+    assert options.seed is None and options.filters == Filters(pack="p")
+    assert read_setup("6", "12.5", "0", Filters()).minutes == 12.5
+    for fields, message in [
+        (("x", "", "40"), "questions: a whole number"),
+        (("0", "", "40"), "questions: 1 to 100"),
+        (("6", "soon", "40"), "minutes: a number or empty"),
+        (("6", "-1", "40"), "minutes: more than 0"),
+        (("6", "", "140"), "executed share: 0 to 100%"),
+    ]:
+        try:
+            read_setup(*fields, Filters())
+        except SetupError as error:
+            assert str(error).startswith(message)
+        else:
+            raise AssertionError(f"{fields} read")
+
+
+def test_mock_defaults_round_trip_and_survive_bad_values(tmp_path: Path) -> None:
+    from quizapp.store.db import Store
+    from quizapp.store.settings import write_setting
+    from quizapp.study.interview import MockOptions
+    from quizapp.study.mock_defaults import load_mock_defaults, save_mock_defaults
+    from quizapp.study.mock_plan import EXECUTED_SHARE
+
+    with Store.open(tmp_path / "s.db") as store:
+        assert load_mock_defaults(store) == MockOptions()
+        chosen = MockOptions(Filters(topic="cfg"), 5, 12.0, 99, 0.25)
+        save_mock_defaults(store, chosen)
+        assert load_mock_defaults(store) == MockOptions(Filters(topic="cfg"), 5, 12.0, None, 0.25)
+        save_mock_defaults(store, MockOptions())
+        assert load_mock_defaults(store) == MockOptions()
+        write_setting(store, "mock.questions", "lots")
+        write_setting(store, "mock.executed_share", "7")
+        defaults = load_mock_defaults(store)
+        assert defaults.questions == 8 and defaults.executed_share == EXECUTED_SHARE
