@@ -195,7 +195,13 @@ async def test_pause_stops_the_clocks_and_is_on_the_report(store: Store) -> None
         await pilot.press("ctrl+o")
         await pilot.pause()
         assert screen.interview.paused_seconds == 600
+        await answer_current(pilot)  # with nothing answered, ending would discard it
         await pilot.press("escape", "escape")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        while isinstance(app.screen, RubricScreen):
+            await pilot.press("space", "enter")
+            await pilot.pause()
         await pilot.pause()
         report_screen = app.screen
         assert isinstance(report_screen, ReportScreen)
