@@ -11,7 +11,7 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Markdown, Static
 
@@ -58,9 +58,9 @@ class FeedbackScreen(Screen[str | None]):
     FeedbackScreen #feedback { padding: 1 2; }
     FeedbackScreen #progress { color: $text-muted; margin-bottom: 1; }
     FeedbackScreen #feedback-prompt { color: $text-muted; margin-bottom: 1; }
-    FeedbackScreen #rating {
-        dock: bottom; height: auto; padding: 0 2; border-top: solid $primary;
-    }
+    FeedbackScreen #feedback-body { height: 1fr; }
+    FeedbackScreen #feedback { height: 1fr; }
+    FeedbackScreen #rating { height: auto; padding: 0 2; border-top: solid $primary; }
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -95,12 +95,13 @@ class FeedbackScreen(Screen[str | None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        with VerticalScroll(id="feedback"):
-            yield Static(self.session.progress(), id="progress", markup=False)
-            yield Markdown(self.item.question.prompt, id="feedback-prompt")
-            yield GradeView(self.item.question, id="grade")
-        # Docked below the scrolling feedback: the keys and what they do are always in view.
-        yield Static("", id="rating")
+        # The keys and what they do stay below the scrolling feedback, always in view.
+        with Vertical(id="feedback-body"):
+            with VerticalScroll(id="feedback"):
+                yield Static(self.session.progress(), id="progress", markup=False)
+                yield Markdown(self.item.question.prompt, id="feedback-prompt")
+                yield GradeView(self.item.question, id="grade")
+            yield Static("The rating keys work once the grade is in.", id="rating")
         yield Footer()
 
     def on_mount(self) -> None:
