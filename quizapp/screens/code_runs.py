@@ -66,5 +66,5 @@ class CodeRuns:
         elif event.result.code is None:
             await editor.show_run(None, event.result.detail or "could not run the code")
         else:
-            await editor.show_run(event.result.code)
+            await editor.show_run(event.result.code, detail=event.result.detail)
         return True

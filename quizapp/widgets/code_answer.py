@@ -104,7 +104,8 @@ class CodeAnswer(AnswerInput):
     DEFAULT_CSS = """
     CodeAnswer { height: 1fr; min-height: 12; }
     CodeAnswer #code-editor { height: 1fr; min-height: 6; }
-    CodeAnswer #code-help { color: $text-muted; }
+    CodeAnswer #code-help { color: $text-muted; width: 1fr; }
+    CodeAnswer #code-run-detail { text-style: bold; }
     CodeAnswer #code-run { height: auto; max-height: 50%; overflow-y: auto; }
     CodeAnswer #code-run-status { color: $warning; }
     """
@@ -173,9 +174,10 @@ class CodeAnswer(AnswerInput):
         await area.remove_children()
         await area.mount(Static(text, id="code-run-status", markup=False))
 
-    async def show_run(self, run: CodeRun | None, failure: str = "") -> None:
-        """Show a run's rows under the editor, without the solution; or why it failed (a
-        SyntaxError or an import-time error with its line, once, in the error line)."""
+    async def show_run(self, run: CodeRun | None, failure: str = "", detail: str = "") -> None:
+        """Show a run's rows under the editor, after its one-line `detail`, without the
+        solution; or why it failed (a SyntaxError or an import-time error with its line,
+        once, in the error line)."""
         area = self.query_one("#code-run", Vertical)
         await area.remove_children()
         if run is None:
@@ -183,7 +185,14 @@ class CodeAnswer(AnswerInput):
             return
         self.show_error("")
         # A run is a try: the solution is for after a submission.
-        await area.mount(CodeRunView(replace(run, solution=""), id="code-run-rows"))
+        await area.mount(
+            Static(
+                f"Run: {detail} (not recorded; ctrl+n submits)",
+                id="code-run-detail",
+                markup=False,
+            ),
+            CodeRunView(replace(run, solution=""), id="code-run-rows"),
+        )
 
     def open_external_editor(self) -> None:
         """Suspend the app, edit the code in $VISUAL/$EDITOR, read it back."""
