@@ -11,9 +11,9 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
+from textual.widgets import Footer, Header, Input, Label, Select, Static
 
 from quizapp.study.interview import MockOptions
 from quizapp.study.mock_plan import EXECUTED_SHARE
@@ -81,12 +81,15 @@ class MockSetupScreen(Screen[MockOptions | None]):
     """The setup form; enter (or Start) begins the interview, escape goes back home."""
 
     DEFAULT_CSS = """
-    MockSetupScreen #setup { padding: 1 2; height: auto; }
-    MockSetupScreen .setup-row { height: auto; margin-bottom: 1; }
-    MockSetupScreen .setup-row Label { width: 20; padding: 1 1 0 0; }
-    MockSetupScreen .setup-row Input { width: 16; }
-    MockSetupScreen #setup-scope { width: 60; }
-    MockSetupScreen #setup-why { color: $text-muted; margin-bottom: 1; }
+    MockSetupScreen #setup { padding: 0 2; }
+    MockSetupScreen #setup-title { margin: 1 0; }
+    MockSetupScreen .setup-row { height: auto; }
+    MockSetupScreen .setup-label { width: 18; padding: 1 1 0 0; }
+    MockSetupScreen .setup-hint { width: 1fr; padding: 1 0 0 1; color: $text-muted; }
+    MockSetupScreen .setup-row Input { width: 14; }
+    MockSetupScreen #setup-scope { width: 1fr; max-width: 60; }
+    MockSetupScreen #setup-why { color: $text-muted; }
+    MockSetupScreen #setup-keys { margin-top: 1; }
     MockSetupScreen #setup-error { color: $error; height: auto; }
     """
 
@@ -103,18 +106,20 @@ class MockSetupScreen(Screen[MockOptions | None]):
             (n for n, scope in enumerate(self.choices) if scope.filters == defaults.filters), 0
         )
         yield Header()
-        with Vertical(id="setup"):
-            yield Static("[b]Mock interview[/]: timed, feedback and a report at the end.")
+        with VerticalScroll(id="setup"):
+            yield Static(
+                "[b]Mock interview[/]: timed, feedback and a report at the end.", id="setup-title"
+            )
             with Horizontal(classes="setup-row"):
-                yield Label("Questions")
+                yield Label("Questions", classes="setup-label")
                 yield Input(str(defaults.questions), type="integer", id="setup-questions")
             with Horizontal(classes="setup-row"):
-                yield Label("Minutes")
+                yield Label("Minutes", classes="setup-label")
                 minutes = "" if defaults.minutes is None else f"{defaults.minutes:g}"
                 yield Input(minutes, placeholder="auto", type="number", id="setup-minutes")
-                yield Label(" empty: the questions' budgets added up")
+                yield Label("empty: the questions' budgets added up", classes="setup-hint")
             with Horizontal(classes="setup-row"):
-                yield Label("Packs or topics")
+                yield Label("Packs or topics", classes="setup-label")
                 yield Select(
                     [(scope.label, n) for n, scope in enumerate(self.choices)],
                     value=current,
@@ -122,22 +127,22 @@ class MockSetupScreen(Screen[MockOptions | None]):
                     id="setup-scope",
                 )
             with Horizontal(classes="setup-row"):
-                yield Label("Executed share %")
+                yield Label("Executed share %", classes="setup-label")
                 share = f"{defaults.executed_share * 100:g}"
                 yield Input(share, type="number", id="setup-share")
             yield Static(WHY_EXECUTED, id="setup-why", markup=False)
-            yield Button("Start", variant="primary", id="setup-start")
             yield Label("", id="setup-error", markup=False)
+            yield Static(
+                "[b]enter[/] in a field starts the interview · [b]tab[/] next field · "
+                "[b]escape[/] back home",
+                id="setup-keys",
+            )
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#setup-questions", Input).focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.start()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
         self.start()
 

@@ -50,7 +50,7 @@ def summary_lines(summary: Summary, now: datetime) -> list[str]:
     if summary.relearning:
         lines.append(
             f"Relearned [b]{summary.relearned}[/] of {summary.relearning} answered wrong "
-            "(each came back until right)"
+            "(a wrong answer comes back later in the session until it is right)"
         )
     lines.append("")
     if summary.cram:
