@@ -123,3 +123,16 @@ def test_mock_defaults_round_trip_and_survive_bad_values(tmp_path: Path) -> None
         write_setting(store, "mock.executed_share", "7")
         defaults = load_mock_defaults(store)
         assert defaults.questions == 8 and defaults.executed_share == EXECUTED_SHARE
+
+
+def test_the_by_objective_table_lists_the_objectives_of_the_mock_s_questions() -> None:
+    from quizapp.screens.report import score_table
+
+    items = [
+        answered("a", True, covers=("cfg-formula",)),
+        answered("b", False, covers=("cfg-batch",), status="skipped"),  # asked, not answered
+        answered("c", True, topic="vae"),  # no objective
+    ]
+    report = build_report(items, START, START + timedelta(minutes=2), ended_early=True)
+    assert list(report.by_objective) == ["denoising-step/cfg-batch", "denoising-step/cfg-formula"]
+    assert score_table("By objective", report.by_objective).row_count == 2
