@@ -65,6 +65,7 @@ def test_the_domain_is_discovered_not_listed() -> None:
         "quizapp.packs.models",
         "quizapp.grading.qtypes.numeric",
         "quizapp.study.recording",
+        "quizapp.study.context",
         "quizapp.store.db",
         "quizapp.locations",
     ):
