@@ -11,7 +11,6 @@ from quizapp.grading.result import GradeResult
 from quizapp.packs.models import (
     QUESTION_MODELS,
     QUESTION_TYPES,
-    SELF_RATED_TYPES,
     FlashcardQuestion,
     NumericQuestion,
 )
@@ -40,9 +39,23 @@ def test_the_widget_and_the_grader_are_picked_by_the_question_type(type_name: st
 
 
 def test_self_rated_comes_from_the_model() -> None:
-    flags = {entry.name: entry.self_rated for entry in registered()}
-    assert {name for name, flag in flags.items() if flag} == SELF_RATED_TYPES
-    assert {"flashcard", "explain"} == SELF_RATED_TYPES
+    assert {entry.name for entry in registered() if entry.model.self_rated} == {
+        "flashcard",
+        "explain",
+    }
+
+
+@pytest.mark.parametrize("type_name", QUESTION_TYPES)
+def test_every_surface_asks_the_model_whether_it_is_self_rated(type_name: str) -> None:
+    # The feedback's headline and the mock's end-of-interview scoring follow the one flag.
+    from quizapp.study.interview import Slot
+    from quizapp.study.planning import StudyItem
+    from quizapp.widgets.grade_view import verdict
+
+    q = question(f"q-{type_name}", type_name)
+    ungraded = GradeResult(correct=None, expected="?", got="", detail="")
+    assert (verdict(ungraded, q)[1] == "self") is q.self_rated
+    assert Slot(StudyItem("pack", q), budget=60).self_scored is q.self_rated
 
 
 def test_a_type_cannot_be_registered_twice() -> None:

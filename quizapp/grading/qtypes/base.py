@@ -70,11 +70,6 @@ class QuestionType:
     typed_reference: Callable[[Any], Reference | None]
     reference_kind: Callable[[Any], ValueKind | None]
 
-    @property
-    def self_rated(self) -> bool:
-        """Rated by the learner: nothing to compare with."""
-        return self.model.self_rated
-
 
 _REGISTRY: dict[str, QuestionType] = {}
 
