@@ -17,7 +17,7 @@ import torch
 from diffusers import AutoencoderKL, UNet2DConditionModel
 from diffusers.utils.import_utils import DummyObject
 
-from quizapp.grading.reference.errors import ProbeError, describe_exception
+from quizapp.engine.reference.errors import ProbeError, describe_exception
 from quizapp.packs.vocabulary import SCHEDULER_NEEDS
 
 #: Latent downsampling factor when there is no VAE to read it from (model `none`).
