@@ -63,21 +63,45 @@ def test_a_type_cannot_be_registered_twice() -> None:
         raise AssertionError("never called")
 
     with pytest.raises(ValueError, match="registered twice"):
-        register(NumericQuestion, grade, lambda question: None, "number")
+        register(NumericQuestion, grade, lambda question: None, "number", budget_seconds=120)
 
 
 def test_an_objective_grade_function_cannot_register_a_self_rated_model() -> None:
     from quizapp.grading.qtypes.base import register_self_rated
 
     with pytest.raises(ValueError, match="not self-rated"):
-        register_self_rated(NumericQuestion, lambda question, answer: None)  # type: ignore[arg-type,return-value]
+        register_self_rated(NumericQuestion, lambda question, answer: None, budget_seconds=45)  # type: ignore[arg-type,return-value]
     assert FlashcardQuestion.self_rated
 
 
-def test_every_type_has_a_mock_interview_budget() -> None:
-    from quizapp.study.mock_plan import BASE_BUDGET_SECONDS
+def test_every_type_has_its_mock_interview_budget() -> None:
+    # Seconds at difficulty 3, as an interviewer would allow; writing code takes longest.
+    assert {entry.name: entry.budget_seconds for entry in registered()} == {
+        "flashcard": 45,
+        "choice": 60,
+        "text": 75,
+        "shape": 90,
+        "numeric": 120,
+        "sequence": 120,
+        "explain": 180,
+        "code": 480,
+    }
 
-    assert set(BASE_BUDGET_SECONDS) == set(QUESTION_TYPES)
+
+def test_only_code_is_graded_by_a_harness_run() -> None:
+    assert [entry.name for entry in registered() if entry.harness_run is not None] == ["code"]
+
+
+@pytest.mark.parametrize("type_name", QUESTION_TYPES)
+def test_every_surface_asks_the_registry_whether_the_answer_runs(type_name: str) -> None:
+    # The card's kind line and the mock's kind follow the capability, not the type's name.
+    from quizapp.study.mock_plan import question_kind
+    from quizapp.widgets.question_card import kind_line
+
+    q = question(f"q-{type_name}", type_name)
+    runs = question_type(q).harness_run is not None
+    assert ("graded by running your code" in kind_line(q)) is runs
+    assert (question_kind(q) == "code") is runs
 
 
 @pytest.mark.parametrize(
