@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
+from quizapp.grading.qtypes import question_type
 from quizapp.store.db import Store
 from quizapp.study.planning import StudyItem
 
@@ -27,7 +28,8 @@ class Exercise:
 
 def exercises(items: Iterable[StudyItem], store: Store) -> list[Exercise]:
     """Every code question of `items`, in pack order, with its status."""
-    code = [item for item in items if item.question.type == "code"]
+    # A question whose answer runs on a harness is an exercise (the `code` type today).
+    code = [item for item in items if question_type(item.question).harness_run is not None]
     passed: set[tuple[str, str]] = set()
     tried: set[tuple[str, str]] = set()
     for pack_id in dict.fromkeys(item.pack_id for item in code):
