@@ -10,7 +10,10 @@ shown (`QuizApp(warm_engine=True)`, the default); the baseline only when the ses
 
 Budget: submit -> feedback within 0.5x the baseline's (the warm-up hides torch's import).
 
-    .venv/bin/python bench/bench_first_feedback.py [ROUNDS]
+    .venv/bin/python bench/bench_first_feedback.py [ROUNDS] [HOME_SECONDS]
+
+On a loaded machine torch's import takes longer than a glance at home: pass a longer
+HOME_SECONDS to see how much of it the warm-up hides.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 from common import report
 
-#: Seconds on the home screen before `p` (a glance at the counts).
+#: Seconds on the home screen before `p` (a glance at the counts); argv[2] overrides it.
 HOME_READING = 3.0
 #: Seconds reading the question before answering.
 READING = 2.0
@@ -54,7 +57,7 @@ questions:
 """
 
 
-async def one_round(folder: Path, warm: bool) -> tuple[float, float]:
+async def one_round(folder: Path, warm: bool, home: float) -> tuple[float, float]:
     """(submit -> graded, cold start -> graded), in seconds."""
     from quizapp.app import QuizApp
     from quizapp.grading.service import GradingService
@@ -70,7 +73,7 @@ async def one_round(folder: Path, warm: bool) -> tuple[float, float]:
         registry=Registry.load([folder / "pack"]), store=store, grading=grading, warm_engine=warm
     )
     async with app.run_test(size=(120, 40)) as pilot:
-        await asyncio.sleep(HOME_READING)
+        await asyncio.sleep(home)
         await pilot.press("p")
         await asyncio.sleep(READING)
         await pilot.press(*"999, 666, 333, 0")
@@ -91,6 +94,7 @@ async def one_round(folder: Path, warm: bool) -> tuple[float, float]:
 
 def main() -> None:
     rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 3
+    home = float(sys.argv[2]) if len(sys.argv) > 2 else HOME_READING
     ours: list[tuple[float, float]] = []
     base: list[tuple[float, float]] = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -99,8 +103,9 @@ def main() -> None:
         (folder / "pack").mkdir()
         (folder / "pack" / "bench-first.yaml").write_text(PACK)
         for _ in range(rounds):
-            base.append(asyncio.run(one_round(folder, warm=False)))
-            ours.append(asyncio.run(one_round(folder, warm=True)))
+            base.append(asyncio.run(one_round(folder, warm=False, home=home)))
+            ours.append(asyncio.run(one_round(folder, warm=True, home=home)))
+    print(f"{rounds} rounds, {home:g} s on home, {READING:g} s reading the question")
     for name, runs in (("warm-up at home", ours), ("warm-up at session start", base)):
         print(
             f"{name}: submit -> graded "
