@@ -251,7 +251,7 @@ class PracticeSession:
         item = self.current
         if item is None:
             return f"{len(self.items)}/{len(self.items)}"
-        again = " · again" if self.index >= self._first_index(item) + 1 else ""
+        again = " · again" if self.index > self._first_index(item) else ""
         return f"{self.index + 1}/{len(self.items)} · {item.pack_id} · {item.question.topic}{again}"
 
     def _first_index(self, item: StudyItem) -> int:
