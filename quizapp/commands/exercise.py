@@ -108,8 +108,10 @@ def _list(ctx: Context, pack: str | None) -> None:
         listed = exercises(items, store)
     if not listed:
         raise UserError("no code exercise" + (f" in pack {pack!r}" if pack else ""))
+    width = max(len(_command(entry)) for entry in listed)
     for entry in listed:
-        click.echo(f"{_MARKS[entry.status]}  {_command(entry)}  {entry.item.question.topic}")
+        command = _command(entry).ljust(width)
+        click.echo(f"{_MARKS[entry.status]}  {command}  {entry.item.question.topic}")
     done = sum(entry.status == "passed" for entry in listed)
     click.echo(f"{done} of {len(listed)} passed.")
     todo = next((entry for entry in listed if entry.status != "passed"), None)
