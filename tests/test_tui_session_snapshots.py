@@ -14,7 +14,15 @@ from typing import Any
 import pytest
 from test_tui_mock import mock_app
 from textual.pilot import Pilot
-from tui_helpers import BASIC_PACKS, CACHED_TRACE, EXECUTED_PACKS, Clock, make_app, settle
+from tui_helpers import (
+    BASIC_PACKS,
+    CACHED_TRACE,
+    EXECUTED_PACKS,
+    Clock,
+    hold_cursors,
+    make_app,
+    settle,
+)
 
 from quizapp.grading.probekey import probe_key
 from quizapp.packs.registry import Registry
@@ -80,7 +88,7 @@ def test_mock_setup(snap_compare: Any, store: Store, size: tuple[int, int]) -> N
     async def run_before(pilot: Pilot[Any]) -> None:
         await pilot.press("m")
         await pilot.pause()
-        await pilot.pause()
+        await hold_cursors(pilot)  # the focused field's cursor blinks otherwise
 
     app = mock_app(store, Clock(), mock=None)
     assert snap_compare(app, terminal_size=size, run_before=run_before)
