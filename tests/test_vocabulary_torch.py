@@ -62,8 +62,13 @@ def _step_output_fields(name: str) -> set[str]:
 
 
 def test_pred_original_schedulers_are_those_whose_output_has_it() -> None:
+    # A deprecated scheduler (KarrasVe) is the real class only when optional packages
+    # (transformers) are installed; quizapp refuses it either way (engine/load.py).
     buildable = {
-        name for name in SCHEDULERS if not isinstance(getattr(diffusers, name), DummyObject)
+        name
+        for name in SCHEDULERS
+        if not isinstance(getattr(diffusers, name), DummyObject)
+        and ".deprecated." not in getattr(diffusers, name).__module__
     }
     offered = {name for name in buildable if "pred_original_sample" in _step_output_fields(name)}
     assert offered == PRED_ORIGINAL_SCHEDULERS & buildable
