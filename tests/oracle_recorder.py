@@ -158,3 +158,51 @@ def randn(*shape: int, seed: int) -> torch.Tensor:
 
 def generator(seed: int = 0) -> torch.Generator:
     return torch.Generator("cpu").manual_seed(seed)
+
+
+# --- quizapp's loop against a recording ----------------------------------------------------
+
+
+def close(got: Any, expected: Any, what: str) -> None:
+    """Exact shapes, values to rtol 1e-5 (the issue's bar for the oracle)."""
+    assert tuple(got.shape) == tuple(expected.shape), f"{what}: shape"
+    torch.testing.assert_close(got, expected, rtol=1e-5, atol=1e-6, msg=what)
+
+
+def quizapp_run(probe: Any, model: str) -> tuple[Any, Any, Any]:
+    """quizapp's probe loop for `probe` on bundled `model`, and the family's stand-in
+    conditioning (what the pipeline must be given to compute the same thing).
+
+    Returns:
+        (StepRecord, Conditioning, denoiser)
+    """
+    from quizapp.engine.families import family_for
+    from quizapp.engine.reference.probe_loop import controlnet_path, pipeline_args, run_loop
+
+    path = MODELS / model
+    record = run_loop(probe, path)
+    assert record.error is None, record.error
+    family = family_for(path, controlnet_path(probe))
+    denoiser = family.load(path)
+    cfg = probe.guidance_scale > 1
+    conditioning = family.conditioning(
+        denoiser, record.shape, probe.prompt_length, cfg, probe.seed, pipeline_args(probe)
+    )
+    return record, conditioning, denoiser
+
+
+def halves(tensor: torch.Tensor, cfg: bool) -> tuple[torch.Tensor | None, torch.Tensor]:
+    """(negative, positive) of a CFG-ordered batch (uncond first); (None, all) without CFG."""
+    if not cfg:
+        return None, tensor
+    negative, positive = tensor.chunk(2)
+    return negative, positive
+
+
+def same_step(record: Any, recording: Recording, step: int) -> None:
+    """The observed iteration's latents in and out equal the pipeline's at that step."""
+    piped = recording.steps[step]
+    close(record.latents, piped.sample, f"latents entering step {step}")
+    close(record.noise_pred, piped.model_output, f"noise_pred at step {step}")
+    close(record.prev_sample, piped.prev_sample, f"prev_sample at step {step}")
+    assert float(record.timestep) == float(piped.timestep), f"t at step {step}"

@@ -74,3 +74,58 @@ def test_the_unet_gets_the_residuals_times_the_conditioning_scale(
     for got, sent, base in zip(received, returned, unscaled, strict=True):
         assert got.equal(sent)
         torch.testing.assert_close(got, base * scale, rtol=1e-5, atol=1e-7)
+
+
+# --- quizapp's loop against the pipeline ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        {"guidance_scale": 7.5, "controlnet_conditioning_scale": 0.5, "step": 1},
+        {"guidance_scale": 1.0, "controlnet_conditioning_scale": 1.3, "step": 2},
+        {"guidance_scale": 3.0, "controlnet_conditioning_scale": 0.0, "step": 0},
+    ],
+)
+def test_quizapp_matches_the_pipeline(pipe: object, settings: dict[str, object]) -> None:
+    from quizapp.packs.models import Probe
+
+    probe = Probe(
+        model="tiny-sd",
+        controlnet="tiny-controlnet",
+        scheduler="PNDMScheduler",
+        observe="timestep",
+        height=128,
+        width=128,
+        num_inference_steps=3,
+    )
+    probe = probe.model_copy(update=settings)
+    record, conditioning, _ = oracle.quizapp_run(probe, "tiny-sd")
+    cfg = probe.guidance_scale > 1
+    negative, positive = oracle.halves(conditioning.prompt_embeds, cfg)
+    _, image = oracle.halves(conditioning.extra["image"], cfg)
+    recording = oracle.run(
+        pipe,
+        ("controlnet", "unet"),
+        prompt_embeds=positive,
+        negative_prompt_embeds=negative,
+        image=image,
+        height=probe.height,
+        width=probe.width,
+        num_inference_steps=probe.num_inference_steps,
+        guidance_scale=probe.guidance_scale,
+        controlnet_conditioning_scale=probe.controlnet_conditioning_scale,
+        generator=oracle.generator(probe.seed),
+        output_type="latent",
+    )
+    oracle.same_step(record, recording, probe.step)
+    controlnet = recording.calls["controlnet"][probe.step]
+    unet = recording.calls["unet"][probe.step]
+    oracle.close(record.latent_model_input, unet.args["sample"], "latent_model_input")
+    oracle.close(conditioning.extra["image"], controlnet.args["controlnet_cond"], "image")
+    down, mid = controlnet.output
+    assert len(record.inputs["down_block_res_samples"]) == len(down)
+    for got, expected in zip(record.inputs["down_block_res_samples"], down, strict=True):
+        oracle.close(got, expected, "down residual")
+    oracle.close(record.inputs["mid_block_res_sample"], mid, "mid residual")
+    oracle.close(record.unet_output, unet.output[0], "unet output")

@@ -88,3 +88,54 @@ def test_timestep_is_sigma_and_sigmas_are_shifted_by_mu(
     )
     timestep = recording.first("transformer").args["timestep"]
     assert float(timestep) == pytest.approx(float(recording.timesteps[0]) / 1000, rel=1e-6)
+
+
+# --- quizapp's loop against the pipeline ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        {"height": 128, "width": 192, "guidance_scale": 3.5, "num_inference_steps": 3, "step": 2},
+        {"height": 256, "width": 256, "guidance_scale": 1.0, "num_inference_steps": 4, "step": 1},
+        {"height": 64, "width": 64, "true_cfg_scale": 4.0, "max_sequence_length": 64, "step": 1},
+    ],
+)
+def test_quizapp_matches_the_pipeline(pipe: object, settings: dict[str, object]) -> None:
+    from quizapp.packs.models import Probe
+
+    probe = Probe(model="tiny-flux", scheduler="FlowMatchEulerDiscreteScheduler", observe="sigma")
+    probe = probe.model_copy(update={"num_inference_steps": 2, **settings})
+    record, conditioning, _ = oracle.quizapp_run(probe, "tiny-flux")
+    extra = conditioning.extra
+    negative = {}
+    if extra["negative"] is not None:
+        negative = {
+            "negative_prompt_embeds": extra["negative"][0],
+            "negative_pooled_prompt_embeds": extra["negative"][1],
+        }
+    recording = oracle.run(
+        pipe,
+        ("transformer",),
+        prompt_embeds=conditioning.prompt_embeds,
+        pooled_prompt_embeds=extra["pooled_projections"],
+        height=probe.height,
+        width=probe.width,
+        num_inference_steps=probe.num_inference_steps,
+        guidance_scale=probe.guidance_scale,
+        true_cfg_scale=probe.true_cfg_scale,
+        max_sequence_length=probe.max_sequence_length or 512,
+        generator=oracle.generator(probe.seed),
+        output_type="latent",
+        **negative,
+    )
+    oracle.same_step(record, recording, probe.step)
+    calls_per_step = 2 if negative else 1
+    call = recording.calls["transformer"][probe.step * calls_per_step]  # the cond call
+    oracle.close(record.latent_model_input, call.args["hidden_states"], "latent_model_input")
+    oracle.close(record.encoder_hidden_states, call.args["encoder_hidden_states"], "embeds")
+    for name in ("pooled_projections", "img_ids", "txt_ids", "guidance", "timestep"):
+        oracle.close(record.inputs[name], call.args[name], name)
+    oracle.close(record.unet_output, call.output[0], "transformer output")
+    assert recording.sigmas is not None
+    oracle.close(record.scheduler.sigmas, recording.sigmas, "sigmas")

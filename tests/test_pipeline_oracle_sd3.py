@@ -72,3 +72,48 @@ def test_the_step_is_an_euler_step_on_the_velocity(pipe: object) -> None:
 def test_guidance_scale_one_calls_the_transformer_on_the_batch_alone(pipe: object) -> None:
     args = call(pipe, height=64, width=64, guidance_scale=1.0).first("transformer").args
     assert tuple(args["hidden_states"].shape) == (1, 16, 8, 8)
+
+
+# --- quizapp's loop against the pipeline ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        {"height": 128, "width": 128, "guidance_scale": 7.0, "num_inference_steps": 3, "step": 2},
+        {"height": 64, "width": 128, "guidance_scale": 1.0, "num_inference_steps": 4, "step": 1},
+        {"height": 64, "width": 64, "guidance_scale": 4.5, "max_sequence_length": 32, "step": 0},
+    ],
+)
+def test_quizapp_matches_the_pipeline(pipe: object, settings: dict[str, object]) -> None:
+    from quizapp.packs.models import Probe
+
+    probe = Probe(model="tiny-sd3", scheduler="FlowMatchEulerDiscreteScheduler", observe="sigma")
+    probe = probe.model_copy(update={"num_inference_steps": 2, **settings})
+    record, conditioning, _ = oracle.quizapp_run(probe, "tiny-sd3")
+    cfg = probe.guidance_scale > 1
+    negative, positive = oracle.halves(conditioning.prompt_embeds, cfg)
+    pooled_negative, pooled = oracle.halves(conditioning.extra["pooled_projections"], cfg)
+    recording = oracle.run(
+        pipe,
+        ("transformer",),
+        prompt_embeds=positive,
+        negative_prompt_embeds=negative,
+        pooled_prompt_embeds=pooled,
+        negative_pooled_prompt_embeds=pooled_negative,
+        height=probe.height,
+        width=probe.width,
+        num_inference_steps=probe.num_inference_steps,
+        guidance_scale=probe.guidance_scale,
+        generator=oracle.generator(probe.seed),
+        output_type="latent",
+    )
+    oracle.same_step(record, recording, probe.step)
+    call = recording.calls["transformer"][probe.step]
+    oracle.close(record.latent_model_input, call.args["hidden_states"], "latent_model_input")
+    oracle.close(record.encoder_hidden_states, call.args["encoder_hidden_states"], "embeds")
+    oracle.close(record.inputs["pooled_projections"], call.args["pooled_projections"], "pooled")
+    oracle.close(record.inputs["timestep"], call.args["timestep"], "timestep")
+    oracle.close(record.unet_output, call.output[0], "transformer output")
+    assert recording.sigmas is not None
+    oracle.close(record.scheduler.sigmas, recording.sigmas, "sigmas")
