@@ -152,3 +152,16 @@ def resolve_controlnet(name: str, pack_dir: Path | None = None) -> Path:
         )
     model_files(folder)  # refuse special files and links out now, not when grading
     return folder
+
+
+def pipeline_of(folder: Path | None) -> str | None:
+    """The `_class_name` of the folder's model_index.json (the pipeline it is for), or None
+    (model `none`, a bare UNet folder, or an unreadable index)."""
+    if folder is None:
+        return None
+    try:
+        index = json.loads((folder / "model_index.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    name = index.get("_class_name") if isinstance(index, dict) else None
+    return name if isinstance(name, str) else None
