@@ -84,3 +84,23 @@ def test_the_example_pack_checks_every_family_in_the_worker(quizapp_home: Path) 
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "19 checked, 0 failed" in result.stderr
+
+
+def test_the_probe_key_digests_the_controlnet(tmp_path: Path) -> None:
+    import shutil
+
+    from quizapp import locations
+    from quizapp.grading.probekey import probe_key
+    from quizapp.packs.models import Probe
+
+    copy = tmp_path / "controlnet"
+    shutil.copytree(locations.models_dir() / "tiny-controlnet", copy)
+    probe = Probe(scheduler="DDIMScheduler", observe="prev_sample.mean", controlnet=str(copy))
+    model = locations.models_dir() / "tiny-sd"
+    before = probe_key(probe, model)
+    assert before != probe_key(probe.model_copy(update={"controlnet": None}), model)
+    weights = copy / "diffusion_pytorch_model.safetensors"
+    data = bytearray(weights.read_bytes())
+    data[-1] ^= 1
+    weights.write_bytes(bytes(data))
+    assert probe_key(probe, model) != before
