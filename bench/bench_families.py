@@ -7,8 +7,9 @@ Each family runs at its pipeline's default size (SDXL, SD3, Flux: 1024²; SD 1.5
 ControlNet: 512²), except Wan: its default (81 frames at 480×832, 32,760 tokens) costs
 seconds even tiny, so Wan probes use small sizes; the step is measured at 17 frames, 256²
 (`--wan-default` also times the default once). The baseline, tiny-sd's CFG step at 512²,
-is measured in the same run, alternately, so machine load hits both alike. One thread, as
-in the reference worker. Prints medians and ratios; asserts nothing.
+is measured in the same run, alternately, so machine load hits both alike; so is the same
+step run as a quizapp probe (`run_loop`, its setup included) against the raw calls. One
+thread, as in the reference worker. Prints medians and ratios; asserts nothing.
 
     .venv/bin/python bench/bench_families.py [--repeat N] [--wan-default]
 """
@@ -214,6 +215,58 @@ def wan_step(models: Path, frames: int, height: int, width: int) -> Callable[[],
     return step
 
 
+#: The same steps as quizapp probes: `run_loop` builds everything and runs iteration 0.
+PROBES: dict[str, dict[str, Any]] = {
+    "tiny-sdxl 1024²": {
+        "model": "tiny-sdxl",
+        "scheduler": "EulerDiscreteScheduler",
+        "num_inference_steps": 30,
+        "guidance_scale": 5.0,
+        "height": 1024,
+        "width": 1024,
+    },
+    "tiny-sd3 1024²": {
+        "model": "tiny-sd3",
+        "scheduler": "FlowMatchEulerDiscreteScheduler",
+        "num_inference_steps": 28,
+        "guidance_scale": 7.0,
+        "height": 1024,
+        "width": 1024,
+    },
+    "tiny-flux 1024²": {
+        "model": "tiny-flux",
+        "scheduler": "FlowMatchEulerDiscreteScheduler",
+        "num_inference_steps": 28,
+        "guidance_scale": 3.5,
+        "height": 1024,
+        "width": 1024,
+    },
+    "tiny-sd + tiny-controlnet 512²": {
+        "model": "tiny-sd",
+        "controlnet": "tiny-controlnet",
+        "scheduler": "PNDMScheduler",
+        "guidance_scale": 7.5,
+    },
+    "tiny-wan 17 frames 256²": {
+        "model": "tiny-wan",
+        "scheduler": "UniPCMultistepScheduler",
+        "guidance_scale": 5.0,
+        "num_frames": 17,
+        "height": 256,
+        "width": 256,
+    },
+}
+
+
+def probe_step(models: Path, fields: dict[str, Any]) -> Callable[[], object]:
+    """The family's step as a probe: quizapp's loop, setup included, observing step 0."""
+    from quizapp.engine.reference.probe_loop import run_loop
+    from quizapp.packs.models import Probe
+
+    probe = Probe.model_validate({**fields, "observe": "prev_sample.mean"})
+    return lambda: run_loop(probe, models / fields["model"])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=7)
@@ -240,6 +293,10 @@ def main() -> None:
             f"{name}: {ours:.3f} s, tiny-sd 512² step {base:.3f} s, ratio {ours / base:.2f}x "
             f"(budget {BUDGET_SECONDS} s) - {verdict}"
         )
+        probe = probe_step(models, PROBES[name])
+        probe()
+        looped, raw = alternate(probe, step, args.repeat)
+        print(f"  as a quizapp probe: {looped:.3f} s, {looped / raw:.2f}x the raw calls")
     if args.wan_default:
         step = wan_step(models, 81, 480, 832)
         started = time.perf_counter()

@@ -104,3 +104,14 @@ def test_the_probe_key_digests_the_controlnet(tmp_path: Path) -> None:
     data[-1] ^= 1
     weights.write_bytes(bytes(data))
     assert probe_key(probe, model) != before
+
+
+def test_a_full_size_video_step_is_over_budget_but_its_shapes_are_not() -> None:
+    from quizapp.packs.models import Probe
+    from quizapp.packs.probebudget import budget_problem
+
+    fields = {"model": "tiny-wan", "scheduler": "UniPCMultistepScheduler"}
+    fields |= {"num_frames": 81, "height": 480, "width": 832, "observe": "latents.shape"}
+    assert "num_frames" in (budget_problem(Probe.model_validate(fields)) or "")
+    filled = Probe.model_validate({**fields, "noise_pred": {"fill": 0.0}})
+    assert budget_problem(filled) is None
