@@ -74,3 +74,17 @@ def test_unscaled_controlnet_residuals_act_as_scale_one() -> None:
         **fields,
     )
     assert wrong == full != half
+
+
+def test_packed_and_video_latents_are_indexed_by_their_own_rank() -> None:
+    # Latents all 2 and a velocity of all 1: the Euler step moves each by sigma_1 - sigma_0.
+    flux = {"scheduler": FLOW, "height": 64, "width": 64, "noise_pred": {"fill": 1.0}}
+    flux |= {"latents": {"fill": 2.0}}
+    sigmas = value("tiny-flux", observe="sigmas", **flux)
+    assert isinstance(sigmas, list)
+    element = value("tiny-flux", observe="prev_sample[0,15,63]", **flux)
+    assert element == pytest.approx(2.0 + sigmas[1] - sigmas[0], rel=1e-6)
+    # A zero velocity leaves flow latents where they are: x0 = x_t.
+    wan = {"scheduler": "UniPCMultistepScheduler", "height": 32, "width": 32, "num_frames": 5}
+    wan |= {"latents": {"fill": 2.0}, "noise_pred": {"fill": 0.0}}
+    assert value("tiny-wan", observe="prev_sample[0,15,1,3,3]", **wan) == pytest.approx(2.0)

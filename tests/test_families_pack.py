@@ -55,6 +55,8 @@ questions:
         ("model: tiny-sd\ncontrolnet: tiny-sd3", "latents.shape", "15 is not a ControlNet folder"),
         ("model: tiny-wan", "image.shape", "13 'image.shape' exists for"),
         ("model: tiny-sdxl\nlatent_shape: [1, 4, 2, 8, 8]", "latents.shape", "15 latent_shape is"),
+        ("model: tiny-flux", "prev_sample[0,0,0,0]", "13 prev_sample has 3 dimensions"),
+        ("model: tiny-wan", "prev_sample[0,0,0,0]", "13 prev_sample has 5 dimensions"),
     ],
 )
 def test_a_family_refuses_what_it_does_not_take(

@@ -32,6 +32,7 @@ from quizapp.packs.vocabulary import (
     FAMILY_FIELDS,
     FAMILY_MISTAKES,
     FAMILY_OBSERVABLES,
+    LATENT_RANK,
     NEEDS_UNET,
     NEEDS_VAE,
     PIPELINE_FAMILIES,
@@ -40,6 +41,7 @@ from quizapp.packs.vocabulary import (
     SIGMA_SCHEDULERS,
     ObservableKind,
     observable_kind,
+    parse_indexed,
 )
 
 Loc = tuple[int | str, ...]
@@ -238,6 +240,18 @@ def _check_family(
         yield (*at, "mistake"), f"{probe.mistake} is a mistake of {', '.join(sorted(makers))}"
     if probe.latent_shape is not None and (len(probe.latent_shape) == 5) != (family == "wan"):
         yield (*at, "latent_shape"), "latent_shape is (B, C, F, H, W) for video, else 4 numbers"
+    indexed = parse_indexed(probe.observe)
+    if indexed is not None and indexed[0] != "alphas_cumprod":
+        rank = LATENT_RANK.get(family, 4)
+        if probe.mistake == "unpacked_latents":
+            rank = 4
+        if probe.latent_shape is not None:
+            rank = len(probe.latent_shape)
+        if len(indexed[1]) != rank:
+            yield (
+                (*at, "observe"),
+                f"{indexed[0]} has {rank} dimensions in the {family} family: give {rank} indices",
+            )
 
 
 def _check_loop_fields(probe: Probe, at: Loc) -> Iterator[Issue]:

@@ -179,12 +179,15 @@ INDEXED_OBSERVABLE = re.compile(
     r"\[(?P<index>\s*\d+\s*(?:,\s*\d+\s*)*)\]$"
 )
 
-#: How many indices each indexed observable takes.
-INDEXED_ARITY: dict[str, int] = {
-    "prev_sample": 4,
-    "pred_original_sample": 4,
-    "alphas_cumprod": 1,
+#: How many indices each indexed observable takes: the latents' rank, 4 for images, 3 for
+#: Flux's packed latents, 5 for video (`LATENT_RANK` says which family has which).
+INDEXED_ARITY: dict[str, tuple[int, ...]] = {
+    "prev_sample": (3, 4, 5),
+    "pred_original_sample": (3, 4, 5),
+    "alphas_cumprod": (1,),
 }
+#: The rank of the latents each family carries through the loop (4 for the others).
+LATENT_RANK: dict[str, int] = {"flux": 3, "wan": 5}
 
 #: Observables that only exist when the denoiser runs (`noise_pred: model`).
 NEEDS_UNET: frozenset[str] = frozenset(
@@ -298,7 +301,7 @@ def observable_kind(observe: str) -> ObservableKind | None:
     if match is None:
         return None
     indices = match.group("index").split(",")
-    if len(indices) != INDEXED_ARITY[match.group("name")]:
+    if len(indices) not in INDEXED_ARITY[match.group("name")]:
         return None
     return "number"
 
