@@ -127,17 +127,20 @@ def _lexists(path: Path) -> bool:
     return True
 
 
-def resolve_controlnet(name: str, pack_dir: Path | None = None) -> Path:
-    """The folder of a probe's `controlnet:`: a bundled id or a path, as for `model:`, that
-    holds a bare `ControlNetModel` (config.json with that `_class_name`, and its weights).
+def resolve_controlnet(name: str) -> Path:
+    """The folder of a probe's `controlnet:`: a bundled id or an absolute path, holding a
+    bare `ControlNetModel` (config.json with that `_class_name`, and its weights).
+
+    Not relative to the pack, unlike `model:`: the reference worker resolves it, and it
+    does not know the pack's folder.
 
     Raises:
         ModelNotFound: there is no such folder, or it holds no ControlNet.
     """
     bundled = locations.models_dir() / name
     path = bundled if _BUNDLED_ID.match(name) and _is_dir(bundled) else Path(name).expanduser()
-    if not path.is_absolute() and pack_dir is not None:
-        path = pack_dir / path
+    if not path.is_absolute():
+        raise ModelNotFound(f"controlnet {_shown(name)}: not a bundled model nor an absolute path")
     if not _is_dir(path):
         raise ModelNotFound(f"controlnet {_shown(name)}: no such bundled model or folder")
     folder = path.resolve()

@@ -221,7 +221,7 @@ def _check_family(
         if family != "controlnet":
             yield (*at, "controlnet"), f"a ControlNet steers an SD 1.5 model, not {family}"
         try:
-            resolve_controlnet(probe.controlnet, pack_dir)
+            resolve_controlnet(probe.controlnet)
         except ModelNotFound as error:
             yield (*at, "controlnet"), str(error)
     for name, families in FAMILY_FIELDS.items():
