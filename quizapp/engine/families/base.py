@@ -1,10 +1,10 @@
 """The model family interface: what the one loop (`engine/loop.py`) asks of a denoiser.
 
 A model family is one module of `engine/families/` holding one `Family` subclass: the SD 1.5
-UNet (`sd15.py`) today; SDXL, SD3, Flux, ControlNet and video models are further modules of
-the same shape. The loop owns what every family shares (the scheduler, the mistakes, the
-stand-in predictions, the record of the observed step) and calls a family hook wherever
-denoisers differ:
+UNet (`sd15.py`), SDXL (`sdxl.py`), SD3 (`sd3.py`), Flux (`flux.py`), Wan video
+(`wan.py`) and an SD 1.5 UNet steered by a ControlNet (`controlnet.py`). The loop owns what
+every family shares (the scheduler, the mistakes, the stand-in predictions, the record of
+the observed step) and calls a family hook wherever denoisers differ:
 
 - `load`: the networks the denoiser call needs (a UNet; a transformer; a UNet and a
   ControlNet), loaded once per process with `engine/load.load_part`;
@@ -21,7 +21,7 @@ denoisers differ:
   `scale_model_input`, channels concatenated), `predict` calls the network(s) with the
   conditioning and returns the prediction the scheduler steps with (guidance applied);
 - `decode`: latents to pixels;
-- `offers`: which denoiser observables the family records (`packs/vocabulary.NEEDS_UNET`).
+- `offers`: which observables the family has (`packs/vocabulary.FAMILY_OBSERVABLES`).
 
 Every hook that records takes the `StepRecord` of the observed iteration, or None on the
 others (and in harnesses): record only when it is given.
