@@ -31,6 +31,7 @@ from quizapp.store.opening import (
     BUSY_TIMEOUT_SECONDS,
     ReadOnlyStore,
     check_writable,
+    failure,
     retry_locked,
 )
 from quizapp.store.rows import (
@@ -134,7 +135,7 @@ def _inspect(path: Path) -> _Existing:
     try:
         probe = sqlite3.connect(uri, uri=True)
     except sqlite3.Error as error:
-        raise StoreError(f"cannot open {path}: {error_line(error)}") from error
+        raise StoreError(failure(path, error, "open")) from error
     try:
         application_id = probe.execute("PRAGMA application_id").fetchone()[0]
         version = probe.execute("PRAGMA user_version").fetchone()[0]
@@ -144,6 +145,11 @@ def _inspect(path: Path) -> _Existing:
         if not (is_ours or is_blank):
             raise StoreError(
                 f"{path} is a SQLite database of another application; quizapp will not touch it"
+            )
+        if version < 0 or (is_ours and version == 0 and tables > 0):
+            raise StoreError(
+                f"{path} has schema version {version}, which no quizapp writes; quizapp will "
+                "not touch it (move it aside, or set QUIZAPP_HOME, to start fresh)"
             )
         if version > LATEST_VERSION:
             raise StoreError(
@@ -159,9 +165,7 @@ def _inspect(path: Path) -> _Existing:
             detail = one_line(check)
             raise StoreError(f"{path} is corrupt ({detail}); move it aside to start fresh")
     except sqlite3.DatabaseError as error:
-        raise StoreError(
-            f"{path} is corrupt ({error_line(error)}); move it aside to start fresh"
-        ) from error
+        raise StoreError(failure(path, error, "read")) from error
     finally:
         probe.close()
     return _Existing(version=version)
@@ -208,14 +212,14 @@ class Store:
                 path, isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_SECONDS
             )
         except (OSError, sqlite3.Error) as error:
-            raise StoreError(f"cannot open {path}: {error_line(error)}") from error
+            raise StoreError(failure(path, error, "open")) from error
         connection.row_factory = sqlite3.Row
         try:
             # Another process may be creating the same store right now: retry while locked.
             retry_locked(lambda: _prepare(connection, path, existing.version))
         except sqlite3.Error as error:
             connection.close()
-            raise StoreError(f"cannot prepare {path}: {error_line(error)}") from error
+            raise StoreError(failure(path, error, "prepare")) from error
         except StoreError:
             connection.close()
             raise
