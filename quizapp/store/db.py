@@ -61,6 +61,14 @@ class StoreError(Exception):
     """The store cannot be opened or used; the message is one line meant for the user."""
 
 
+class StoreIOError(StoreError):
+    """A statement failed on a store that opened fine: a full disk, an I/O error, a lock.
+
+    Raised instead of `sqlite3.OperationalError` so that callers can keep what they meant
+    to write and try again (`study.recording.Recorder`); the message says which it was.
+    """
+
+
 def _fingerprint(path: Path) -> str | None:
     """Size, mtime and a hash of the first and last bytes of `path`; None if unreadable."""
     try:
@@ -249,7 +257,10 @@ class Store:
         with self._lock:
             if self._connection is None:
                 raise StoreError(f"the progress store {self.path} is closed")
-            yield self._connection
+            try:
+                yield self._connection
+            except sqlite3.OperationalError as error:
+                raise StoreIOError(failure(self.path, error, "use")) from error
 
     def _write(self, sql: str, params: tuple[Any, ...]) -> int:
         with self._db() as db:
@@ -466,7 +477,7 @@ class Store:
                 "INSERT OR REPLACE INTO probe_cache (key, value_json, trace_json) VALUES (?, ?, ?)",
                 (key, value_json, trace_json),
             )
-        except sqlite3.Error:
+        except (sqlite3.Error, StoreError):
             return
 
     # -- pack versions ---------------------------------------------------------------
