@@ -202,3 +202,33 @@ async def test_the_app_keeps_going_and_says_the_answer_was_not_saved(disk: Disk)
             "shape-latent",
             "numeric-scaling",
         ]
+
+
+@pytest.mark.anyio
+async def test_a_mock_interview_on_a_full_disk_still_ends_on_its_report(disk: Disk) -> None:
+    from test_tui_mock import answer_current, mock_app, mock_screen
+    from tui_helpers import SIZE, Clock
+
+    from quizapp.screens.report import ReportScreen
+    from quizapp.screens.rubric import RubricScreen
+    from quizapp.study.recording import Recorder
+
+    with Store.open(disk.root / "quizapp.db") as store:
+        app = mock_app(store, Clock())
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            disk.fill()
+            for _ in mock_screen(app).interview.slots:
+                await answer_current(pilot)
+            assert isinstance(app.screen, RubricScreen)
+            for _ in app.screen.slots:
+                await pilot.press("space", "enter")
+                await pilot.pause()
+            await pilot.pause()
+            assert isinstance(app.screen, ReportScreen)
+            messages = [n.message for n in app._notifications if n.severity == "error"]
+            assert any(m.startswith("This interview's report could not be saved") for m in messages)
+            assert any(m.startswith("5 answer(s) could not be saved (disk full") for m in messages)
+        disk.free()
+        assert Recorder.of(store).retry()
+        assert len(store.reviews()) == 5
