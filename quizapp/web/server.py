@@ -143,6 +143,6 @@ class QuizServer(Server):
         }
         return aiohttp_jinja2.render_template("app_index.html", request, context)
 
-    async def handle_websocket(self, request: web.Request) -> web.StreamResponse:  # type: ignore[override]
+    async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
         """The terminal's websocket: one bounded session (see `session.py`)."""
         return await self.sessions.handle(request)

@@ -68,7 +68,7 @@ class Sessions:
         """What a learner turned away reads (short: it is also a websocket close reason)."""
         return f"quizapp is full: {self.limit} sessions are open. Close a tab or try later."
 
-    async def handle(self, request: web.Request) -> web.StreamResponse:
+    async def handle(self, request: web.Request) -> web.WebSocketResponse:
         """The `/ws` endpoint: one app process for as long as the websocket lives."""
         websocket = web.WebSocketResponse(heartbeat=15)
         if not websocket.can_prepare(request).ok:
