@@ -218,9 +218,7 @@ def test_an_interview_date_is_bounded_in_config_and_plan(
 
 
 def test_a_far_interview_written_by_hand_plans_nothing(store: Store) -> None:
-    from quizapp.store.settings import write_setting
-
-    write_setting(store, "interview_date", "9999-12-31")
+    store.write_setting("interview_date", "9999-12-31")
     assert active_plan(store, set(), NOW, load_settings(store)) is None
     with pytest.raises(PlanError, match="a plan covers at most 366 days"):
         build_plan(TODAY, date(9999, 12, 31), 0.9, [], 0, 0)
