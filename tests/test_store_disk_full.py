@@ -232,3 +232,25 @@ async def test_a_mock_interview_on_a_full_disk_still_ends_on_its_report(disk: Di
         disk.free()
         assert Recorder.of(store).retry()
         assert len(store.reviews()) == 5
+
+
+@pytest.mark.anyio
+async def test_a_flag_on_a_full_disk_is_said_unsaved_and_the_session_goes_on(disk: Disk) -> None:
+    from test_tui_practice import start
+    from tui_helpers import SIZE, make_app
+
+    from quizapp.screens.practice import PracticeScreen
+
+    with Store.open(disk.root / "quizapp.db") as store:
+        app = make_app(store)
+        async with app.run_test(size=SIZE) as pilot:
+            await start(pilot)
+            disk.fill()
+            await pilot.press("f")
+            await pilot.pause()
+            await pilot.press(*"ambiguous", "enter")
+            await pilot.pause()
+            assert isinstance(app.screen, PracticeScreen)
+            (warning,) = [n for n in app._notifications if n.severity == "error"]
+            assert warning.message.startswith("The flag could not be saved (disk full: ")
+        assert store.flags() == []
