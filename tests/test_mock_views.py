@@ -107,7 +107,6 @@ def test_read_setup_reads_the_fields_or_names_the_bad_one() -> None:
 
 def test_mock_defaults_round_trip_and_survive_bad_values(tmp_path: Path) -> None:
     from quizapp.store.db import Store
-    from quizapp.store.settings import write_setting
     from quizapp.study.interview import MockOptions
     from quizapp.study.mock_defaults import load_mock_defaults, save_mock_defaults
     from quizapp.study.mock_plan import EXECUTED_SHARE
@@ -119,8 +118,8 @@ def test_mock_defaults_round_trip_and_survive_bad_values(tmp_path: Path) -> None
         assert load_mock_defaults(store) == MockOptions(Filters(topic="cfg"), 5, 12.0, None, 0.25)
         save_mock_defaults(store, MockOptions())
         assert load_mock_defaults(store) == MockOptions()
-        write_setting(store, "mock.questions", "lots")
-        write_setting(store, "mock.executed_share", "7")
+        store.write_setting("mock.questions", "lots")
+        store.write_setting("mock.executed_share", "7")
         defaults = load_mock_defaults(store)
         assert defaults.questions == 8 and defaults.executed_share == EXECUTED_SHARE
 

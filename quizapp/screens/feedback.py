@@ -38,10 +38,14 @@ def running_code_text(grading: BackgroundGrading) -> str:
 def rating_line(session: PracticeSession, outcome: Outcome) -> str:
     """The suggested rating, then each key with the interval it would give (console markup):
     "Suggested Good (enter) · 1 Again 10m · 2 Hard 1d · 3 Good 3d · 4 Easy 8d"."""
-    if session.cram:
+    stored = outcome.stored
+    if session.cram or stored is None or not stored.card_read:
+        # Cram leaves the schedule alone; an answer the store could not take yet has no
+        # card to schedule from (the keys still rate it).
         keys = " · ".join(f"[b]{n}[/] {name}" for n, name in RATING_NAMES.items())
-        return f"Cram: the schedule is not changed · [b]enter[/] goes on · {keys}"
-    intervals = next_intervals(outcome.card_before, session.clock(), session.model)
+        lead = "Cram: the schedule is not changed" if session.cram else "Rate it"
+        return f"{lead} · [b]enter[/] goes on · {keys}"
+    intervals = next_intervals(stored.card_before, session.clock(), session.model)
     keys = " · ".join(
         f"[b]{int(rating)}[/] {rating.label} {short_interval(interval)}"
         for rating, interval in intervals.items()
@@ -140,10 +144,26 @@ class FeedbackScreen(Screen[str | None]):
             return
         if self.outcome is not None:
             return
+        waiting = self.session.unsaved
         self.outcome = self.session.record(self.answer, event.result, self.rubric, self.seconds)
+        self._say_if_unsaved(waiting)
         self.query_one(GradeView).result = event.result
         self._show_rating()
         self.refresh_bindings()
+
+    def _say_if_unsaved(self, waiting_before: int) -> None:
+        """A store that could not take the answer: say so; the session goes on regardless."""
+        recorder = self.session.recorder
+        if recorder.error is not None:
+            self.notify(
+                f"Your answer could not be saved ({recorder.error}). It is kept, and saved "
+                "with your next answer once the store can take it.",
+                title="Not saved",
+                severity="error",
+                timeout=15,
+            )
+        elif waiting_before:
+            self.notify(f"Saved {waiting_before} earlier answer(s) that were waiting.")
 
     def _show_rating(self) -> None:
         outcome = self.outcome

@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import TypeVar
 
 from quizapp.store.db import Store
-from quizapp.store.settings import delete_setting, read_settings, write_setting
 from quizapp.study.interview import MockOptions
 from quizapp.study.mock_plan import EXECUTED_SHARE
 from quizapp.study.planning import Filters
@@ -22,7 +21,7 @@ _PACK, _TOPIC, _SHARE = "mock.pack", "mock.topic", "mock.executed_share"
 def load_mock_defaults(store: Store) -> MockOptions:
     """The options the setup screen opens with: the last ones started, else the defaults
     (a fresh draw each time: the seed is never remembered)."""
-    raw = read_settings(store)
+    raw = store.read_settings()
     base = MockOptions()
     return MockOptions(
         filters=Filters(pack=raw.get(_PACK) or None, topic=raw.get(_TOPIC) or None),
@@ -34,17 +33,17 @@ def load_mock_defaults(store: Store) -> MockOptions:
 
 def save_mock_defaults(store: Store, options: MockOptions) -> None:
     """Remember `options` (but its seed) for the next setup screen."""
-    write_setting(store, _QUESTIONS, str(options.questions))
-    write_setting(store, _SHARE, repr(options.executed_share))
+    store.write_setting(_QUESTIONS, str(options.questions))
+    store.write_setting(_SHARE, repr(options.executed_share))
     for key, value in (
         (_MINUTES, None if options.minutes is None else repr(options.minutes)),
         (_PACK, options.filters.pack),
         (_TOPIC, options.filters.topic),
     ):
         if value is None:
-            delete_setting(store, key)
+            store.delete_setting(key)
         else:
-            write_setting(store, key, value)
+            store.write_setting(key, value)
 
 
 N = TypeVar("N", int, float)
