@@ -106,3 +106,10 @@ def test_interleave_keeps_every_item_and_limits_runs(packs: list[str], topics: l
         if len({i.pack_id for i in window}) == 1:
             rest = {i.pack_id for i in ordered[index:]}
             assert rest == {window[0].pack_id}
+
+
+def test_a_used_up_pack_that_just_ran_does_not_block_the_others() -> None:
+    # Hypothesis found it: pa's run of two used pa up, and two other packs were left.
+    pool = [item("a0", pack="pa"), item("a1", pack="pa"), item("b0", pack="pb")]
+    pool.append(item("c0", pack="pc"))
+    assert sorted(keys(interleave(pool))) == ["a0", "a1", "b0", "c0"]

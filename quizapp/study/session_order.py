@@ -68,8 +68,9 @@ def interleave(
     while len(ordered) < len(items):
         open_packs = [pack_id for pack_id, queue in queues.items() if queue]
         run = ordered[-MAX_RUN:]
-        if len(open_packs) > 1 and len(run) == MAX_RUN and len({i.pack_id for i in run}) == 1:
-            open_packs.remove(run[0].pack_id)
+        ran = run[0].pack_id if len(run) == MAX_RUN else None
+        if ran in open_packs and len(open_packs) > 1 and all(i.pack_id == ran for i in run):
+            open_packs.remove(ran)  # that pack has had its run: another one's turn
 
         def rank(pack_id: str) -> tuple[bool, int, int]:
             # Due before new; then the pack with the most left (spreads it out); then the
