@@ -1,6 +1,6 @@
 """Warm executed grading vs the same diffusers calls made directly (budget: 1.25x).
 
-One graded step = a probe sent to a warm ReferenceWorker (JSON over a pipe, probe
+One graded step = a probe sent to a warm ProbeRunner (JSON over a pipe, probe
 validation, scheduler from config, seeded latents, a CFG UNet call at 64x64 latents, one
 scheduler step). The baseline makes the same UNet and scheduler calls in this process with
 the model already loaded. Both use one torch thread. Prints the ratio; asserts nothing.
@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from common import alternate, report
 
 from quizapp import locations
-from quizapp.grading.client import ReferenceWorker
+from quizapp.grading.client import ProbeRunner
 from quizapp.packs.models import Probe
 
 BUDGET = 1.25
@@ -68,7 +68,7 @@ def main() -> None:
     model = locations.models_dir() / "tiny-sd"
 
     started = time.perf_counter()
-    with ReferenceWorker() as worker:
+    with ProbeRunner() as worker:
         while not worker.ready:
             time.sleep(0.01)
         startup = time.perf_counter() - started
