@@ -11,6 +11,7 @@ the model already loaded. Both use one torch thread. Prints the ratio; asserts n
 from __future__ import annotations
 
 import argparse
+import itertools
 import sys
 import time
 from collections.abc import Callable
@@ -75,7 +76,14 @@ def main() -> None:
         direct_call = direct_step(model)
         worker.run(PROBE, model)  # warm: the worker loads the UNet once
         direct_call()
-        graded, direct = alternate(lambda: worker.run(PROBE, model), direct_call, args.repeat)
+        seeds = itertools.count(1)
+
+        def graded_step() -> None:
+            # A fresh seed each time: the worker keeps recent loop runs, and a repeated
+            # probe would be read from them instead of computed.
+            worker.run(PROBE.model_copy(update={"seed": next(seeds)}), model)
+
+        graded, direct = alternate(graded_step, direct_call, args.repeat)
     print(f"worker startup (spawn to ready): {startup:.2f} s")
     report("warm graded step vs direct diffusers calls", graded, direct, BUDGET)
 

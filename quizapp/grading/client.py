@@ -225,16 +225,11 @@ class JsonLinesChild:
         """
         pending = self._register(identity) if identity is not None else None
         try:
-            message = self._exchange(request, timeout, pending)
+            answer = self._exchange(request, expected, timeout, pending)
         finally:
             if pending is not None:
                 with self._pending_lock:
                     self._pending.remove(pending)
-        try:
-            answer = protocol.decode_answer(message, expected)
-        except protocol.ProtocolError as error:
-            self._discard()
-            raise ProbeFailed(f"worker broke the protocol: {error}") from None
         if isinstance(answer, Failure):
             raise ProbeFailed(answer.error)
         return answer
@@ -266,9 +261,14 @@ class JsonLinesChild:
             process.stop(grace=2.0)
 
     def _exchange(
-        self, request: Request, timeout: float | None, pending: _Pending | None
-    ) -> dict[str, Any]:
-        """Send `request` with the next id and return the raw response to it."""
+        self,
+        request: Request,
+        expected: type[AnswerT],
+        timeout: float | None,
+        pending: _Pending | None,
+    ) -> AnswerT | Failure:
+        """Send `request` with the next id and return its answer, validated under the lock
+        (a child that answers nonsense is discarded before anyone else can use it)."""
         if pending is not None:
             self._acquire(pending)
         else:
@@ -283,7 +283,12 @@ class JsonLinesChild:
                 self._discard()
                 raise ProbeFailed(process.exit_reason()) from None
             wait = self.timeout if timeout is None else timeout
-            return self._await(process, request_id, wait, pending)
+            message = self._await(process, request_id, wait, pending)
+            try:
+                return protocol.decode_answer(message, expected)
+            except protocol.ProtocolError as error:
+                self._discard()
+                raise ProbeFailed(f"worker broke the protocol: {error}") from None
         finally:
             self._lock.release()
 
