@@ -163,7 +163,7 @@ def test_an_observable_the_family_does_not_offer_is_a_probe_error(
         def offers(self, observable: str) -> bool:
             return not observable.startswith("unet_output")
 
-    monkeypatch.setattr(run, "family_for", lambda model_path: Transformer())
+    monkeypatch.setattr(run, "family_for", lambda *paths: Transformer())
     tiny_sd = locations.models_dir() / "tiny-sd"
     probe = Probe(model="tiny-sd", scheduler="DDIMScheduler", observe="unet_output.shape")
     with pytest.raises(ProbeError, match="the sd15 model family does not offer unet_output"):
