@@ -144,5 +144,5 @@ def _from_folder(cls: Any, folder: Path) -> Any:
         return cls.from_pretrained(folder, local_files_only=True)
     # The same class with the fp32 list emptied takes from_pretrained's plain path; the
     # weights are float32 already, so nothing is kept in float32 that would not be anyway.
-    plain = type(cls.__name__, (cls,), {"_keep_in_fp32_modules": None})
+    plain: Any = type(cls.__name__, (cls,), {"_keep_in_fp32_modules": None})
     return plain.from_pretrained(folder, local_files_only=True, low_cpu_mem_usage=False)
