@@ -14,6 +14,7 @@ from quizapp.packs.registry import Registry
 from quizapp.store.db import Store
 from quizapp.study import scheduling
 from quizapp.study.active_plan import active_plan, practice_plan
+from quizapp.study.days import LOCAL_DAYS
 from quizapp.study.plan import (
     LIGHT_DAY_CAP,
     PlanError,
@@ -148,7 +149,8 @@ def test_a_second_session_the_same_day_adds_no_new_questions(store: Store) -> No
 
 
 def test_plan_command(capsys: pytest.CaptureFixture[str]) -> None:
-    interview = (datetime.now(UTC).date() + timedelta(days=5)).isoformat()
+    # The learner's today (4 am rollover, local time), as the command counts it.
+    interview = (LOCAL_DAYS.day_of(datetime.now(UTC)) + timedelta(days=5)).isoformat()
     code, out, _ = run(["--packs", str(BASIC_PACKS), "plan", "--interview", interview], capsys)
     assert code == 0 and f"interview {interview} (in 5 day(s))" in out
     assert "light: review only" in out and "mock interview" in out

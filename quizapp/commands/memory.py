@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from datetime import UTC, date, datetime
 
 import click
@@ -38,13 +39,25 @@ def config(key: str | None, value: str | None) -> None:
 @click.command()
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def optimize(as_json: bool) -> None:
-    """Fit FSRS parameters to your review history (py-fsrs's optimizer, in a process)."""
+    """Fit FSRS parameters to your review history (Anki's FSRS optimizer, in a process)."""
     from quizapp.study.fitting import FitError
     from quizapp.study.fitting import optimize as fit
 
-    with open_store() as store:
+    steps = 1000
+    # On stderr, so that --json's stdout stays JSON.
+    with (
+        open_store() as store,
+        click.progressbar(
+            length=steps, label="optimize: reading", file=sys.stderr, show_eta=False
+        ) as bar,
+    ):
+
+        def progress(stage: str, done: float) -> None:
+            bar.label = f"optimize: {stage}"
+            bar.update(max(0, round(done * steps) - bar.pos))
+
         try:
-            result = fit(store)
+            result = fit(store, progress=progress)
         except FitError as error:
             raise UserError(str(error)) from None
     if as_json:
@@ -77,10 +90,11 @@ def plan(ctx: Context, interview: str | None, clear: bool, as_json: bool) -> Non
     if interview is not None and clear:
         raise UserError("--interview and --clear do not go together")
     when = _parse_date(interview) if interview is not None else None
-    if when is not None and when < now.date():
-        raise UserError(f"--interview {interview}: that date is in the past")
     packs = ctx.summaries()
     with open_store() as store:
+        today = load_settings(store).days.day_of(now)
+        if when is not None and when < today:
+            raise UserError(f"--interview {interview}: that date is in the past")
         if clear:
             set_setting(store, "interview_date", "none")
             click.echo("interview plan cleared; practice schedules as usual")
@@ -97,5 +111,5 @@ def plan(ctx: Context, interview: str | None, clear: bool, as_json: bool) -> Non
     if as_json:
         click.echo(json.dumps(active.to_json(), indent=2, sort_keys=True))
         return
-    for line in plan_lines(active, now.date()):
+    for line in plan_lines(active, today):
         click.echo(line)

@@ -17,7 +17,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Footer, Header, ProgressBar, Static
 
 from quizapp.screens.context import StudyContext
 from quizapp.screens.home import mastery_bar
@@ -56,6 +56,9 @@ class StatsScreen(Screen[None]):
     StatsScreen #dashboard-plots-row { height: auto; }
     StatsScreen DataTable { height: auto; max-height: 12; }
     StatsScreen .dashboard-title { margin-top: 1; text-style: bold; }
+    StatsScreen #optimize-progress { display: none; height: 1; }
+    StatsScreen #optimize-stage { width: auto; }
+    StatsScreen #optimize-progress.running { display: block; }
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -93,6 +96,9 @@ class StatsScreen(Screen[None]):
         with VerticalScroll(id="stats"):
             yield Static("", id="stats-headline")
             yield Static("", id="stats-memory")
+            with Horizontal(id="optimize-progress"):
+                yield Static("Optimizing: reading ", id="optimize-stage")
+                yield ProgressBar(total=1.0, show_eta=False, id="optimize-bar")
             yield ReviewsPlot(id="plot-reviews")
             with Horizontal(id="dashboard-plots-row"):
                 yield RetentionPlot(id="plot-retention")
@@ -239,14 +245,23 @@ class StatsScreen(Screen[None]):
         """Fit FSRS in the optimizer process; this thread only waits for it."""
         from quizapp.study.fitting import FitError, optimize
 
+        def progress(stage: str, done: float) -> None:
+            self.app.call_from_thread(self._show_progress, stage, done)
+
         try:
-            result = optimize(self.context.store)
+            result = optimize(self.context.store, progress=progress)
         except FitError as error:
             self.post_message(self.Optimized(None, str(error)))
             return
         self.post_message(self.Optimized(result, None))
 
+    def _show_progress(self, stage: str, done: float) -> None:
+        self.query_one("#optimize-progress").add_class("running")
+        self.query_one("#optimize-stage", Static).update(f"Optimizing: {stage} ")
+        self.query_one("#optimize-bar", ProgressBar).update(progress=done)
+
     def on_stats_screen_optimized(self, event: Optimized) -> None:
+        self.query_one("#optimize-progress").remove_class("running")
         if event.error is not None:
             self.notify(event.error, severity="error")
             return

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
-from datetime import UTC, datetime
+from datetime import datetime, timedelta
 
 from quizapp.store import aggregates
 from quizapp.store.db import Store
 from quizapp.store.suspension import suspended_keys
-from quizapp.study.history import due_forecast, start_of_day
+from quizapp.study.history import due_forecast
 from quizapp.study.plan import InterviewPlan, at_risk_keys, build_plan, plan_retention, plan_session
 from quizapp.study.planning import StudyItem
 from quizapp.study.scheduling import MemoryModel
@@ -31,7 +31,8 @@ def active_plan(
         now: The moment.
         settings: The learner's settings (`interview_date`, `desired_retention`).
     """
-    today = now.astimezone(UTC).date()
+    days = settings.days
+    today = days.day_of(now)
     interview = settings.interview_date
     if interview is None or interview < today:
         return None
@@ -39,8 +40,10 @@ def active_plan(
     active = set(installed) - suspended_keys(store)
     cards = {key: card for key, card in store.cards().items() if key in active}
     risky = at_risk_keys(cards, interview, retention, settings.model(retention))
-    due = aggregates.due_cards_per_day(store, start_of_day(interview))
-    introduced = aggregates.first_practised_since(store, start_of_day(today)) & active
+    due = aggregates.due_cards_per_day(
+        store, days.spans(today, max(today, interview - timedelta(days=1))), today
+    )
+    introduced = aggregates.first_practised_since(store, days.start_of(today)) & active
     return build_plan(
         today,
         interview,
@@ -68,7 +71,7 @@ def practice_plan(
 def memory_model(store: Store, now: datetime) -> MemoryModel:
     """The model scheduling uses now: the learner's, at the plan's retention if one is active."""
     settings = load_settings(store)
-    today = now.astimezone(UTC).date()
+    today = settings.days.day_of(now)
     interview = settings.interview_date
     if interview is None or interview < today:
         return settings.model()

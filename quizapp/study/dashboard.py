@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from quizapp.packs.summary_cache import PackSummary
 from quizapp.store import aggregates
@@ -24,7 +24,6 @@ from quizapp.study.history import (
     history_start,
     retention_by_week,
     reviews_by_day,
-    start_of_day,
 )
 from quizapp.study.leeches import LEECH_FAILURES, Leech, leeches
 from quizapp.study.objectives import ObjectiveMastery, objective_mastery, weakest
@@ -74,21 +73,21 @@ class Dashboard:
 
 
 def collect_dashboard(store: Store, packs: Sequence[PackSummary], now: datetime) -> Dashboard:
-    """The dashboard's data at `now` (UTC days)."""
-    today = now.astimezone(UTC).date()
-    since = start_of_day(history_start(today))
-    until = start_of_day(today + timedelta(days=1))
+    """The dashboard's data at `now`, in the learner's days (`study.days`)."""
+    settings = load_settings(store)
+    days = settings.days
+    today = days.day_of(now)
+    past = days.spans(history_start(today), today)
     suspended = suspended_keys(store)
     objectives = objective_mastery(packs, aggregates.learned_keys(store, now), suspended)
-    settings = load_settings(store)
     return Dashboard(
         today=today,
-        reviews_by_day=reviews_by_day(aggregates.answers_per_day(store, since, until), today),
-        retention_by_week=retention_by_week(
-            aggregates.due_answers_per_day(store, since, until), today
-        ),
+        reviews_by_day=reviews_by_day(aggregates.answers_per_day(store, past), today),
+        retention_by_week=retention_by_week(aggregates.due_answers_per_day(store, past), today),
         forecast=due_forecast(
-            aggregates.due_cards_per_day(store, start_of_day(today + timedelta(FORECAST_DAYS))),
+            aggregates.due_cards_per_day(
+                store, days.spans(today, today + timedelta(FORECAST_DAYS - 1)), today
+            ),
             today,
         ),
         objectives=objectives,

@@ -20,10 +20,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from quizapp.store.rows import CardRow
-from quizapp.study.history import start_of_day
 from quizapp.study.planning import StudyItem
 from quizapp.study.scheduling import MemoryModel, is_due, retrievability
 
@@ -186,7 +185,7 @@ def at_risk_keys(
     Returns:
         Key to predicted recall on the interview day.
     """
-    moment = start_of_day(interview)  # recall is judged as the interview day begins
+    moment = model.days.start_of(interview)  # recall is judged as the interview day begins
     risky = {}
     for key, card in cards.items():
         if card.due < moment:
@@ -235,7 +234,7 @@ def plan_session(
     pool only shrinks, so a second session at most takes a later day's share early.
     """
     items = [item for item in items if item.key not in suspended]
-    today = plan.day(now.astimezone(UTC).date()) or plan.days[-1]
+    today = plan.day(model.days.day_of(now)) or plan.days[-1]
     weak = weak_objective_keys(items, cards, now)
 
     def covers_weak(item: StudyItem) -> bool:
