@@ -16,13 +16,29 @@ from quizapp.commands.common import Context, UserError, open_store, pass_context
 @click.argument("value", required=False)
 def config(key: str | None, value: str | None) -> None:
     """Show every setting, show KEY, or set KEY to VALUE."""
-    from quizapp.study.settings import SPECS, SettingError, set_setting, shown_values
+    from quizapp.study.active_plan import memory_model
+    from quizapp.study.settings import (
+        SPECS,
+        SettingError,
+        load_settings,
+        set_setting,
+        shown_values,
+    )
 
     with open_store() as store:
         shown = shown_values(store)
         if key is None:
+            # The retention in force, when an interview plan raises the learner's own.
+            settings = load_settings(store)
+            in_force = memory_model(store, datetime.now(UTC)).desired_retention
             for name, spec in SPECS.items():
-                click.echo(f"{name} = {shown[name]}  # {spec.description}")
+                note = ""
+                if name == "desired_retention" and in_force != settings.desired_retention:
+                    note = (
+                        f" · the interview plan raises it to {in_force:.2f} until"
+                        f" {settings.interview_date} (quizapp plan)"
+                    )
+                click.echo(f"{name} = {shown[name]}  # {spec.description}{note}")
             return
         if key not in SPECS:
             raise UserError(f"unknown setting {key!r}; known: {', '.join(SPECS)}")

@@ -14,7 +14,14 @@ from quizapp.store import aggregates
 from quizapp.store.db import Store
 from quizapp.store.suspension import suspended_keys
 from quizapp.study.history import due_forecast
-from quizapp.study.plan import InterviewPlan, at_risk_keys, build_plan, plan_retention, plan_session
+from quizapp.study.plan import (
+    InterviewPlan,
+    at_risk_keys,
+    build_plan,
+    new_card_followups,
+    plan_retention,
+    plan_session,
+)
 from quizapp.study.planning import StudyItem
 from quizapp.study.scheduling import MemoryModel
 from quizapp.study.settings import Settings, load_settings
@@ -44,6 +51,7 @@ def active_plan(
         store, days.spans(today, max(today, interview - timedelta(days=1))), today
     )
     introduced = aggregates.first_practised_since(store, days.start_of(today)) & active
+    left = max(1, (interview - today).days)
     return build_plan(
         today,
         interview,
@@ -52,6 +60,7 @@ def active_plan(
         at_risk=len(risky),
         new_available=len(active - set(cards)),
         new_done_today=len(introduced),
+        followups=new_card_followups(settings.model(retention), now, left),
     )
 
 
@@ -76,3 +85,14 @@ def memory_model(store: Store, now: datetime) -> MemoryModel:
     if interview is None or interview < today:
         return settings.model()
     return settings.model(plan_retention((interview - today).days, settings.desired_retention))
+
+
+def plan_session_line(store: Store, installed: AbstractSet[tuple[str, str]], now: datetime) -> str:
+    """The home screen's line on today's session under the plan; "" without a plan."""
+    from quizapp.study.plan_text import session_line
+
+    settings = load_settings(store)
+    if settings.interview_date is None:
+        return ""  # the usual case, and cheap: no plan to build
+    plan = active_plan(store, installed, now, settings)
+    return session_line(plan, settings.days.day_of(now)) if plan is not None else ""

@@ -35,6 +35,15 @@ DEFAULT_RETENTION = 0.9
 
 #: FSRS-6's default parameters (Anki's too, until the learner optimizes).
 DEFAULT_PARAMETERS: tuple[float, ...] = tuple(fsrs_rs_python.DEFAULT_PARAMETERS)
+#: FSRS-6's bounds on each parameter (the optimizer clips to them; so do we on input).
+LOWER_BOUNDS: tuple[float, ...] = (
+    0.001, 0.001, 0.001, 0.001, 1.0, 0.001, 0.001, 0.001, 0.0, 0.0, 0.001,
+    0.001, 0.001, 0.001, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.1,
+)  # fmt: skip
+UPPER_BOUNDS: tuple[float, ...] = (
+    100.0, 100.0, 100.0, 100.0, 10.0, 4.0, 4.0, 0.75, 4.5, 0.8, 3.5,
+    5.0, 0.25, 0.9, 4.0, 1.0, 6.0, 2.0, 2.0, 0.8, 0.8,
+)  # fmt: skip
 
 
 @dataclass(frozen=True)

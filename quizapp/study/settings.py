@@ -12,12 +12,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from fsrs.scheduler import LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS
-
 from quizapp.store.db import Store
 from quizapp.store.settings import delete_setting, read_settings, write_setting
 from quizapp.study.days import DEFAULT_ROLLOVER_HOUR, Days
-from quizapp.study.scheduling import DEFAULT_PARAMETERS, DEFAULT_RETENTION, MemoryModel
+from quizapp.study.scheduling import (
+    DEFAULT_PARAMETERS,
+    DEFAULT_RETENTION,
+    LOWER_BOUNDS,
+    UPPER_BOUNDS,
+    MemoryModel,
+)
 
 #: Where desired retention may be set: below 0.7 reviews come too late to be useful; at
 #: 0.99 and above the workload explodes (FSRS's own advice).
@@ -73,7 +77,7 @@ def _parameters(text: str) -> str:
             f"fsrs_parameters needs {len(DEFAULT_PARAMETERS)} numbers, got {len(values)}"
         )
     for index, (value, low, high) in enumerate(
-        zip(values, LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS, strict=True)
+        zip(values, LOWER_BOUNDS, UPPER_BOUNDS, strict=True)
     ):
         if not low <= value <= high:
             raise SettingError(f"fsrs_parameters[{index}] = {value} is outside [{low}, {high}]")
@@ -192,5 +196,13 @@ def set_setting(store: Store, key: str, text: str) -> str:
 
 
 def save_parameters(store: Store, parameters: tuple[float, ...]) -> None:
-    """Store fitted FSRS parameters (checked against FSRS's bounds)."""
-    set_setting(store, "fsrs_parameters", ",".join(repr(p) for p in parameters))
+    """Store fitted FSRS parameters, clamped into FSRS's bounds.
+
+    The optimizer clips to the same bounds in 32-bit floats, so a bound can come back a
+    hair outside (0.800000011920929 for 0.8): clamped, not refused.
+    """
+    clamped = [
+        min(max(value, low), high)
+        for value, low, high in zip(parameters, LOWER_BOUNDS, UPPER_BOUNDS, strict=True)
+    ]
+    set_setting(store, "fsrs_parameters", ",".join(repr(p) for p in clamped))
