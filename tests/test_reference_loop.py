@@ -9,13 +9,15 @@ import pytest
 
 torch = pytest.importorskip("torch")
 diffusers = pytest.importorskip("diffusers")
+from diffusers import UNet2DConditionModel
 
 from quizapp import locations
-from quizapp.grading.reference import load
-from quizapp.grading.reference.errors import ProbeError
-from quizapp.grading.reference.loop import run_loop
-from quizapp.grading.reference.record import StepRecord
-from quizapp.grading.reference.run import run_probe
+from quizapp.engine import load
+from quizapp.engine.families import sd15
+from quizapp.engine.reference.errors import ProbeError
+from quizapp.engine.reference.probe_loop import run_loop
+from quizapp.engine.reference.record import StepRecord
+from quizapp.engine.reference.run import run_probe
 from quizapp.packs.models import Probe
 
 pytestmark = pytest.mark.torch
@@ -225,13 +227,13 @@ def test_model_folder_that_does_not_load(tmp_path: Path, tiny_sd: Path) -> None:
 
 
 def test_networks_are_cached_per_model_path(tiny_sd: Path) -> None:
-    assert load.load_unet(tiny_sd) is load.load_unet(tiny_sd)
+    assert load.load_part(tiny_sd, "unet", UNet2DConditionModel) is sd15.FAMILY.load(tiny_sd)
 
 
 def test_probes_that_differ_only_in_observe_share_one_loop_run(
     tiny_sd: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from quizapp.grading.reference import run
+    from quizapp.engine.reference import run
 
     runs: list[Probe] = []
 

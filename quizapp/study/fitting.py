@@ -5,7 +5,7 @@ card's rated practice reviews, the days between them counted in the learner's ca
 days (`study.days`), one training item per review made a day or more after the card's
 previous one (the history up to it; same-day reviews stay in the history, as FSRS-6's
 short-term memory learns from them). The fit runs in its own process
-(`quizapp.study.fit_worker`), so the UI stays responsive and a stuck fit can be stopped;
+(`quizapp.engine.fit_worker`), so the UI stays responsive and a stuck fit can be stopped;
 `fit_history` is what that process runs.
 
 Below `MIN_REVIEWS` such reviews (one mini-batch) nothing is fitted: the parameters stay.
@@ -275,7 +275,7 @@ def run_fit_worker(
     """
     import threading
 
-    command = [sys.executable, "-m", "quizapp.study.fit_worker", str(store_path)]
+    command = [sys.executable, "-m", "quizapp.engine.fit_worker", str(store_path)]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     timer = threading.Timer(timeout, process.kill)
     timer.start()

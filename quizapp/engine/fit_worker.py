@@ -1,4 +1,4 @@
-"""The optimizer process: `python -m quizapp.study.fit_worker STORE_PATH`.
+"""The optimizer process: `python -m quizapp.engine.fit_worker STORE_PATH`.
 
 Reads the store's rated practice reviews and the learner's settings, runs
 `fitting.fit_history` (the Rust FSRS optimizer Anki uses), and prints JSON lines:

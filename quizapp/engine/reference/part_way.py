@@ -11,7 +11,7 @@ from typing import Any
 
 import torch
 
-from quizapp.grading.reference.errors import ProbeError
+from quizapp.engine.reference.errors import ProbeError
 from quizapp.packs.models import Fill, Probe
 
 
@@ -60,7 +60,7 @@ def walked_timesteps(scheduler: Any, probe: Probe, trace: list[str]) -> Any:
 def noised_image_latents(
     scheduler: Any,
     probe: Probe,
-    shape: tuple[int, int, int, int],
+    shape: tuple[int, ...],
     generator: torch.Generator,
     walked: Any,
 ) -> torch.Tensor:

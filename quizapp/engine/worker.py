@@ -1,4 +1,4 @@
-"""The reference worker process: `python -m quizapp.grading.worker`.
+"""The reference worker process: `python -m quizapp.engine.worker`.
 
 JSON lines on stdin and stdout, one request and one response per line:
 
@@ -21,6 +21,8 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
+
+from quizapp.oneline import describe_exception, error_line
 
 #: Address space the worker may use before loading any model: the interpreter, torch and
 #: diffusers (about 0.8 GB), the bundled model and the probe budget, with room to spare.
@@ -79,24 +81,13 @@ def _protocol_stream() -> TextIO:
     return protocol
 
 
-def _one_line(text: str) -> str:
-    from quizapp.grading.reference.errors import one_line
-
-    return one_line(text) or "unknown error"
-
-
 def handle(request: dict[str, Any]) -> dict[str, Any]:
     """Answer one request; never raises."""
     from pydantic import ValidationError
 
-    from quizapp.grading.reference.errors import (
-        MEMORY_LIMIT,
-        ProbeError,
-        describe_exception,
-        memory_exhausted,
-    )
-    from quizapp.grading.reference.load import versions
-    from quizapp.grading.reference.run import run_probe
+    from quizapp.engine.load import versions
+    from quizapp.engine.reference.errors import MEMORY_LIMIT, ProbeError, memory_exhausted
+    from quizapp.engine.reference.run import run_probe
     from quizapp.packs.modelref import ModelNotFound
     from quizapp.packs.models import Probe
 
@@ -159,7 +150,7 @@ def serve(
             response: dict[str, Any] = {
                 "id": None,
                 "ok": False,
-                "error": f"bad request: {_one_line(str(error))}",
+                "error": f"bad request: {error_line(error)}",
             }
         else:
             response = (answer or handle)(request)
@@ -177,7 +168,7 @@ def main() -> None:
     import diffusers  # noqa: F401
     import torch
 
-    from quizapp.grading.reference.load import configure_torch
+    from quizapp.engine.load import configure_torch
 
     configure_torch()
     torch.manual_seed(0)
