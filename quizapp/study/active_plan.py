@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from quizapp.store import aggregates
 from quizapp.store.db import Store
@@ -22,9 +23,13 @@ from quizapp.study.plan import (
     plan_retention,
     plan_session,
 )
-from quizapp.study.planning import StudyItem
 from quizapp.study.scheduling import MemoryModel
 from quizapp.study.settings import Settings, load_settings
+
+if TYPE_CHECKING:
+    # Annotations only: planning imports the pack models (pydantic), which `stats` and
+    # the dashboard do without.
+    from quizapp.study.planning import StudyItem
 
 
 def active_plan(

@@ -22,10 +22,15 @@ from collections.abc import Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from quizapp.store.rows import CardRow
-from quizapp.study.planning import StudyItem
 from quizapp.study.scheduling import GOOD, MemoryModel, is_due, retrievability, review
+
+if TYPE_CHECKING:
+    # Annotations only: planning imports the pack models (pydantic), which `stats` and
+    # the dashboard do without.
+    from quizapp.study.planning import StudyItem
 
 INTERVIEW_RETENTION = 0.95
 RETENTION_RAISE = 0.03
