@@ -27,7 +27,7 @@ import fsrs_rs_python
 
 from quizapp.store.db import Store
 from quizapp.study.days import Days
-from quizapp.study.scheduling import DEFAULT_PARAMETERS, forgetting_curve
+from quizapp.study.scheduling import DEFAULT_PARAMETERS
 
 #: One mini-batch of the optimizer: fewer long-term reviews than this are not fitted.
 MIN_REVIEWS = 512
@@ -154,16 +154,35 @@ class _History:
     ratings: list[int]
     deltas: list[int]  # calendar days since the previous review; 0 for the first
 
+    def steps(self) -> list[fsrs_rs_python.FSRSReview]:
+        """The history as fsrs-rs reviews."""
+        return [
+            fsrs_rs_python.FSRSReview(r, d) for r, d in zip(self.ratings, self.deltas, strict=True)
+        ]
+
+
+#: UTC offsets and rollover hours fall on quarter hours: every moment of one UTC quarter
+#: hour is on the same learner's day, so a day is looked up once per quarter hour.
+_QUARTER_HOUR = 900
+
 
 def _histories(reviews: Iterable[Review], days: Days) -> list[_History]:
     by_card: dict[int, list[Review]] = {}
     for review in reviews:
         by_card.setdefault(review.card_id, []).append(review)
+    day_numbers: dict[int, int] = {}
+
+    def day_number(moment: datetime) -> int:
+        quarter = int(moment.timestamp()) // _QUARTER_HOUR
+        number = day_numbers.get(quarter)
+        if number is None:
+            number = day_numbers[quarter] = days.day_of(moment).toordinal()
+        return number
+
     out = []
     for _, history in sorted(by_card.items()):
         history.sort(key=lambda r: r.at)
-        # Day numbers once per review, then differences: cheaper than elapsed() per pair.
-        numbers = [days.day_of(r.at).toordinal() for r in history]
+        numbers = [day_number(r.at) for r in history]
         deltas = [0] + [b - a for a, b in itertools.pairwise(numbers)]
         out.append(_History([r.rating for r in history], deltas))
     return out
@@ -179,10 +198,7 @@ def _items(histories: Sequence[_History], progress: Progress) -> list[fsrs_rs_py
     items = []
     start, share = stage_start("items"), STAGES["items"]
     for n, history in enumerate(histories):
-        steps = [
-            fsrs_rs_python.FSRSReview(r, d)
-            for r, d in zip(history.ratings, history.deltas, strict=True)
-        ]
+        steps = history.steps()
         items += [
             fsrs_rs_python.FSRSItem(steps[: k + 1])
             for k in range(1, len(steps))
@@ -197,19 +213,17 @@ def _log_loss(histories: Sequence[_History], parameters: Sequence[float]) -> flo
     # Each card's memory states in one call (not one per item), then the prediction at
     # each long-term review from the state before it.
     model = fsrs_rs_python.FSRS(list(parameters))
-    full = [
-        fsrs_rs_python.FSRSItem(
-            [fsrs_rs_python.FSRSReview(r, d) for r, d in zip(h.ratings, h.deltas, strict=True)]
-        )
-        for h in histories
-    ]
+    full = [fsrs_rs_python.FSRSItem(h.steps()) for h in histories]
+    # `forgetting_curve`, unrolled: a million calls would cost seconds.
+    decay = -parameters[20]
+    factor = 0.9 ** (1 / decay) - 1
     total, count = 0.0, 0
     for history, states in zip(histories, model.historical_memory_state_batch(full), strict=True):
         for k in range(1, len(history.ratings)):
             delta = history.deltas[k]
             if delta <= 0:
                 continue
-            predicted = forgetting_curve(delta, states[k - 1].stability, parameters)
+            predicted = (1 + factor * delta / states[k - 1].stability) ** decay
             predicted = min(max(predicted, 1e-7), 1 - 1e-7)
             recalled = history.ratings[k] > 1
             total -= math.log(predicted if recalled else 1 - predicted)
