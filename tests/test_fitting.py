@@ -15,7 +15,6 @@ import pytest
 from test_cli_study import run
 
 from quizapp import locations
-from quizapp.store.aggregates import rated_practice_reviews
 from quizapp.store.db import Store
 from quizapp.study import fitting
 from quizapp.study.days import Days
@@ -55,7 +54,7 @@ def write_history(store: Store, questions: int, reviews_each: int, seed: int = 0
 def in_process(path: Path, progress: Progress) -> FitAnswer:
     """What the fit process does, without the process (UTC days, as `DAYS`)."""
     with Store.open(path) as store:
-        reviews = as_reviews(rated_practice_reviews(store))
+        reviews = as_reviews(store.rated_practice_reviews())
         current = load_settings(store).model().parameters
     return fit_history(reviews, current, DAYS, progress)
 
@@ -65,7 +64,7 @@ def test_trainable_reviews_are_those_on_a_later_day(store: Store) -> None:
     store.record_review("p", "q0", "x", True, 3, 1.0, "practice", START + timedelta(hours=2))
     # 23:00 UTC is the same day as 09:00; 03:00 the next morning too (before the rollover).
     store.record_review("p", "q1", "x", True, 3, 1.0, "practice", START + timedelta(hours=18))
-    reviews = as_reviews(rated_practice_reviews(store))
+    reviews = as_reviews(store.rated_practice_reviews())
     assert len(reviews) == 14
     # 3 reviews after the first per question; the same-day ones do not count.
     assert trainable_count(reviews, DAYS) == 9
@@ -83,7 +82,7 @@ def test_below_the_minimum_keeps_the_defaults(store: Store) -> None:
 
 def test_a_worse_fit_is_not_kept(store: Store) -> None:
     write_history(store, questions=60, reviews_each=11)
-    reviews = as_reviews(rated_practice_reviews(store))
+    reviews = as_reviews(store.rated_practice_reviews())
     worse = list(DEFAULT_PARAMETERS)
     worse[20] = 0.8  # a forgetting curve far steeper than the history shows
 
@@ -101,7 +100,7 @@ def test_log_loss_is_the_mean_cross_entropy_of_each_prediction(store: Store) -> 
     # Computed from each card's memory states in one pass; here, independently, from the
     # memory state fsrs-rs gives each history prefix, one review at a time.
     write_history(store, questions=40, reviews_each=9)
-    reviews = as_reviews(rated_practice_reviews(store))
+    reviews = as_reviews(store.rated_practice_reviews())
     by_card: dict[int, list[tuple[int, int]]] = {}
     last: dict[int, datetime] = {}
     for review in reviews:
@@ -138,7 +137,7 @@ def test_the_fit_reports_its_progress(store: Store) -> None:
 def test_optimize_above_the_minimum_fits_and_stores(capsys: pytest.CaptureFixture[str]) -> None:
     with Store.open(locations.db_path()) as store:
         write_history(store, questions=60, reviews_each=11)
-        reviews = as_reviews(rated_practice_reviews(store))
+        reviews = as_reviews(store.rated_practice_reviews())
         assert trainable_count(reviews, load_settings(store).days) >= MIN_REVIEWS
     code, out, err = run(["optimize", "--json"], capsys)
     assert code == 0, err

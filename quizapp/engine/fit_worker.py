@@ -21,7 +21,6 @@ def _progress(stage: str, done: float) -> None:
 
 def main() -> None:
     from quizapp.oneline import describe_exception
-    from quizapp.store.aggregates import rated_practice_reviews
     from quizapp.store.db import Store
     from quizapp.study.fitting import as_reviews, fit_history, stage_start
     from quizapp.study.settings import load_settings
@@ -29,7 +28,7 @@ def main() -> None:
     try:
         _progress("reading", stage_start("reading"))
         with Store.open(Path(sys.argv[1])) as store:
-            reviews = as_reviews(rated_practice_reviews(store))
+            reviews = as_reviews(store.rated_practice_reviews())
             settings = load_settings(store)
         answer = fit_history(reviews, settings.model().parameters, settings.days, _progress)
     except Exception as error:

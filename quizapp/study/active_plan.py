@@ -11,9 +11,7 @@ from collections.abc import Set as AbstractSet
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from quizapp.store import aggregates
 from quizapp.store.db import Store
-from quizapp.store.suspension import suspended_keys
 from quizapp.study.history import due_forecast
 from quizapp.study.plan import (
     InterviewPlan,
@@ -49,19 +47,19 @@ def active_plan(
     if interview is None or interview < today:
         return None
     retention = plan_retention((interview - today).days, settings.desired_retention)
-    active = set(installed) - suspended_keys(store)
+    active = set(store.unsuspended(installed))
     cards = {key: card for key, card in store.cards().items() if key in active}
     risky = at_risk_keys(cards, interview, retention, settings.model(retention))
-    due = aggregates.due_cards_per_day(
-        store, days.spans(today, max(today, interview - timedelta(days=1))), today
+    due = store.due_cards_per_day(
+        days.spans(today, max(today, interview - timedelta(days=1))), today
     )
-    introduced = aggregates.first_practised_since(store, days.start_of(today)) & active
+    introduced = store.first_practised_since(days.start_of(today)) & active
     left = max(1, (interview - today).days)
     return build_plan(
         today,
         interview,
         settings.desired_retention,
-        due_forecast(due, today, max(1, (interview - today).days)),
+        due_forecast(due, today, left),
         at_risk=len(risky),
         new_available=len(active - set(cards)),
         new_done_today=len(introduced),
@@ -74,11 +72,13 @@ def practice_plan(
 ) -> tuple[list[StudyItem], MemoryModel] | None:
     """Today's session and memory model under the active plan, or None without one."""
     settings = load_settings(store)
-    plan = active_plan(store, {item.key for item in items}, now, settings)
+    drawable = set(store.unsuspended(item.key for item in items))
+    items = [item for item in items if item.key in drawable]
+    plan = active_plan(store, drawable, now, settings)
     if plan is None:
         return None
     model = settings.model(plan.retention)
-    planned = plan_session(items, store.cards(), now, plan, model, suspended_keys(store))
+    planned = plan_session(items, store.cards(), now, plan, model)
     return planned, model
 
 

@@ -12,10 +12,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from quizapp.packs.summary_cache import PackSummary
-from quizapp.store import aggregates
 from quizapp.store.aggregates import DayAnswers
 from quizapp.store.db import Store
-from quizapp.store.suspension import suspended_keys
 from quizapp.study.active_plan import active_plan
 from quizapp.study.history import (
     FORECAST_DAYS,
@@ -78,21 +76,20 @@ def collect_dashboard(store: Store, packs: Sequence[PackSummary], now: datetime)
     days = settings.days
     today = days.day_of(now)
     past = days.spans(history_start(today), today)
-    suspended = suspended_keys(store)
-    objectives = objective_mastery(packs, aggregates.learned_keys(store, now), suspended)
+    suspended = store.suspended_keys()
+    drawable = set(store.unsuspended(q.key for p in packs for q in p.questions))
+    objectives = objective_mastery(packs, store.learned_keys(now), drawable)
     return Dashboard(
         today=today,
-        reviews_by_day=reviews_by_day(aggregates.answers_per_day(store, past), today),
-        retention_by_week=retention_by_week(aggregates.due_answers_per_day(store, past), today),
+        reviews_by_day=reviews_by_day(store.answers_per_day(past), today),
+        retention_by_week=retention_by_week(store.due_answers_per_day(past), today),
         forecast=due_forecast(
-            aggregates.due_cards_per_day(
-                store, days.spans(today, today + timedelta(FORECAST_DAYS - 1)), today
-            ),
+            store.due_cards_per_day(days.spans(today, today + timedelta(FORECAST_DAYS - 1)), today),
             today,
         ),
         objectives=objectives,
         weakest=weakest(objectives),
-        leeches=leeches(aggregates.failure_counts(store, LEECH_FAILURES), suspended),
+        leeches=leeches(store.failure_counts(LEECH_FAILURES), suspended),
         suspended=len(suspended),
         settings=settings,
         plan=active_plan(store, {q.key for p in packs for q in p.questions}, now, settings),

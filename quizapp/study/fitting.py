@@ -141,7 +141,7 @@ class FitResult:
 
 
 def as_reviews(rows: Iterable[tuple[str, str, int, datetime]]) -> list[Review]:
-    """Number the questions of `aggregates.rated_practice_reviews` rows as card ids 1..N."""
+    """Number the questions of `Store.rated_practice_reviews` rows as card ids 1..N."""
     ids: dict[tuple[str, str], int] = {}
     return [
         Review(ids.setdefault((pack, question), len(ids) + 1), rating, at)
