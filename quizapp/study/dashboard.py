@@ -7,7 +7,7 @@ come as cached summaries (`packs.summary_cache`), so none of this needs pydantic
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -70,15 +70,26 @@ class Dashboard:
         }
 
 
-def collect_dashboard(store: Store, packs: Sequence[PackSummary], now: datetime) -> Dashboard:
-    """The dashboard's data at `now`, in the learner's days (`study.days`)."""
+def collect_dashboard(
+    store: Store,
+    packs: Sequence[PackSummary],
+    now: datetime,
+    learned: Mapping[tuple[str, str], bool] | None = None,
+) -> Dashboard:
+    """The dashboard's data at `now`, in the learner's days (`study.days`).
+
+    `learned` is `Store.learned_keys(now)` when the caller already has it (a query over
+    every card: `stats` needs it too).
+    """
     settings = load_settings(store)
     days = settings.days
     today = days.day_of(now)
     past = days.spans(history_start(today), today)
     suspended = store.suspended_keys()
     drawable = set(store.unsuspended(q.key for p in packs for q in p.questions))
-    objectives = objective_mastery(packs, store.learned_keys(now), drawable)
+    if learned is None:
+        learned = store.learned_keys(now)
+    objectives = objective_mastery(packs, learned, drawable)
     return Dashboard(
         today=today,
         reviews_by_day=reviews_by_day(store.answers_per_day(past), today),
