@@ -270,3 +270,14 @@ async def test_home_explains_the_session_size_under_a_plan(store: Store) -> None
             f"Interview plan ({interview.isoformat()}): today 0 due + 0 brought forward + 3 new"
             " at retention 0.95"
         ) in summary
+
+
+def test_the_stats_screen_names_the_retention_in_force() -> None:
+    from quizapp.screens.stats import memory_line
+    from quizapp.study.dashboard import Dashboard
+    from quizapp.study.settings import Settings
+
+    plan = build_plan(TODAY, TODAY + timedelta(days=4), 0.9, [], 0, 3)
+    dashboard = Dashboard(TODAY, [], [], [], [], [], [], 0, Settings(), plan)
+    line = memory_line(dashboard, None)
+    assert "Desired retention [b]0.90[/] (r), [b]0.95[/] while the interview plan is active" in line

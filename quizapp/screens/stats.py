@@ -39,7 +39,12 @@ def memory_line(dashboard: Dashboard, workload: list[Workload] | None) -> str:
     """Desired retention, whose parameters, and the workload each retention implies."""
     settings = dashboard.settings
     fitted = "fitted to you" if settings.fsrs_parameters else "FSRS defaults (o fits yours)"
-    line = f"Desired retention [b]{settings.desired_retention:.2f}[/] (r) · parameters: {fitted}"
+    line = f"Desired retention [b]{settings.desired_retention:.2f}[/] (r)"
+    plan = dashboard.plan
+    if plan is not None and plan.retention != settings.desired_retention:
+        # As `quizapp config` and `quizapp plan` say it: the plan's retention is in force.
+        line += f", [b]{plan.retention:.2f}[/] while the interview plan is active"
+    line += f" · parameters: {fitted}"
     if workload is None:
         return line + "\nWorkload: simulating…"
     parts = " · ".join(f"{w.retention:.2f}: [b]{w.reviews_per_day:.1f}[/]" for w in workload)
