@@ -178,18 +178,29 @@ async def test_the_stats_screen_shows_the_fit_progress_and_result(store: Store) 
         await pilot.pause()
         assert isinstance(app.screen, StatsScreen)
         screen = app.screen
+        # What the bar showed at each progress line: read as the screen draws it (polling
+        # could miss a fit that ends between two polls).
+        shown: list[tuple[bool, float]] = []
+        draw = screen._show_progress
+
+        def spy(stage: str, done: float) -> None:
+            draw(stage, done)
+            bar = screen.query_one("#optimize-bar", ProgressBar)
+            shown.append(
+                (screen.query_one("#optimize-progress").has_class("running"), bar.progress)
+            )
+
+        screen._show_progress = spy  # type: ignore[method-assign]
         await pilot.press("o")
-        seen_running, progress = False, 0.0
         messages: list[str] = []
         for _ in range(1200):  # the fit process, polled until it reports; no timing asserted
             await pilot.pause(0.1)
-            if screen.query_one("#optimize-progress").has_class("running"):
-                seen_running = True
-                progress = max(progress, screen.query_one("#optimize-bar", ProgressBar).progress)
             messages = [str(n.message) for n in app._notifications]
             if any("log loss" in m or "failed" in m for m in messages):
                 break
-        assert seen_running and progress > 0
+        assert shown and all(running for running, _ in shown)
+        assert [done for _, done in shown] == sorted(done for _, done in shown)
+        assert shown[-1][1] == 1.0
         assert any("log loss" in m and "better" in m for m in messages), messages
         assert not screen.query_one("#optimize-progress").has_class("running")
         assert load_settings(store).fsrs_parameters is not None

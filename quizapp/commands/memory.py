@@ -47,7 +47,8 @@ def config(key: str | None, value: str | None) -> None:
             click.echo(shown[key])
             return
         try:
-            stored = set_setting(store, key, value)
+            today = load_settings(store).days.day_of(datetime.now(UTC))
+            stored = set_setting(store, key, value, today)
         except SettingError as error:
             raise UserError(str(error)) from None
     click.echo(f"{key} = {stored}")
@@ -99,7 +100,7 @@ def _parse_date(text: str) -> date:
 def plan(ctx: Context, interview: str | None, clear: bool, as_json: bool) -> None:
     """The daily plan until an interview: questions per day, mocks, a light last day."""
     from quizapp.study.active_plan import active_plan
-    from quizapp.study.plan import PlanError
+    from quizapp.study.plan import PlanError, check_interview
     from quizapp.study.plan_text import plan_lines
     from quizapp.study.settings import load_settings, set_setting
 
@@ -109,15 +110,18 @@ def plan(ctx: Context, interview: str | None, clear: bool, as_json: bool) -> Non
     when = _parse_date(interview) if interview is not None else None
     packs = ctx.summaries()
     with open_store() as store:
-        today = load_settings(store).days.day_of(now)
-        if when is not None and when < today:
-            raise UserError(f"--interview {interview}: that date is in the past")
+        today = load_settings(store).days.day_of(now)  # the learner's day (rollover hour)
+        if when is not None:
+            try:
+                check_interview(today, when)
+            except PlanError as error:
+                raise UserError(f"--interview {interview}: {error}") from None
         if clear:
-            set_setting(store, "interview_date", "none")
+            set_setting(store, "interview_date", "none", today)
             click.echo("interview plan cleared; practice schedules as usual")
             return
         if when is not None:
-            set_setting(store, "interview_date", when.isoformat())
+            set_setting(store, "interview_date", when.isoformat(), today)
         try:
             installed = {q.key for p in packs for q in p.questions}
             active = active_plan(store, installed, now, load_settings(store))

@@ -8,15 +8,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from quizapp.store.db import Store
 from quizapp.study.history import due_forecast
 from quizapp.study.plan import (
     InterviewPlan,
+    PlanError,
     at_risk_keys,
     build_plan,
+    check_interview,
     new_card_followups,
     plan_retention,
     plan_session,
@@ -43,8 +45,8 @@ def active_plan(
     """
     days = settings.days
     today = days.day_of(now)
-    interview = settings.interview_date
-    if interview is None or interview < today:
+    interview = _planned(settings, today)
+    if interview is None:
         return None
     retention = plan_retention((interview - today).days, settings.desired_retention)
     active = set(store.unsuspended(installed))
@@ -86,10 +88,22 @@ def memory_model(store: Store, now: datetime) -> MemoryModel:
     """The model scheduling uses now: the learner's, at the plan's retention if one is active."""
     settings = load_settings(store)
     today = settings.days.day_of(now)
-    interview = settings.interview_date
-    if interview is None or interview < today:
+    interview = _planned(settings, today)
+    if interview is None:
         return settings.model()
     return settings.model(plan_retention((interview - today).days, settings.desired_retention))
+
+
+def _planned(settings: Settings, today: date) -> date | None:
+    """The interview date a plan is made for: none when past, or too far (a hand-edited store)."""
+    interview = settings.interview_date
+    if interview is None:
+        return None
+    try:
+        check_interview(today, interview)
+    except PlanError:
+        return None
+    return interview
 
 
 def plan_session_line(store: Store, installed: AbstractSet[tuple[str, str]], now: datetime) -> str:

@@ -14,6 +14,7 @@ from datetime import date
 
 from quizapp.store.db import Store
 from quizapp.study.days import DEFAULT_ROLLOVER_HOUR, Days
+from quizapp.study.plan import PlanError, check_interview
 from quizapp.study.scheduling import (
     DEFAULT_PARAMETERS,
     DEFAULT_RETENTION,
@@ -52,13 +53,18 @@ def _rollover_hour(text: str) -> str:
     return str(value)
 
 
-def _interview_date(text: str) -> str:
+def _interview_date(text: str, today: date) -> str:
     if text.strip().lower() in ("", "none", "off"):
         return ""
     try:
-        return date.fromisoformat(text.strip()).isoformat()
+        when = date.fromisoformat(text.strip())
     except ValueError:
         raise SettingError(f"interview_date must be YYYY-MM-DD or 'none', got {text!r}") from None
+    try:
+        check_interview(today, when)
+    except PlanError as error:
+        raise SettingError(f"interview_date: {error}") from None
+    return when.isoformat()
 
 
 def _parameters(text: str) -> str:
@@ -85,12 +91,15 @@ def _parameters(text: str) -> str:
 
 @dataclass(frozen=True)
 class SettingSpec:
-    """One key: what it is for, its default (as shown), and its parser to stored text."""
+    """One key: what it is for, its default (as shown), and its parser to stored text.
+
+    A parser takes the text and today's date (an interview date must be ahead, not far).
+    """
 
     key: str
     description: str
     default: str
-    parse: Callable[[str], str]
+    parse: Callable[[str, date], str]
 
 
 SPECS: dict[str, SettingSpec] = {
@@ -100,13 +109,13 @@ SPECS: dict[str, SettingSpec] = {
             "desired_retention",
             "chance of recall FSRS schedules for (0.70-0.98)",
             repr(DEFAULT_RETENTION),
-            _retention,
+            lambda text, _today: _retention(text),
         ),
         SettingSpec(
             "next_day_starts_at",
             "the local hour (0-23) a new day starts, as Anki's 'next day starts at'",
             str(DEFAULT_ROLLOVER_HOUR),
-            _rollover_hour,
+            lambda text, _today: _rollover_hour(text),
         ),
         SettingSpec(
             "interview_date",
@@ -118,7 +127,7 @@ SPECS: dict[str, SettingSpec] = {
             "fsrs_parameters",
             "FSRS parameters (set by `quizapp optimize`; 'default' resets)",
             "default",
-            _parameters,
+            lambda text, _today: _parameters(text),
         ),
     )
 }
@@ -180,13 +189,19 @@ def shown_values(store: Store) -> dict[str, str]:
     return {key: raw.get(key) or spec.default for key, spec in SPECS.items()}
 
 
-def set_setting(store: Store, key: str, text: str) -> str:
+def set_setting(store: Store, key: str, text: str, today: date) -> str:
     """Check and store one value; returns it as stored (empty text means the default).
+
+    Args:
+        store: The progress store.
+        key: One of `SPECS`.
+        text: The value as typed.
+        today: The learner's today (an interview date is checked against it).
 
     Raises:
         SettingError: For an unknown key or a bad value.
     """
-    stored = _spec(key).parse(text)
+    stored = _spec(key).parse(text, today)
     if stored:
         store.write_setting(key, stored)
     else:
@@ -195,7 +210,7 @@ def set_setting(store: Store, key: str, text: str) -> str:
 
 
 def save_parameters(store: Store, parameters: tuple[float, ...]) -> None:
-    """Store fitted FSRS parameters, clamped into FSRS's bounds.
+    """Store fitted FSRS parameters, clamped into FSRS's bounds (then checked).
 
     The optimizer clips to the same bounds in 32-bit floats, so a bound can come back a
     hair outside (0.800000011920929 for 0.8): clamped, not refused.
@@ -204,4 +219,4 @@ def save_parameters(store: Store, parameters: tuple[float, ...]) -> None:
         min(max(value, low), high)
         for value, low, high in zip(parameters, LOWER_BOUNDS, UPPER_BOUNDS, strict=True)
     ]
-    set_setting(store, "fsrs_parameters", ",".join(repr(p) for p in clamped))
+    store.write_setting("fsrs_parameters", _parameters(",".join(repr(p) for p in clamped)))
