@@ -26,7 +26,7 @@ from quizapp.study.context import StudyContext
 from quizapp.study.dashboard import Dashboard, collect_dashboard
 from quizapp.study.leeches import LEECH_FAILURES
 from quizapp.study.plan_text import plan_lines
-from quizapp.study.settings import SPECS, set_setting, shown_values
+from quizapp.study.settings import SPECS, load_settings, set_setting, shown_values
 from quizapp.study.stats import Stats, collect_stats, flag_lines, headline, pack_rows
 from quizapp.study.workload import Workload
 from quizapp.widgets.memory_plots import ForecastPlot, MasteryPlot, RetentionPlot, ReviewsPlot
@@ -223,7 +223,6 @@ class StatsScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="workload")
     def simulate_workload(self) -> None:
         """Simulate the next 30 days at each retention (the UI thread only draws)."""
-        from quizapp.study.settings import load_settings
         from quizapp.study.workload import simulate_workload
 
         store = self.context.store
@@ -324,7 +323,10 @@ class StatsScreen(Screen[None]):
             key,
             SPECS[key].description,
             shown_values(store)[key],
-            lambda text: set_setting(store, key, text, self.context.clock().date()),
+            # An interview date is checked against the learner's day (rollover hour).
+            lambda text: set_setting(
+                store, key, text, load_settings(store).days.day_of(self.context.clock())
+            ),
         )
         self.app.push_screen(dialog, saved)
 
