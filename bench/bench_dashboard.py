@@ -8,6 +8,8 @@ Budgets (issue 14), one run, each alternated with its baseline:
 
 The store is generated once into a temp dir: 1,000,000 reviews over three years on 5,000
 questions of 10 generated packs (the same packs as bench_load), each question scheduled.
+A second store holds the optimizer's history (issue 22: 20,000 cards x 50 reviews, days
+apart, from bench_optimize), each card scheduled: `stats --json` on it, same budget.
 Prints, does not assert.
 
     .venv/bin/python bench/bench_dashboard.py [ROUNDS]
@@ -26,6 +28,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
+import bench_optimize
 from bench_load import FILES, PER_FILE, write_packs
 from common import alternate, report
 
@@ -96,6 +99,32 @@ def fill_store(path: Path) -> None:
     db.close()
 
 
+def fill_cards_store(path: Path) -> None:
+    """bench_optimize's 20,000 cards x 50 reviews, and a card per question."""
+    bench_optimize.fill_store(path)
+    rng = random.Random(1)
+    cards = []
+    for card in range(bench_optimize.CARDS):
+        at = NOW - timedelta(days=rng.randrange(1, 60))
+        card_json, due = scheduling.review(None, 3, at)
+        card_json, due = scheduling.review(card_json, 3, at + timedelta(minutes=10))
+        cards.append(("bench", f"q{card}", card_json, to_db_time(due)))
+    db = sqlite3.connect(path)
+    db.executemany("INSERT INTO cards VALUES (?, ?, ?, ?)", cards)
+    db.commit()
+    db.execute("ANALYZE")
+    db.close()
+
+
+def bare_group_by(db: Path) -> list[str]:
+    """The baseline: the same GROUP BY in the sqlite3 shell, or bare Python sqlite3."""
+    shell = shutil.which("sqlite3")
+    if shell:
+        return [shell, str(db), GROUP_BY]
+    code = f"import sqlite3; sqlite3.connect({str(db)!r}).execute({GROUP_BY!r}).fetchall()"
+    return [sys.executable, "-c", code]
+
+
 def main() -> None:
     rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 5
     with tempfile.TemporaryDirectory() as home:
@@ -107,12 +136,8 @@ def main() -> None:
         fill_store(db)
         stats = [sys.executable, "-m", "quizapp", "stats", "--json"]
         subprocess.run(stats, env=env, check=True, capture_output=True)  # fills the cache
-        shell = shutil.which("sqlite3")
-        if shell:
-            bare = [shell, str(db), GROUP_BY]
-        else:
-            code = f"import sqlite3; sqlite3.connect({str(db)!r}).execute({GROUP_BY!r}).fetchall()"
-            bare = [sys.executable, "-c", code]
+        bare = bare_group_by(db)
+        shell = bare[0] != sys.executable
 
         def run(command: list[str]) -> None:
             subprocess.run(command, env=env, check=True, capture_output=True)
@@ -129,6 +154,24 @@ def main() -> None:
         bare_app = [sys.executable, str(CHILD), "bare"]
         ours, base = alternate(lambda: run(home_loaded), lambda: run(bare_app), rounds)
         report("home with pack counts painted (vs bare Textual first frame)", ours, base, 1.3)
+    with tempfile.TemporaryDirectory() as cards_home:
+        cards_env = {**os.environ, "QUIZAPP_HOME": cards_home}
+        db = Path(cards_home) / "quizapp.db"
+        fill_cards_store(db)
+
+        def run_cards(command: list[str]) -> None:
+            subprocess.run(command, env=cards_env, check=True, capture_output=True)
+
+        run_cards(stats)  # fills the cache
+        bare = bare_group_by(db)
+        ours, base = alternate(lambda: run_cards(stats), lambda: run_cards(bare), rounds)
+        report(
+            f"stats --json on {bench_optimize.CARDS * bench_optimize.REVIEWS_EACH:,} reviews /"
+            f" {bench_optimize.CARDS:,} cards (vs bare GROUP BY)",
+            ours,
+            base,
+            budget=3.0,
+        )
 
 
 if __name__ == "__main__":

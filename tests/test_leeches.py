@@ -67,6 +67,7 @@ def test_stats_json_has_the_dashboard_series(capsys: pytest.CaptureFixture[str])
     from tui_helpers import BASIC_PACKS
 
     from quizapp import locations
+    from quizapp.study.days import LOCAL_DAYS
 
     now = datetime.now(UTC)
     with Store.open(locations.db_path()) as opened:
@@ -79,7 +80,8 @@ def test_stats_json_has_the_dashboard_series(capsys: pytest.CaptureFixture[str])
     data = json.loads(out)
     assert len(data["forecast"]) == 30 and data["forecast"][2] == 1 and sum(data["forecast"]) == 1
     assert len(data["reviews_by_day"]) == 90
-    assert data["reviews_by_day"][-1] == {"date": now.date().isoformat(), "right": 1, "wrong": 0}
+    today = LOCAL_DAYS.day_of(now).isoformat()  # the learner's day: 4 am rollover, local time
+    assert data["reviews_by_day"][-1] == {"date": today, "right": 1, "wrong": 0}
     assert len(data["retention_by_week"]) == 13
     assert [o for o in data["objectives"] if o["pack"] == "ui-basics"] == [
         {

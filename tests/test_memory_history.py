@@ -8,14 +8,22 @@ from __future__ import annotations
 import sqlite3
 from contextlib import closing
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from quizapp.store.aggregates import DayAnswers
 from quizapp.store.db import Store
 from quizapp.store.migrations import LATEST_VERSION, TABLES
+from quizapp.study.days import Days
 from quizapp.study.history import due_forecast, retention_by_week, reviews_by_day, week_start
 
 NOW = datetime(2025, 3, 12, 15, 0, tzinfo=UTC)  # a Wednesday
 TODAY = NOW.date()
+#: UTC days starting at midnight: the hand counts below are by UTC date.
+UTC_DAYS = Days(0, UTC)
+
+
+def span(first_days_ago: int, last_days_ahead: int = 0) -> list:  # type: ignore[type-arg]
+    return UTC_DAYS.spans(TODAY - timedelta(first_days_ago), TODAY + timedelta(last_days_ahead))
 
 
 def at(days_ago: float, hour: int = 9) -> datetime:
@@ -47,7 +55,7 @@ def test_answers_per_day_counts_right_and_wrong_by_utc_day(store: Store) -> None
     review(store, "d", at(0), None, rating=2)  # self-rated Hard: not right
     review(store, "e", at(0), None, rating=None, mode="mock")  # unscored: left out
     review(store, "a", at(2), True, mode="cram")
-    rows = store.answers_per_day(at(10), NOW + timedelta(days=1))
+    rows = store.answers_per_day(span(10))
     assert rows == [DayAnswers(TODAY - timedelta(days=2), 1, 0), DayAnswers(TODAY, 2, 2)]
     series = reviews_by_day(rows, TODAY, days=3)
     assert [(d.day, d.right, d.wrong) for d in series] == [
@@ -68,7 +76,7 @@ def test_true_retention_counts_only_reviews_after_an_earlier_day(store: Store) -
     review(store, "q2", at(9), True)
     review(store, "q2", at(7), True)
     review(store, "q2", at(0), True, mode="cram")
-    rows = store.due_answers_per_day(at(30), NOW + timedelta(days=1))
+    rows = store.due_answers_per_day(span(30))
     assert rows == [
         DayAnswers(TODAY - timedelta(days=7), 1, 0),
         DayAnswers(TODAY - timedelta(days=1), 1, 0),
@@ -87,12 +95,27 @@ def test_due_forecast_folds_overdue_into_today_and_skips_suspended(store: Store)
         store.save_card("p", name, "{}", due)
     store.save_card("p", "s", "{}", at(-2))
     store.suspend("p", "s", NOW)
-    rows = store.due_cards_per_day(NOW + timedelta(days=30))
+    rows = store.due_cards_per_day(span(0, 29), TODAY)
     forecast = due_forecast(rows, TODAY, days=5)
     assert forecast == [2, 2, 0, 0, 0]
     store.unsuspend("p", "s")
-    forecast = due_forecast(store.due_cards_per_day(NOW + timedelta(30)), TODAY, 5)
+    forecast = due_forecast(store.due_cards_per_day(span(0, 29), TODAY), TODAY, 5)
     assert forecast == [2, 2, 1, 0, 0]
+
+
+def test_days_follow_the_rollover_and_the_zone(store: Store) -> None:
+    # 16:00 in Los Angeles (23:00 UTC) is still today; 02:00 the next night is too (before
+    # the 4 am rollover); 05:00 is tomorrow. By UTC dates they would be three days.
+    la = Days(4, ZoneInfo("America/Los_Angeles"))
+    afternoon = datetime(2025, 3, 12, 23, 0, tzinfo=UTC)
+    review(store, "a", afternoon, True)
+    review(store, "b", afternoon + timedelta(hours=3), False)  # 19:00 PDT
+    review(store, "c", afternoon + timedelta(hours=10), True)  # 02:00 PDT, 13 Mar UTC
+    review(store, "d", afternoon + timedelta(hours=13), True)  # 05:00 PDT
+    today = la.day_of(afternoon)
+    assert today == date(2025, 3, 12)
+    rows = store.answers_per_day(la.spans(today, today + timedelta(days=1)))
+    assert rows == [DayAnswers(today, 2, 1), DayAnswers(today + timedelta(days=1), 1, 0)]
 
 
 def test_suspension_round_trip(store: Store) -> None:

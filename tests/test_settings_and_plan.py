@@ -14,6 +14,7 @@ from quizapp.packs.registry import Registry
 from quizapp.store.db import Store
 from quizapp.study import scheduling
 from quizapp.study.active_plan import active_plan, practice_plan
+from quizapp.study.days import LOCAL_DAYS
 from quizapp.study.plan import (
     LIGHT_DAY_CAP,
     MAX_PLAN_DAYS,
@@ -149,7 +150,8 @@ def test_a_second_session_the_same_day_adds_no_new_questions(store: Store) -> No
 
 
 def test_plan_command(capsys: pytest.CaptureFixture[str]) -> None:
-    interview = (datetime.now(UTC).date() + timedelta(days=5)).isoformat()
+    # The learner's today (4 am rollover, local time), as the command counts it.
+    interview = (LOCAL_DAYS.day_of(datetime.now(UTC)) + timedelta(days=5)).isoformat()
     code, out, _ = run(["--packs", str(BASIC_PACKS), "plan", "--interview", interview], capsys)
     assert code == 0 and f"interview {interview} (in 5 day(s))" in out
     assert "light: review only" in out and "mock interview" in out
@@ -196,6 +198,92 @@ def test_scheduling_uses_the_learners_retention_and_the_plans(store: Store) -> N
     assert interval_at("0.75") > interval_at("0.9") > interval_at("0.97")
 
 
+def test_plan_and_config_agree_on_the_retention_in_force(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    interview = (LOCAL_DAYS.day_of(datetime.now(UTC)) + timedelta(days=5)).isoformat()
+    code, out, _ = run(["--packs", str(BASIC_PACKS), "plan", "--interview", interview], capsys)
+    assert code == 0
+    assert "desired retention 0.95 until the interview (yours: 0.90, raised by the plan)" in out
+    code, out, _ = run(["config"], capsys)
+    line = next(x for x in out.splitlines() if x.startswith("desired_retention"))
+    assert line.startswith("desired_retention = 0.9  #")
+    assert f"the interview plan raises it to 0.95 until {interview}" in line
+    run(["plan", "--clear"], capsys)
+    code, out, _ = run(["config"], capsys)
+    assert "raises it" not in out
+
+
+def test_new_questions_bring_their_reviews_into_later_days() -> None:
+    # Each question introduced comes back 1 and 3 days later.
+    interview = TODAY + timedelta(days=6)
+    plan = build_plan(TODAY, interview, 0.9, [], 0, new_available=10, followups=[1, 0, 1])
+    assert [d.new for d in plan.days] == [2, 2, 2, 2, 2, 0]
+    # Day n: 2 from day n-1, plus 2 from day n-3.
+    assert [d.from_new for d in plan.days] == [0, 2, 2, 4, 4, 4]
+    assert plan.days[3].questions == 2 + 4
+    assert plan.to_json()["days"][3]["due_from_new"] == 4  # type: ignore[index]
+
+
+def test_a_new_questions_followups_are_fsrs_own_schedule() -> None:
+    from zoneinfo import ZoneInfo
+
+    from quizapp.study.days import Days
+    from quizapp.study.plan import new_card_followups
+    from quizapp.study.scheduling import MemoryModel
+
+    model = MemoryModel(desired_retention=0.9, days=Days(4, ZoneInfo("UTC")))
+    noon = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
+    counts = new_card_followups(model, noon, 20)
+    # As Anki: Good, Good 10 minutes later (graduates: 2 days), then Good as it falls due,
+    # 2 days on: fsrs-rs gives S 10.97, so 11 days (day 13); the next is past day 20.
+    assert counts[1] == 1 and counts[12] == 1 and sum(counts) == 2
+
+
+def test_the_session_line_explains_todays_size() -> None:
+    from quizapp.study.plan_text import session_line
+
+    interview = TODAY + timedelta(days=4)
+    plan = build_plan(TODAY, interview, 0.9, [3], at_risk=3, new_available=6, new_done_today=2)
+    line = session_line(plan, TODAY)
+    # 8 new over 3 busy days: 3 today, 2 of them already done.
+    assert line == (
+        f"Interview plan ({interview.isoformat()}): today 3 due + 1 brought forward + 1 new"
+        " at retention 0.95"
+    )
+    assert session_line(plan, interview + timedelta(days=3)) == ""
+
+
+@pytest.mark.anyio
+async def test_home_explains_the_session_size_under_a_plan(store: Store) -> None:
+    from textual.widgets import Static
+    from tui_helpers import FIXED_NOW, SIZE, make_app
+
+    interview = FIXED_NOW.date() + timedelta(days=4)
+    set_setting(store, "interview_date", interview.isoformat(), FIXED_NOW.date())
+    app = make_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        summary = str(app.screen.query_one("#home-summary", Static).render())
+        # 7 new questions over 3 busy days: 3 today; nothing due or at risk yet.
+        assert (
+            f"Interview plan ({interview.isoformat()}): today 0 due + 0 brought forward + 3 new"
+            " at retention 0.95"
+        ) in summary
+
+
+def test_the_stats_screen_names_the_retention_in_force() -> None:
+    from quizapp.screens.stats import memory_line
+    from quizapp.study.dashboard import Dashboard
+    from quizapp.study.settings import Settings
+
+    plan = build_plan(TODAY, TODAY + timedelta(days=4), 0.9, [], 0, 3)
+    dashboard = Dashboard(TODAY, [], [], [], [], [], [], 0, Settings(), plan)
+    line = memory_line(dashboard, None)
+    assert "Desired retention [b]0.90[/] (r), [b]0.95[/] while the interview plan is active" in line
+
+
 @pytest.mark.parametrize(
     ("when", "why"),
     [("9999-12-31", "days away; a plan covers at most 366 days"), ("0001-01-01", "in the past")],
@@ -213,7 +301,8 @@ def test_an_interview_date_is_bounded_in_config_and_plan(
     assert why in err and err.count("\n") == 1
     with Store.open(locations.db_path()) as store:
         assert load_settings(store).interview_date is None
-    farthest = (datetime.now(UTC).date() + timedelta(days=MAX_PLAN_DAYS)).isoformat()
+    # The learner's today (4 am rollover, local time), as the commands count it.
+    farthest = (LOCAL_DAYS.day_of(datetime.now(UTC)) + timedelta(days=MAX_PLAN_DAYS)).isoformat()
     assert run(["config", "interview_date", farthest], capsys)[0] == 0
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from datetime import UTC, date, datetime
 
 import click
@@ -16,13 +17,29 @@ from quizapp.commands.errors import UserError
 @click.argument("value", required=False)
 def config(key: str | None, value: str | None) -> None:
     """Show every setting, show KEY, or set KEY to VALUE."""
-    from quizapp.study.settings import SPECS, SettingError, set_setting, shown_values
+    from quizapp.study.active_plan import memory_model
+    from quizapp.study.settings import (
+        SPECS,
+        SettingError,
+        load_settings,
+        set_setting,
+        shown_values,
+    )
 
     with open_store() as store:
         shown = shown_values(store)
         if key is None:
+            # The retention in force, when an interview plan raises the learner's own.
+            settings = load_settings(store)
+            in_force = memory_model(store, datetime.now(UTC)).desired_retention
             for name, spec in SPECS.items():
-                click.echo(f"{name} = {shown[name]}  # {spec.description}")
+                note = ""
+                if name == "desired_retention" and in_force != settings.desired_retention:
+                    note = (
+                        f" · the interview plan raises it to {in_force:.2f} until"
+                        f" {settings.interview_date} (quizapp plan)"
+                    )
+                click.echo(f"{name} = {shown[name]}  # {spec.description}{note}")
             return
         if key not in SPECS:
             raise UserError(f"unknown setting {key!r}; known: {', '.join(SPECS)}")
@@ -30,7 +47,8 @@ def config(key: str | None, value: str | None) -> None:
             click.echo(shown[key])
             return
         try:
-            stored = set_setting(store, key, value, datetime.now(UTC).date())
+            today = load_settings(store).days.day_of(datetime.now(UTC))
+            stored = set_setting(store, key, value, today)
         except SettingError as error:
             raise UserError(str(error)) from None
     click.echo(f"{key} = {stored}")
@@ -39,13 +57,25 @@ def config(key: str | None, value: str | None) -> None:
 @click.command()
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def optimize(as_json: bool) -> None:
-    """Fit FSRS parameters to your review history (py-fsrs's optimizer, in a process)."""
+    """Fit FSRS parameters to your review history (Anki's FSRS optimizer, in a process)."""
     from quizapp.study.fitting import FitError
     from quizapp.study.fitting import optimize as fit
 
-    with open_store() as store:
+    steps = 1000
+    # On stderr, so that --json's stdout stays JSON.
+    with (
+        open_store() as store,
+        click.progressbar(
+            length=steps, label="optimize: reading", file=sys.stderr, show_eta=False
+        ) as bar,
+    ):
+
+        def progress(stage: str, done: float) -> None:
+            bar.label = f"optimize: {stage}"
+            bar.update(max(0, round(done * steps) - bar.pos))
+
         try:
-            result = fit(store)
+            result = fit(store, progress=progress)
         except FitError as error:
             raise UserError(str(error)) from None
     if as_json:
@@ -78,19 +108,20 @@ def plan(ctx: Context, interview: str | None, clear: bool, as_json: bool) -> Non
     if interview is not None and clear:
         raise UserError("--interview and --clear do not go together")
     when = _parse_date(interview) if interview is not None else None
-    if when is not None:
-        try:
-            check_interview(now.date(), when)
-        except PlanError as error:
-            raise UserError(f"--interview {interview}: {error}") from None
     packs = ctx.summaries()
     with open_store() as store:
+        today = load_settings(store).days.day_of(now)  # the learner's day (rollover hour)
+        if when is not None:
+            try:
+                check_interview(today, when)
+            except PlanError as error:
+                raise UserError(f"--interview {interview}: {error}") from None
         if clear:
-            set_setting(store, "interview_date", "none", now.date())
+            set_setting(store, "interview_date", "none", today)
             click.echo("interview plan cleared; practice schedules as usual")
             return
         if when is not None:
-            set_setting(store, "interview_date", when.isoformat(), now.date())
+            set_setting(store, "interview_date", when.isoformat(), today)
         try:
             installed = {q.key for p in packs for q in p.questions}
             active = active_plan(store, installed, now, load_settings(store))
@@ -101,5 +132,5 @@ def plan(ctx: Context, interview: str | None, clear: bool, as_json: bool) -> Non
     if as_json:
         click.echo(json.dumps(active.to_json(), indent=2, sort_keys=True))
         return
-    for line in plan_lines(active, now.date()):
+    for line in plan_lines(active, today):
         click.echo(line)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.markup import escape
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -184,10 +185,17 @@ class HomeScreen(Screen[None]):
         due, new = sum(p.due for p in packs), sum(p.new for p in packs)
         summary = self.query_one("#home-summary", Static)
         if packs:
-            summary.update(
+            text = (
                 f"[b]{due}[/] due · [b]{new}[/] new · {len(packs)} pack(s). "
                 "[b]p[/] practises all, [b]enter[/] the highlighted pack."
             )
+            if summaries is None:  # after the first paint: the plan reads every card
+                from quizapp.study.active_plan import plan_session_line
+
+                installed = {item.key for item in self.context.items()}
+                line = plan_session_line(self.context.store, installed, self.context.clock())
+                text += f"\n{escape(line)}" if line else ""
+            summary.update(text)
         else:
             summary.update("No packs loaded. Add one with `quizapp new ID` and `--packs DIR`.")
         if summaries is not None:

@@ -17,7 +17,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Footer, Header, ProgressBar, Static
 
 from quizapp.screens.home import mastery_bar
 from quizapp.screens.messages import PracticeRequested
@@ -26,7 +26,7 @@ from quizapp.study.context import StudyContext
 from quizapp.study.dashboard import Dashboard, collect_dashboard
 from quizapp.study.leeches import LEECH_FAILURES
 from quizapp.study.plan_text import plan_lines
-from quizapp.study.settings import SPECS, set_setting, shown_values
+from quizapp.study.settings import SPECS, load_settings, set_setting, shown_values
 from quizapp.study.stats import Stats, collect_stats, flag_lines, headline, pack_rows
 from quizapp.study.workload import Workload
 from quizapp.widgets.memory_plots import ForecastPlot, MasteryPlot, RetentionPlot, ReviewsPlot
@@ -39,7 +39,12 @@ def memory_line(dashboard: Dashboard, workload: list[Workload] | None) -> str:
     """Desired retention, whose parameters, and the workload each retention implies."""
     settings = dashboard.settings
     fitted = "fitted to you" if settings.fsrs_parameters else "FSRS defaults (o fits yours)"
-    line = f"Desired retention [b]{settings.desired_retention:.2f}[/] (r) · parameters: {fitted}"
+    line = f"Desired retention [b]{settings.desired_retention:.2f}[/] (r)"
+    plan = dashboard.plan
+    if plan is not None and plan.retention != settings.desired_retention:
+        # As `quizapp config` and `quizapp plan` say it: the plan's retention is in force.
+        line += f", [b]{plan.retention:.2f}[/] while the interview plan is active"
+    line += f" · parameters: {fitted}"
     if workload is None:
         return line + "\nWorkload: simulating…"
     parts = " · ".join(f"{w.retention:.2f}: [b]{w.reviews_per_day:.1f}[/]" for w in workload)
@@ -55,6 +60,9 @@ class StatsScreen(Screen[None]):
     StatsScreen #dashboard-plots-row { height: auto; }
     StatsScreen DataTable { height: auto; max-height: 12; }
     StatsScreen .dashboard-title { margin-top: 1; text-style: bold; }
+    StatsScreen #optimize-progress { display: none; height: 1; }
+    StatsScreen #optimize-stage { width: auto; }
+    StatsScreen #optimize-progress.running { display: block; }
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -92,6 +100,9 @@ class StatsScreen(Screen[None]):
         with VerticalScroll(id="stats"):
             yield Static("", id="stats-headline")
             yield Static("", id="stats-memory")
+            with Horizontal(id="optimize-progress"):
+                yield Static("Optimizing: reading ", id="optimize-stage")
+                yield ProgressBar(total=1.0, show_eta=False, id="optimize-bar")
             yield ReviewsPlot(id="plot-reviews")
             with Horizontal(id="dashboard-plots-row"):
                 yield RetentionPlot(id="plot-retention")
@@ -212,7 +223,6 @@ class StatsScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="workload")
     def simulate_workload(self) -> None:
         """Simulate the next 30 days at each retention (the UI thread only draws)."""
-        from quizapp.study.settings import load_settings
         from quizapp.study.workload import simulate_workload
 
         store = self.context.store
@@ -237,14 +247,23 @@ class StatsScreen(Screen[None]):
         """Fit FSRS in the optimizer process; this thread only waits for it."""
         from quizapp.study.fitting import FitError, optimize
 
+        def progress(stage: str, done: float) -> None:
+            self.app.call_from_thread(self._show_progress, stage, done)
+
         try:
-            result = optimize(self.context.store)
+            result = optimize(self.context.store, progress=progress)
         except FitError as error:
             self.post_message(self.Optimized(None, str(error)))
             return
         self.post_message(self.Optimized(result, None))
 
+    def _show_progress(self, stage: str, done: float) -> None:
+        self.query_one("#optimize-progress").add_class("running")
+        self.query_one("#optimize-stage", Static).update(f"Optimizing: {stage} ")
+        self.query_one("#optimize-bar", ProgressBar).update(progress=done)
+
     def on_stats_screen_optimized(self, event: Optimized) -> None:
+        self.query_one("#optimize-progress").remove_class("running")
         if event.error is not None:
             self.notify(event.error, severity="error")
             return
@@ -304,7 +323,10 @@ class StatsScreen(Screen[None]):
             key,
             SPECS[key].description,
             shown_values(store)[key],
-            lambda text: set_setting(store, key, text, self.context.clock().date()),
+            # An interview date is checked against the learner's day (rollover hour).
+            lambda text: set_setting(
+                store, key, text, load_settings(store).days.day_of(self.context.clock())
+            ),
         )
         self.app.push_screen(dialog, saved)
 

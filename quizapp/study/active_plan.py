@@ -8,22 +8,28 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
-from datetime import UTC, date, datetime
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from quizapp.store.db import Store
-from quizapp.study.history import due_forecast, start_of_day
+from quizapp.study.history import due_forecast
 from quizapp.study.plan import (
     InterviewPlan,
     PlanError,
     at_risk_keys,
     build_plan,
     check_interview,
+    new_card_followups,
     plan_retention,
     plan_session,
 )
-from quizapp.study.planning import StudyItem
 from quizapp.study.scheduling import MemoryModel
 from quizapp.study.settings import Settings, load_settings
+
+if TYPE_CHECKING:
+    # Annotations only: planning imports the pack models (pydantic), which `stats` and
+    # the dashboard do without.
+    from quizapp.study.planning import StudyItem
 
 
 def active_plan(
@@ -37,7 +43,8 @@ def active_plan(
         now: The moment.
         settings: The learner's settings (`interview_date`, `desired_retention`).
     """
-    today = now.astimezone(UTC).date()
+    days = settings.days
+    today = days.day_of(now)
     interview = _planned(settings, today)
     if interview is None:
         return None
@@ -45,16 +52,20 @@ def active_plan(
     active = set(store.unsuspended(installed))
     cards = {key: card for key, card in store.cards().items() if key in active}
     risky = at_risk_keys(cards, interview, retention, settings.model(retention))
-    due = store.due_cards_per_day(start_of_day(interview))
-    introduced = store.first_practised_since(start_of_day(today)) & active
+    due = store.due_cards_per_day(
+        days.spans(today, max(today, interview - timedelta(days=1))), today
+    )
+    introduced = store.first_practised_since(days.start_of(today)) & active
+    left = max(1, (interview - today).days)
     return build_plan(
         today,
         interview,
         settings.desired_retention,
-        due_forecast(due, today, max(1, (interview - today).days)),
+        due_forecast(due, today, left),
         at_risk=len(risky),
         new_available=len(active - set(cards)),
         new_done_today=len(introduced),
+        followups=new_card_followups(settings.model(retention), now, left),
     )
 
 
@@ -76,7 +87,7 @@ def practice_plan(
 def memory_model(store: Store, now: datetime) -> MemoryModel:
     """The model scheduling uses now: the learner's, at the plan's retention if one is active."""
     settings = load_settings(store)
-    today = now.astimezone(UTC).date()
+    today = settings.days.day_of(now)
     interview = _planned(settings, today)
     if interview is None:
         return settings.model()
@@ -93,3 +104,14 @@ def _planned(settings: Settings, today: date) -> date | None:
     except PlanError:
         return None
     return interview
+
+
+def plan_session_line(store: Store, installed: AbstractSet[tuple[str, str]], now: datetime) -> str:
+    """The home screen's line on today's session under the plan; "" without a plan."""
+    from quizapp.study.plan_text import session_line
+
+    settings = load_settings(store)
+    if settings.interview_date is None:
+        return ""  # the usual case, and cheap: no plan to build
+    plan = active_plan(store, installed, now, settings)
+    return session_line(plan, settings.days.day_of(now)) if plan is not None else ""

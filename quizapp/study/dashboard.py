@@ -7,9 +7,9 @@ come as cached summaries (`packs.summary_cache`), so none of this needs pydantic
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from quizapp.packs.summary_cache import PackSummary
 from quizapp.store.aggregates import DayAnswers
@@ -22,7 +22,6 @@ from quizapp.study.history import (
     history_start,
     retention_by_week,
     reviews_by_day,
-    start_of_day,
 )
 from quizapp.study.leeches import LEECH_FAILURES, Leech, leeches
 from quizapp.study.objectives import ObjectiveMastery, objective_mastery, weakest
@@ -71,21 +70,32 @@ class Dashboard:
         }
 
 
-def collect_dashboard(store: Store, packs: Sequence[PackSummary], now: datetime) -> Dashboard:
-    """The dashboard's data at `now` (UTC days)."""
-    today = now.astimezone(UTC).date()
-    since = start_of_day(history_start(today))
-    until = start_of_day(today + timedelta(days=1))
+def collect_dashboard(
+    store: Store,
+    packs: Sequence[PackSummary],
+    now: datetime,
+    learned: Mapping[tuple[str, str], bool] | None = None,
+) -> Dashboard:
+    """The dashboard's data at `now`, in the learner's days (`study.days`).
+
+    `learned` is `Store.learned_keys(now)` when the caller already has it (a query over
+    every card: `stats` needs it too).
+    """
+    settings = load_settings(store)
+    days = settings.days
+    today = days.day_of(now)
+    past = days.spans(history_start(today), today)
     suspended = store.suspended_keys()
     drawable = set(store.unsuspended(q.key for p in packs for q in p.questions))
-    objectives = objective_mastery(packs, store.learned_keys(now), drawable)
-    settings = load_settings(store)
+    if learned is None:
+        learned = store.learned_keys(now)
+    objectives = objective_mastery(packs, learned, drawable)
     return Dashboard(
         today=today,
-        reviews_by_day=reviews_by_day(store.answers_per_day(since, until), today),
-        retention_by_week=retention_by_week(store.due_answers_per_day(since, until), today),
+        reviews_by_day=reviews_by_day(store.answers_per_day(past), today),
+        retention_by_week=retention_by_week(store.due_answers_per_day(past), today),
         forecast=due_forecast(
-            store.due_cards_per_day(start_of_day(today + timedelta(FORECAST_DAYS))),
+            store.due_cards_per_day(days.spans(today, today + timedelta(FORECAST_DAYS - 1)), today),
             today,
         ),
         objectives=objectives,

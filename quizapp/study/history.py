@@ -1,6 +1,7 @@
 """Series for the dashboard, from the store's per-day aggregates: pure, the day passed in.
 
-Reviews per day (right vs wrong), true retention per week, and the due forecast. Each
+Reviews per day (right vs wrong), true retention per week, and the due forecast; days are
+the learner's (`study.days`). Each
 takes the aggregate rows (`store.aggregates`) and fills the gaps so a plot has one point
 per day or week, zero where nothing happened.
 """
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from quizapp.store.aggregates import DayAnswers
 
@@ -31,11 +32,6 @@ class WeekRetention:
     def retention(self) -> float | None:
         """right / total, or None for a week without due reviews."""
         return self.right / self.total if self.total else None
-
-
-def start_of_day(day: date) -> datetime:
-    """Midnight UTC at the start of `day` (days are UTC days, as stored times are UTC)."""
-    return datetime.combine(day, time(0, 0), tzinfo=UTC)
 
 
 def days_back(today: date, days: int) -> list[date]:
@@ -63,7 +59,7 @@ def retention_by_week(
 
     Args:
         due_answers: Per-day answers to due reviews (`Store.due_answers_per_day`).
-        today: Today (UTC).
+        today: Today (the learner's day, `study.days`).
         weeks: How many weeks.
     """
     this_week = week_start(today)

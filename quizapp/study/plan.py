@@ -10,7 +10,8 @@ Pure: today, the cards and the forecast come in; a plan comes out. While a plan 
    on the interview day are "at risk" and brought forward, lowest recall first, spread over
    the days before the last.
 3. New questions are spread over the days before the last, those covering the weakest
-   objectives first.
+   objectives first; the reviews they bring on later days (FSRS's intervals at the plan's
+   retention, each answered Good) count in those days' load.
 4. A mock interview every `MOCK_EVERY` days (never on the last day), and the last day
    light: only what falls due, at most `LIGHT_DAY_CAP` questions, no new ones.
 """
@@ -19,12 +20,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from quizapp.store.rows import CardRow
-from quizapp.study.history import start_of_day
-from quizapp.study.planning import StudyItem
-from quizapp.study.scheduling import MemoryModel, is_due, retrievability
+from quizapp.study.scheduling import GOOD, MemoryModel, is_due, retrievability, review
+
+if TYPE_CHECKING:
+    # Annotations only: planning imports the pack models (pydantic), which `stats` and
+    # the dashboard do without.
+    from quizapp.study.planning import StudyItem
 
 INTERVIEW_RETENTION = 0.95
 RETENTION_RAISE = 0.03
@@ -48,6 +53,7 @@ class PlanDay:
         due: Reviews falling due that day (overdue ones on the first day).
         brought_forward: At-risk cards reviewed early.
         new: New questions introduced.
+        from_new: Reviews of questions the plan introduced on earlier days, due that day.
         mock: A mock interview is planned.
         light: The last day before the interview: a light review only.
     """
@@ -58,11 +64,12 @@ class PlanDay:
     new: int
     mock: bool
     light: bool
+    from_new: int = 0
 
     @property
     def questions(self) -> int:
         """Questions to practise that day."""
-        return self.due + self.brought_forward + self.new
+        return self.due + self.from_new + self.brought_forward + self.new
 
     def to_json(self) -> dict[str, object]:
         """One entry of `plan --json`'s `days`."""
@@ -70,6 +77,7 @@ class PlanDay:
             "date": self.day.isoformat(),
             "questions": self.questions,
             "due": self.due,
+            "due_from_new": self.from_new,
             "brought_forward": self.brought_forward,
             "new": self.new,
             "mock": self.mock,
@@ -83,6 +91,8 @@ class InterviewPlan:
 
     `new_done_today` counts the questions first practised today: today's new quota is the
     day's, so they count against it (a second session adds none of them again).
+    `retention` is what practice schedules for until the interview; `base_retention` the
+    learner's own (`config desired_retention`), which it raises.
     """
 
     interview: date
@@ -90,6 +100,7 @@ class InterviewPlan:
     at_risk: int
     days: tuple[PlanDay, ...]
     new_done_today: int = 0
+    base_retention: float = 0.0
 
     def day(self, when: date) -> PlanDay | None:
         """The plan for `when`, or None outside the plan."""
@@ -100,6 +111,7 @@ class InterviewPlan:
         return {
             "interview": self.interview.isoformat(),
             "desired_retention": self.retention,
+            "base_retention": self.base_retention,
             "at_risk": self.at_risk,
             "new_done_today": self.new_done_today,
             "days": [day.to_json() for day in self.days],
@@ -145,6 +157,7 @@ def build_plan(
     at_risk: int,
     new_available: int,
     new_done_today: int = 0,
+    followups: Sequence[int] = (),
 ) -> InterviewPlan:
     """The daily plan from `today` to the day before `interview` (today alone if that is it).
 
@@ -159,6 +172,8 @@ def build_plan(
         new_available: Questions never reviewed.
         new_done_today: Questions first practised today: added to `new_available` so
             today's quota stays the day's, and counted against it.
+        followups: Reviews one new question brings on each later day (index 0: the day
+            after its first sight; `new_card_followups`).
 
     Raises:
         PlanError: If the interview is before today or over `MAX_PLAN_DAYS` away.
@@ -173,17 +188,46 @@ def build_plan(
     else:
         busy_new = _spread(new_available + new_done_today, busy)
         busy_forward = _spread(at_risk, busy)
+    # Reviews on each day of the questions introduced on earlier days.
+    from_new = [0] * count
+    for start, introduced in enumerate(busy_new):
+        for after, reviews in enumerate(followups):
+            if start + 1 + after < count:
+                from_new[start + 1 + after] += introduced * reviews
     days = []
     for offset in range(count):
         day = today + timedelta(days=offset)
         due = forecast[offset] if offset < len(forecast) else 0
         light = offset == count - 1
         if light:
-            days.append(PlanDay(day, min(due, LIGHT_DAY_CAP), 0, 0, mock=False, light=True))
+            capped = min(due, LIGHT_DAY_CAP)
+            later = min(from_new[offset], LIGHT_DAY_CAP - capped)
+            days.append(PlanDay(day, capped, 0, 0, mock=False, light=True, from_new=later))
             continue
         mock = (offset + 1) % MOCK_EVERY == 0 or (busy < MOCK_EVERY and offset == busy - 1)
-        days.append(PlanDay(day, due, busy_forward[offset], busy_new[offset], mock, light=False))
-    return InterviewPlan(interview, retention, at_risk, tuple(days), new_done_today)
+        days.append(
+            PlanDay(day, due, busy_forward[offset], busy_new[offset], mock, False, from_new[offset])
+        )
+    return InterviewPlan(interview, retention, at_risk, tuple(days), new_done_today, base_retention)
+
+
+def new_card_followups(model: MemoryModel, start: datetime, days: int) -> list[int]:
+    """Reviews one new question brings on each of the `days` days after its first sight.
+
+    FSRS's own schedule at the model's retention and days, the question answered Good
+    every time (the plan assumes the learner keeps up): same-day learning steps stay on
+    the first day; index 0 is the day after.
+    """
+    counts = [0] * days
+    first = model.days.day_of(start)
+    card, due = review(None, GOOD, start, model)
+    while True:
+        offset = (model.days.day_of(due) - first).days
+        if offset > days:
+            return counts
+        if offset >= 1:
+            counts[offset - 1] += 1
+        card, due = review(card, GOOD, due, model)
 
 
 def at_risk_keys(
@@ -202,7 +246,7 @@ def at_risk_keys(
     Returns:
         Key to predicted recall on the interview day.
     """
-    moment = start_of_day(interview)  # recall is judged as the interview day begins
+    moment = model.days.start_of(interview)  # recall is judged as the interview day begins
     risky = {}
     for key, card in cards.items():
         if card.due < moment:
@@ -252,7 +296,7 @@ def plan_session(
     At-risk cards need no such count: one reviewed today is no longer at risk, and the
     pool only shrinks, so a second session at most takes a later day's share early.
     """
-    today = plan.day(now.astimezone(UTC).date()) or plan.days[-1]
+    today = plan.day(model.days.day_of(now)) or plan.days[-1]
     weak = weak_objective_keys(items, cards, now)
 
     def covers_weak(item: StudyItem) -> bool:

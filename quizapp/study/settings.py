@@ -12,11 +12,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from fsrs.scheduler import DEFAULT_PARAMETERS, LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS
-
 from quizapp.store.db import Store
+from quizapp.study.days import DEFAULT_ROLLOVER_HOUR, Days
 from quizapp.study.plan import PlanError, check_interview
-from quizapp.study.scheduling import DEFAULT_RETENTION, MemoryModel
+from quizapp.study.scheduling import (
+    DEFAULT_PARAMETERS,
+    DEFAULT_RETENTION,
+    LOWER_BOUNDS,
+    UPPER_BOUNDS,
+    MemoryModel,
+)
 
 #: Where desired retention may be set: below 0.7 reviews come too late to be useful; at
 #: 0.99 and above the workload explodes (FSRS's own advice).
@@ -36,6 +41,16 @@ def _retention(text: str) -> str:
     if not low <= value <= high:
         raise SettingError(f"desired_retention must be between {low} and {high}, got {value}")
     return repr(round(value, 4))
+
+
+def _rollover_hour(text: str) -> str:
+    try:
+        value = int(text.strip())
+    except ValueError:
+        raise SettingError(f"next_day_starts_at must be an hour 0-23, got {text!r}") from None
+    if not 0 <= value <= 23:
+        raise SettingError(f"next_day_starts_at must be an hour 0-23, got {value}")
+    return str(value)
 
 
 def _interview_date(text: str, today: date) -> str:
@@ -67,7 +82,7 @@ def _parameters(text: str) -> str:
             f"fsrs_parameters needs {len(DEFAULT_PARAMETERS)} numbers, got {len(values)}"
         )
     for index, (value, low, high) in enumerate(
-        zip(values, LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS, strict=True)
+        zip(values, LOWER_BOUNDS, UPPER_BOUNDS, strict=True)
     ):
         if not low <= value <= high:
             raise SettingError(f"fsrs_parameters[{index}] = {value} is outside [{low}, {high}]")
@@ -97,6 +112,12 @@ SPECS: dict[str, SettingSpec] = {
             lambda text, _today: _retention(text),
         ),
         SettingSpec(
+            "next_day_starts_at",
+            "the local hour (0-23) a new day starts, as Anki's 'next day starts at'",
+            str(DEFAULT_ROLLOVER_HOUR),
+            lambda text, _today: _rollover_hour(text),
+        ),
+        SettingSpec(
             "interview_date",
             "the interview day (YYYY-MM-DD); practice follows the plan until then",
             "none",
@@ -119,11 +140,17 @@ class Settings:
     desired_retention: float = DEFAULT_RETENTION
     interview_date: date | None = None
     fsrs_parameters: tuple[float, ...] | None = None
+    rollover_hour: int = DEFAULT_ROLLOVER_HOUR
+
+    @property
+    def days(self) -> Days:
+        """The learner's days: local calendar days starting at `rollover_hour`."""
+        return Days(self.rollover_hour)
 
     def model(self, retention: float | None = None) -> MemoryModel:
         """The memory model these settings give (optionally at another retention)."""
-        parameters = self.fsrs_parameters or tuple(DEFAULT_PARAMETERS)
-        return MemoryModel(parameters, retention or self.desired_retention)
+        parameters = self.fsrs_parameters or DEFAULT_PARAMETERS
+        return MemoryModel(parameters, retention or self.desired_retention, self.days)
 
 
 def _spec(key: str) -> SettingSpec:
@@ -140,6 +167,7 @@ def load_settings(store: Store) -> Settings:
     retention = raw.get("desired_retention")
     interview = raw.get("interview_date")
     parameters = raw.get("fsrs_parameters")
+    rollover = raw.get("next_day_starts_at")
     try:
         if retention:
             settings = Settings(float(_retention(retention)))
@@ -148,7 +176,11 @@ def load_settings(store: Store) -> Settings:
     except (SettingError, ValueError):
         # Written by hand into the table, or by a newer quizapp: defaults are the safe read.
         when, fitted = None, None
-    return Settings(settings.desired_retention, when, fitted)
+    try:
+        hour = int(_rollover_hour(rollover)) if rollover else DEFAULT_ROLLOVER_HOUR
+    except SettingError:
+        hour = DEFAULT_ROLLOVER_HOUR
+    return Settings(settings.desired_retention, when, fitted, hour)
 
 
 def shown_values(store: Store) -> dict[str, str]:
@@ -178,5 +210,13 @@ def set_setting(store: Store, key: str, text: str, today: date) -> str:
 
 
 def save_parameters(store: Store, parameters: tuple[float, ...]) -> None:
-    """Store fitted FSRS parameters (checked against FSRS's bounds)."""
-    store.write_setting("fsrs_parameters", _parameters(",".join(repr(p) for p in parameters)))
+    """Store fitted FSRS parameters, clamped into FSRS's bounds (then checked).
+
+    The optimizer clips to the same bounds in 32-bit floats, so a bound can come back a
+    hair outside (0.800000011920929 for 0.8): clamped, not refused.
+    """
+    clamped = [
+        min(max(value, low), high)
+        for value, low, high in zip(parameters, LOWER_BOUNDS, UPPER_BOUNDS, strict=True)
+    ]
+    store.write_setting("fsrs_parameters", _parameters(",".join(repr(p) for p in clamped)))

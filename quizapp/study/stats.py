@@ -60,12 +60,13 @@ def collect_stats(
     """
     keys = store.unsuspended(key for pack in packs for key in pack.keys)
     titles = {pack.pack_id: pack.title for pack in packs}
-    installed = pack_progress(keys, titles, store.learned_keys(now))
+    learned = store.learned_keys(now)
+    installed = pack_progress(keys, titles, learned)
     return Stats(
         history=store.stats(now),
         installed={p.pack_id: p for p in installed},
         due=sum(p.due for p in installed),
-        dashboard=dashboard or collect_dashboard(store, packs, now),
+        dashboard=dashboard or collect_dashboard(store, packs, now, learned),
     )
 
 

@@ -1,6 +1,6 @@
 """The workload a desired retention implies: reviews per day over the next 30 days.
 
-Simulated with the learner's FSRS parameters (py-fsrs's own scheduler, fuzzing off): each
+Simulated with the learner's FSRS parameters (`scheduling.review`, fuzzing off): each
 scheduled card is reviewed when due; it is recalled with the probability the model gives
 at that moment (a seeded generator, so the same store gives the same numbers), rated Good
 when recalled and Again when not; new questions are introduced `new_per_day` a day, as a
@@ -19,10 +19,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from fsrs import Card, Rating
-
+from quizapp.store.rows import Rating
+from quizapp.study.anki_states import CardState
 from quizapp.study.history import FORECAST_DAYS
-from quizapp.study.scheduling import MemoryModel
+from quizapp.study.scheduling import MemoryModel, retrievability, review
 
 RETENTIONS = (0.80, 0.85, 0.90, 0.95)
 MAX_SIMULATED = 800
@@ -38,26 +38,30 @@ class Workload:
 
 
 def _simulate(
-    cards: Sequence[Card], model: MemoryModel, now: datetime, days: int, seed: int
+    cards: Sequence[tuple[datetime, str | None]],
+    model: MemoryModel,
+    now: datetime,
+    days: int,
+    seed: int,
 ) -> int:
-    scheduler = model.scheduler()
     rng = random.Random(seed)
     end = now + timedelta(days=days)
-    # (due, tie-breaker, card): the tie-breaker keeps heap order deterministic.
-    queue = [(card.due, index, card) for index, card in enumerate(cards)]
+    # (due, tie-breaker, card JSON or None for a new card): the tie-breaker keeps heap
+    # order deterministic.
+    queue = [(due, index, card) for index, (due, card) in enumerate(cards)]
     heapq.heapify(queue)
     reviews = 0
     while queue and queue[0][0] < end:
         due, index, card = heapq.heappop(queue)
         at = max(due, now)
-        if card.last_review is None:
-            rating = Rating.Good
+        if card is None:
+            rating = Rating.GOOD
         else:
-            recall = scheduler.get_card_retrievability(card, current_datetime=at)
-            rating = Rating.Good if rng.random() < recall else Rating.Again
-        card, _ = scheduler.review_card(card, rating, review_datetime=at)
+            recall = retrievability(card, at, model)
+            rating = Rating.GOOD if rng.random() < recall else Rating.AGAIN
+        card, next_due = review(card, rating, at, model)
         reviews += 1
-        heapq.heappush(queue, (card.due, index, card))
+        heapq.heappush(queue, (next_due, index, card))
     return reviews
 
 
@@ -89,16 +93,18 @@ def simulate_workload(
     if len(sample) > MAX_SIMULATED:
         scale = len(sample) / MAX_SIMULATED
         sample = random.Random(seed).sample(sample, MAX_SIMULATED)
-    existing = [Card.from_json(text) for text in sample]
+    existing: list[tuple[datetime, str | None]] = [
+        (CardState.from_json(text).due, text) for text in sample
+    ]
     new_total = min(new_available, new_per_day * days)
-    fresh = (
-        [Card(card_id=-1 - n, due=now + timedelta(days=n // new_per_day)) for n in range(new_total)]
+    fresh: list[tuple[datetime, str | None]] = (
+        [(now + timedelta(days=n // new_per_day), None) for n in range(new_total)]
         if new_per_day > 0
         else []
     )
     result = []
     for retention in retentions:
-        at = MemoryModel(model.parameters, retention)
+        at = MemoryModel(model.parameters, retention, model.days)
         old = _simulate(existing, at, now, days, seed)
         new = _simulate(fresh, at, now, days, seed + 1)
         result.append(Workload(retention, (old * scale + new) / days))
