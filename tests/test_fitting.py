@@ -9,8 +9,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from conftest import RunCli
 from fsrs.scheduler import DEFAULT_PARAMETERS
-from test_cli_study import run
 
 from quizapp import locations
 from quizapp.store.aggregates import rated_practice_reviews
@@ -80,12 +80,13 @@ def test_a_worse_fit_is_not_kept(store: Store) -> None:
 
 
 @pytest.mark.torch
-def test_optimize_above_the_minimum_fits_and_stores(capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.slow
+def test_optimize_above_the_minimum_fits_and_stores(run_cli: RunCli) -> None:
     with Store.open(locations.db_path()) as store:
         write_history(store, questions=60, reviews_each=11)
         reviews = as_reviews(rated_practice_reviews(store))
         assert trainable_count(reviews) >= MIN_REVIEWS
-    code, out, _ = run(["optimize", "--json"], capsys)
+    code, out, _ = run_cli(["optimize", "--json"])
     assert code == 0
     data = json.loads(out)
     assert data["personalized"] is True and data["reviews"] == 660

@@ -6,7 +6,7 @@ import json
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from test_cli_study import run
+from conftest import RunCli
 from tui_helpers import BASIC_PACKS
 
 from quizapp import locations
@@ -48,16 +48,16 @@ def test_settings_default_parse_and_reset(store: Store) -> None:
     assert load_settings(store).interview_date is None
 
 
-def test_config_command(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(["config"], capsys)
+def test_config_command(run_cli: RunCli) -> None:
+    code, out, _ = run_cli(["config"])
     assert code == 0 and "desired_retention = 0.9" in out
-    code, out, _ = run(["config", "desired_retention", "0.95"], capsys)
+    code, out, _ = run_cli(["config", "desired_retention", "0.95"])
     assert (code, out) == (0, "desired_retention = 0.95\n")
-    code, out, _ = run(["config", "desired_retention"], capsys)
+    code, out, _ = run_cli(["config", "desired_retention"])
     assert out == "0.95\n"
-    code, out, err = run(["config", "desired_retention", "high"], capsys)
+    code, out, err = run_cli(["config", "desired_retention", "high"])
     assert code == 2 and err == "quizapp: error: desired_retention must be a number, got 'high'\n"
-    code, _, err = run(["config", "nope"], capsys)
+    code, _, err = run_cli(["config", "nope"])
     assert code == 2 and "unknown setting 'nope'" in err
 
 
@@ -147,23 +147,23 @@ def test_a_second_session_the_same_day_adds_no_new_questions(store: Store) -> No
     assert len(fresh) == 2
 
 
-def test_plan_command(capsys: pytest.CaptureFixture[str]) -> None:
+def test_plan_command(run_cli: RunCli) -> None:
     interview = (datetime.now(UTC).date() + timedelta(days=5)).isoformat()
-    code, out, _ = run(["--packs", str(BASIC_PACKS), "plan", "--interview", interview], capsys)
+    code, out, _ = run_cli(["--packs", str(BASIC_PACKS), "plan", "--interview", interview])
     assert code == 0 and f"interview {interview} (in 5 day(s))" in out
     assert "light: review only" in out and "mock interview" in out
-    code, out, _ = run(["--packs", str(BASIC_PACKS), "plan", "--json"], capsys)
+    code, out, _ = run_cli(["--packs", str(BASIC_PACKS), "plan", "--json"])
     data = json.loads(out)
     assert data["interview"] == interview and len(data["days"]) == 5
     with Store.open(locations.db_path()) as store:
         assert load_settings(store).interview_date == date.fromisoformat(interview)
-    code, _, err = run(["plan", "--interview", "2000-01-01"], capsys)
+    code, _, err = run_cli(["plan", "--interview", "2000-01-01"])
     assert code == 2 and "in the past" in err
-    code, _, err = run(["plan", "--interview", "soon"], capsys)
+    code, _, err = run_cli(["plan", "--interview", "soon"])
     assert code == 2 and "expected a date as YYYY-MM-DD" in err
-    code, out, _ = run(["plan", "--clear"], capsys)
+    code, out, _ = run_cli(["plan", "--clear"])
     assert code == 0 and "cleared" in out
-    code, _, err = run(["plan"], capsys)
+    code, _, err = run_cli(["plan"])
     assert code == 2 and "no interview planned" in err
 
 
