@@ -3,8 +3,9 @@
 The command line is tested two ways: in-process through `cli.main` (`run_cli`), which is
 fast, and as a real child process (`run_process`), kept for one smoke test per command.
 In-process commands that run probes or learner code use `warm_engine`: one reference
-worker and one code server per test session (per xdist worker), started once, and a probe
-cache shared by the session, so torch is imported once instead of once per command.
+worker and one code server per test run (the tests using it share one xdist worker),
+started once, and a probe cache shared by the run, so torch is imported once instead of
+once per command.
 """
 
 from __future__ import annotations
@@ -179,10 +180,20 @@ def _engine() -> WarmEngine:
     return _ENGINE
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The tests on the warm engine form one xdist group (`--dist loadgroup`): they run on
+    one worker, so a run starts one engine, not one per worker."""
+    for item in items:
+        if "warm_engine" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group("warm-engine"))
+
+
 def pytest_collection_finish(session: pytest.Session) -> None:
-    """Start the warm engine as soon as a collected test is known to need it, so that its
-    torch imports overlap the tests that run first."""
-    if session.config.option.collectonly:
+    """Without xdist, start the warm engine as soon as a collected test needs it, so that
+    its torch imports overlap the tests that run first. (An xdist worker cannot know yet
+    whether it will get the group: it starts the engine at the group's first test.)"""
+    if session.config.option.collectonly or os.environ.get("PYTEST_XDIST_WORKER"):
         return
     if any("warm_engine" in getattr(item, "fixturenames", ()) for item in session.items):
         _engine().start()
@@ -197,5 +208,6 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
 def warm_engine(monkeypatch: pytest.MonkeyPatch) -> WarmEngine:
     """In-process commands (`run_cli`) grade with the session's warm engine."""
     engine = _engine()
+    engine.start()  # both children at the first such test: the second imports meanwhile
     monkeypatch.setattr(grading_commands, "make_service", engine.service)
     return engine
