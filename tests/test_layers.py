@@ -2,8 +2,8 @@
 no import cycle among modules, even through an import inside a function.
 
 The domain is discovered, not listed: every module of `packs`, `grading`, `study` and
-`store` (and `locations`), except the reference worker's side, which is the one place that
-imports torch and diffusers.
+`store` (and `locations`). The child processes live apart, in `quizapp/engine/`, the one
+place that imports torch and diffusers.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import json
 import pkgutil
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -18,14 +19,6 @@ from pathlib import Path
 import quizapp
 
 DOMAIN_PACKAGES = ("packs", "grading", "study", "store")
-#: Run only inside the reference worker process or the code server; they import torch and
-#: diffusers.
-WORKER_SIDE = (
-    "quizapp.grading.reference",
-    "quizapp.grading.worker",
-    "quizapp.grading.harness",
-    "quizapp.grading.code_server",
-)
 
 PACKAGE_DIR = Path(quizapp.__file__).parent
 
@@ -40,10 +33,7 @@ def all_modules() -> list[str]:
 def domain_modules() -> list[str]:
     prefixes = tuple(f"quizapp.{name}" for name in DOMAIN_PACKAGES)
     return [
-        name
-        for name in all_modules()
-        if (name.startswith(prefixes) or name == "quizapp.locations")
-        and not name.startswith(WORKER_SIDE)
+        name for name in all_modules() if name.startswith(prefixes) or name == "quizapp.locations"
     ]
 
 
@@ -65,11 +55,12 @@ def test_the_domain_is_discovered_not_listed() -> None:
         "quizapp.packs.models",
         "quizapp.grading.qtypes.numeric",
         "quizapp.study.recording",
+        "quizapp.study.context",
         "quizapp.store.db",
         "quizapp.locations",
     ):
         assert name in found
-    assert not any(name.startswith(WORKER_SIDE) for name in found)
+    assert not any(name.startswith("quizapp.engine") for name in found)
     assert len(found) > 40
 
 
@@ -218,3 +209,33 @@ def test_packs_import_nothing_from_grading() -> None:
         if target.startswith("quizapp.grading")
     }
     assert upward == set()
+
+
+# -- the store ----------------------------------------------------------------------------
+
+SQL = re.compile(
+    r"\b(SELECT\b.*\bFROM|INSERT\s+(OR\s+\w+\s+)?INTO|DELETE\s+FROM|UPDATE\s+\w+\s+SET)\b"
+)
+
+
+def sql_strings(name: str) -> list[str]:
+    """The string constants of module `name` that read as SQL statements."""
+    tree = ast.parse(module_file(name).read_text(encoding="utf-8"))
+    return [
+        node.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and SQL.search(node.value)
+    ]
+
+
+def test_sql_is_written_only_in_the_store() -> None:
+    # One way to query: a Store method; nothing outside store/ writes (or passes in) SQL.
+    outside = {
+        name: found
+        for name in all_modules()
+        if not name.startswith("quizapp.store")
+        for found in [sql_strings(name)]
+        if found
+    }
+    assert outside == {}
+    assert sql_strings("quizapp.store.suspension")  # the finder sees the store's own SQL

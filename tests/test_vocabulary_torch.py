@@ -8,8 +8,11 @@ pytest.importorskip("torch")
 diffusers = pytest.importorskip("diffusers")
 from diffusers.utils.import_utils import DummyObject
 
-from quizapp.engine.reference.mistakes import POLICIES
+from quizapp.engine.load import scheduler_class
+from quizapp.engine.mistakes import MISTAKES as ENGINE_MISTAKES
+from quizapp.engine.reference.errors import ProbeError
 from quizapp.engine.reference.observables import INDEXED, OBSERVABLES
+from quizapp.packs.harnesses import HARNESSES
 from quizapp.packs.vocabulary import (
     INDEXED_ARITY,
     MISTAKES,
@@ -35,8 +38,12 @@ def test_every_observable_has_an_implementation() -> None:
     assert set(INDEXED) == set(INDEXED_ARITY)
 
 
-def test_every_mistake_has_a_policy() -> None:
-    assert set(POLICIES) == set(MISTAKES)
+def test_every_mistake_a_probe_or_a_harness_names_is_in_the_one_table() -> None:
+    assert set(MISTAKES) <= set(ENGINE_MISTAKES)
+    for spec in HARNESSES.values():
+        assert set(spec.mistakes) <= set(ENGINE_MISTAKES), spec.name
+    named = set(MISTAKES) | {name for spec in HARNESSES.values() for name in spec.mistakes}
+    assert set(ENGINE_MISTAKES) == named, "a mistake nothing can name is dead"
 
 
 def test_schedulers_needing_packages_are_placeholders_here() -> None:
@@ -56,10 +63,18 @@ def _step_output_fields(name: str) -> set[str]:
     return fields
 
 
+def _runnable(name: str) -> bool:
+    """Whether the engine runs `name`: not a placeholder, not a deprecated scheduler (which
+    diffusers exports as the real class or a placeholder, by which packages are installed)."""
+    try:
+        scheduler_class(name)
+    except ProbeError:
+        return False
+    return True
+
+
 def test_pred_original_schedulers_are_those_whose_output_has_it() -> None:
-    buildable = {
-        name for name in SCHEDULERS if not isinstance(getattr(diffusers, name), DummyObject)
-    }
+    buildable = {name for name in SCHEDULERS if _runnable(name)}
     offered = {name for name in buildable if "pred_original_sample" in _step_output_fields(name)}
     assert offered == PRED_ORIGINAL_SCHEDULERS & buildable
     # Placeholders (LMS needs scipy) are listed from diffusers' source.

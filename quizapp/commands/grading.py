@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -12,6 +11,7 @@ from typing import Any
 
 import click
 
+from quizapp.boundedread import UnreadableAnswer, read_answer_file
 from quizapp.commands.authoring import registry_for
 from quizapp.commands.code_output import echo_code_result
 from quizapp.commands.common import Context, open_store, pass_context
@@ -21,17 +21,17 @@ from quizapp.grading.errors import ProbeFailed
 from quizapp.grading.formatting import format_value
 from quizapp.grading.grader import Reference, correct_choices
 from quizapp.grading.parsers import AnswerSyntaxError
-from quizapp.grading.qtypes import reference_kind
+from quizapp.grading.qtypes import question_type, reference_kind
+from quizapp.grading.qtypes.base import HarnessQuestion
 from quizapp.grading.service import GradingService, ProbeCache
 from quizapp.grading.variant_check import check_variants
 from quizapp.packs.errors import PackLoadError
 from quizapp.packs.families import Settings, describe, is_family, parse_settings, pin
 from quizapp.packs.lint import lint_pack
 from quizapp.packs.loader import LoadedPack, load_pack
-from quizapp.packs.models import AnyQuestion, ChoiceQuestion, CodeQuestion, Probe, Value
+from quizapp.packs.models import AnyQuestion, ChoiceQuestion, Probe, Value
 from quizapp.packs.yamlnodes import compose, locate
 from quizapp.store.db import Store
-
 
 #: Builds the service of every command that grades, from its probe cache (the user's store,
 #: or None). The one seam through which the test suite hands the in-process commands a warm
@@ -131,7 +131,7 @@ def grade(
             raise UserError(str(error)) from None
     if as_json:
         click.echo(json.dumps(result.as_json()))
-    elif isinstance(found, CodeQuestion):
+    elif question_type(found).harness_run is not None:
         echo_code_result(result)
     else:
         verdict = {True: "correct", False: "wrong", None: "not graded"}[result.correct]
@@ -155,16 +155,10 @@ def read_answer(answer: str | None, answer_file: str | None) -> str:
         if answer is None:
             raise UserError("missing the answer: give ANSWER or --file PATH")
         return answer
-    if answer_file == "-":
-        text: str = sys.stdin.read()
-        return text
-    path = Path(answer_file)
     try:
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise UserError(f"no such file: {answer_file}") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise UserError(f"cannot read {answer_file}: {error}") from None
+        return read_answer_file(answer_file)
+    except UnreadableAnswer as error:
+        raise UserError(str(error)) from None
 
 
 def _pinned(question: AnyQuestion, pairs: list[str]) -> AnyQuestion:
@@ -241,7 +235,7 @@ def check_one(service: GradingService, loaded: LoadedPack, question: AnyQuestion
     ]
 
 
-def check_code(service: GradingService, loaded: LoadedPack, question: CodeQuestion) -> CheckRow:
+def check_code(service: GradingService, loaded: LoadedPack, question: HarnessQuestion) -> CheckRow:
     """Run the question's solution, starter and its harness's mistake examples."""
     grader = service.code_grader()
     try:
@@ -274,8 +268,9 @@ def check(ctx: Context, paths: tuple[str, ...], as_json: bool, strict: bool) -> 
     correct: dict[str, dict[str, frozenset[int]]] = {}
     with grading_service() as service:
         for loaded, question in registry.questions():
-            if isinstance(question, CodeQuestion):
-                row = check_code(service, loaded, question)
+            harness_run = question_type(question).harness_run
+            if harness_run is not None:
+                row = check_code(service, loaded, harness_run.question(question))
                 rows.append(row)
                 if not as_json:
                     echo_rows([row], question)
@@ -339,10 +334,10 @@ def echo_rows(rows: list[CheckRow], question: AnyQuestion) -> None:
     first = rows[0]
     status = "ok" if all(row.ok for row in rows) else "FAIL"
     observed = f"{first.observe}" if first.observe else "answer"
-    if isinstance(question, CodeQuestion):
-        click.echo(
-            f"{status:4}  {first.pack}/{first.question}  {question.harness}: {first.value or '-'}"
-        )
+    harness_run = question_type(question).harness_run
+    if harness_run is not None:
+        harness = harness_run.question(question).harness
+        click.echo(f"{status:4}  {first.pack}/{first.question}  {harness}: {first.value or '-'}")
     elif first.variant is None:
         shown = format_value(first.value, kind) if (kind and first.value is not None) else "-"
         click.echo(f"{status:4}  {first.pack}/{first.question}  {observed} = {shown}")

@@ -28,7 +28,7 @@ from quizapp.engine.worker import _protocol_stream
 def handle(request: dict[str, Any]) -> dict[str, Any]:
     """Answer one request; never raises."""
     from quizapp.engine.harness import registry, sandbox
-    from quizapp.engine.reference.errors import describe_exception
+    from quizapp.oneline import describe_exception
     from quizapp.packs.harnesses import HARNESSES
 
     request_id = request.get("id")
@@ -106,7 +106,7 @@ def warm_up() -> None:
     import torch
 
     from quizapp.engine.harness import base, registry  # noqa: F401
-    from quizapp.engine.reference.load import configure_torch
+    from quizapp.engine.load import configure_torch
 
     configure_torch()
     torch.manual_seed(0)

@@ -15,8 +15,8 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Markdown, Static
 
+from quizapp.grading.qtypes import question_type
 from quizapp.grading.service import GradingService
-from quizapp.packs.models import CodeQuestion
 from quizapp.screens.background_grading import BackgroundGrading
 from quizapp.screens.flag import flag_current
 from quizapp.study.practice import RATING_NAMES, Outcome, PracticeSession
@@ -86,7 +86,7 @@ class FeedbackScreen(Screen[str | None]):
     def on_mount(self) -> None:
         view = self.query_one(GradeView)
         pack_dir = self.session.pack_dir(self.item)
-        if isinstance(self.item.question, CodeQuestion):
+        if question_type(self.item.question).harness_run is not None:
             view.pending = running_code_text(self.grading)
             if not self.grading.code_ready:
                 self.set_interval(0.5, self._poll_code_runner, name="code-runner-status")
@@ -119,10 +119,26 @@ class FeedbackScreen(Screen[str | None]):
             return
         if self.outcome is not None:
             return
+        waiting = self.session.unsaved
         self.outcome = self.session.record(self.answer, event.result, self.rubric, self.seconds)
+        self._say_if_unsaved(waiting)
         self.query_one(GradeView).result = event.result
         self._show_rating()
         self.refresh_bindings()
+
+    def _say_if_unsaved(self, waiting_before: int) -> None:
+        """A store that could not take the answer: say so; the session goes on regardless."""
+        recorder = self.session.recorder
+        if recorder.error is not None:
+            self.notify(
+                f"Your answer could not be saved ({recorder.error}). It is kept, and saved "
+                "with your next answer once the store can take it.",
+                title="Not saved",
+                severity="error",
+                timeout=15,
+            )
+        elif waiting_before:
+            self.notify(f"Saved {waiting_before} earlier answer(s) that were waiting.")
 
     def _show_rating(self) -> None:
         outcome = self.outcome

@@ -1,6 +1,9 @@
 """`Store`: the SQLite progress store (docs/architecture.md, "Storage").
 
-One service with explicit SQL. The connection is in autocommit mode, so every write is
+One service with explicit SQL, and the one way to query the store: every query is a method
+of `Store`. The dashboard's aggregates, the suspended questions and the settings are
+families of methods in modules of their own (`store/queries.py` says how), which `Store`
+inherits. The connection is in autocommit mode, so every write is
 durable the moment its method returns: a crash after an answer is graded never loses it.
 WAL mode lets the CLI (`quizapp stats`) read while the TUI writes.
 
@@ -26,11 +29,14 @@ from types import TracebackType
 from typing import Any, Self
 
 from quizapp.oneline import error_line, one_line
+from quizapp.store.aggregates import AggregateQueries
 from quizapp.store.migrations import APPLICATION_ID, LATEST_VERSION, pending
 from quizapp.store.opening import (
     BUSY_TIMEOUT_SECONDS,
     ReadOnlyStore,
     check_writable,
+    failure,
+    opening_lock,
     retry_locked,
 )
 from quizapp.store.rows import (
@@ -44,6 +50,8 @@ from quizapp.store.rows import (
     StoreStats,
     to_db_time,
 )
+from quizapp.store.settings import SettingsQueries
+from quizapp.store.suspension import SuspensionQueries
 
 _SQLITE_HEADER = b"SQLite format 3\x00"
 # `PRAGMA quick_check` reads every page: seconds on years of history. A store closed
@@ -58,6 +66,14 @@ _BUSY_TIMEOUT_MS = 5000
 
 class StoreError(Exception):
     """The store cannot be opened or used; the message is one line meant for the user."""
+
+
+class StoreIOError(StoreError):
+    """A statement failed on a store that opened fine: a full disk, an I/O error, a lock.
+
+    Raised instead of `sqlite3.OperationalError` so that callers can keep what they meant
+    to write and try again (`study.recording.Recorder`); the message says which it was.
+    """
 
 
 def _fingerprint(path: Path) -> str | None:
@@ -134,7 +150,7 @@ def _inspect(path: Path) -> _Existing:
     try:
         probe = sqlite3.connect(uri, uri=True)
     except sqlite3.Error as error:
-        raise StoreError(f"cannot open {path}: {error_line(error)}") from error
+        raise StoreError(failure(path, error, "open")) from error
     try:
         application_id = probe.execute("PRAGMA application_id").fetchone()[0]
         version = probe.execute("PRAGMA user_version").fetchone()[0]
@@ -144,6 +160,11 @@ def _inspect(path: Path) -> _Existing:
         if not (is_ours or is_blank):
             raise StoreError(
                 f"{path} is a SQLite database of another application; quizapp will not touch it"
+            )
+        if version < 0 or (is_ours and version == 0 and tables > 0):
+            raise StoreError(
+                f"{path} has schema version {version}, which no quizapp writes; quizapp will "
+                "not touch it (move it aside, or set QUIZAPP_HOME, to start fresh)"
             )
         if version > LATEST_VERSION:
             raise StoreError(
@@ -159,15 +180,13 @@ def _inspect(path: Path) -> _Existing:
             detail = one_line(check)
             raise StoreError(f"{path} is corrupt ({detail}); move it aside to start fresh")
     except sqlite3.DatabaseError as error:
-        raise StoreError(
-            f"{path} is corrupt ({error_line(error)}); move it aside to start fresh"
-        ) from error
+        raise StoreError(failure(path, error, "read")) from error
     finally:
         probe.close()
     return _Existing(version=version)
 
 
-class Store:
+class Store(AggregateQueries, SuspensionQueries, SettingsQueries):
     """The progress store. Open with `Store.open(path)`; use as a context manager.
 
     One Store may be shared by the UI thread and thread workers: calls are serialized
@@ -196,6 +215,11 @@ class Store:
             StoreError: If the file is corrupt, not SQLite, another application's database,
                 or from a newer schema version; the file is then left untouched.
         """
+        with opening_lock(path):
+            return cls._open_locked(path)
+
+    @classmethod
+    def _open_locked(cls, path: Path) -> Store:
         existing = _inspect(path)
         try:
             check_writable(path)
@@ -208,14 +232,14 @@ class Store:
                 path, isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_SECONDS
             )
         except (OSError, sqlite3.Error) as error:
-            raise StoreError(f"cannot open {path}: {error_line(error)}") from error
+            raise StoreError(failure(path, error, "open")) from error
         connection.row_factory = sqlite3.Row
         try:
             # Another process may be creating the same store right now: retry while locked.
             retry_locked(lambda: _prepare(connection, path, existing.version))
         except sqlite3.Error as error:
             connection.close()
-            raise StoreError(f"cannot prepare {path}: {error_line(error)}") from error
+            raise StoreError(failure(path, error, "prepare")) from error
         except StoreError:
             connection.close()
             raise
@@ -245,7 +269,10 @@ class Store:
         with self._lock:
             if self._connection is None:
                 raise StoreError(f"the progress store {self.path} is closed")
-            yield self._connection
+            try:
+                yield self._connection
+            except sqlite3.OperationalError as error:
+                raise StoreIOError(failure(self.path, error, "use")) from error
 
     def _write(self, sql: str, params: tuple[Any, ...]) -> int:
         with self._db() as db:
@@ -256,12 +283,7 @@ class Store:
         with self._db() as db:
             return db.execute(sql, params).fetchall()
 
-    def fetch(self, sql: str, params: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
-        """Rows of one read query; for the store's own modules (settings, aggregates)."""
-        return self._read(sql, params)
-
-    def execute(self, sql: str, params: tuple[Any, ...] = ()) -> int:
-        """Run one write statement, committed before returning; returns the rows changed."""
+    def _change(self, sql: str, params: tuple[Any, ...] = ()) -> int:
         with self._db() as db:
             return db.execute(sql, params).rowcount
 
@@ -462,7 +484,7 @@ class Store:
                 "INSERT OR REPLACE INTO probe_cache (key, value_json, trace_json) VALUES (?, ?, ?)",
                 (key, value_json, trace_json),
             )
-        except sqlite3.Error:
+        except (sqlite3.Error, StoreError):
             return
 
     # -- pack versions ---------------------------------------------------------------

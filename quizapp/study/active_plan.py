@@ -8,13 +8,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
-from quizapp.store import aggregates
 from quizapp.store.db import Store
-from quizapp.store.suspension import suspended_keys
 from quizapp.study.history import due_forecast, start_of_day
-from quizapp.study.plan import InterviewPlan, at_risk_keys, build_plan, plan_retention, plan_session
+from quizapp.study.plan import (
+    InterviewPlan,
+    PlanError,
+    at_risk_keys,
+    build_plan,
+    check_interview,
+    plan_retention,
+    plan_session,
+)
 from quizapp.study.planning import StudyItem
 from quizapp.study.scheduling import MemoryModel
 from quizapp.study.settings import Settings, load_settings
@@ -32,15 +38,15 @@ def active_plan(
         settings: The learner's settings (`interview_date`, `desired_retention`).
     """
     today = now.astimezone(UTC).date()
-    interview = settings.interview_date
-    if interview is None or interview < today:
+    interview = _planned(settings, today)
+    if interview is None:
         return None
     retention = plan_retention((interview - today).days, settings.desired_retention)
-    active = set(installed) - suspended_keys(store)
+    active = set(store.unsuspended(installed))
     cards = {key: card for key, card in store.cards().items() if key in active}
     risky = at_risk_keys(cards, interview, retention, settings.model(retention))
-    due = aggregates.due_cards_per_day(store, start_of_day(interview))
-    introduced = aggregates.first_practised_since(store, start_of_day(today)) & active
+    due = store.due_cards_per_day(start_of_day(interview))
+    introduced = store.first_practised_since(start_of_day(today)) & active
     return build_plan(
         today,
         interview,
@@ -57,11 +63,13 @@ def practice_plan(
 ) -> tuple[list[StudyItem], MemoryModel] | None:
     """Today's session and memory model under the active plan, or None without one."""
     settings = load_settings(store)
-    plan = active_plan(store, {item.key for item in items}, now, settings)
+    drawable = set(store.unsuspended(item.key for item in items))
+    items = [item for item in items if item.key in drawable]
+    plan = active_plan(store, drawable, now, settings)
     if plan is None:
         return None
     model = settings.model(plan.retention)
-    planned = plan_session(items, store.cards(), now, plan, model, suspended_keys(store))
+    planned = plan_session(items, store.cards(), now, plan, model)
     return planned, model
 
 
@@ -69,7 +77,19 @@ def memory_model(store: Store, now: datetime) -> MemoryModel:
     """The model scheduling uses now: the learner's, at the plan's retention if one is active."""
     settings = load_settings(store)
     today = now.astimezone(UTC).date()
-    interview = settings.interview_date
-    if interview is None or interview < today:
+    interview = _planned(settings, today)
+    if interview is None:
         return settings.model()
     return settings.model(plan_retention((interview - today).days, settings.desired_retention))
+
+
+def _planned(settings: Settings, today: date) -> date | None:
+    """The interview date a plan is made for: none when past, or too far (a hand-edited store)."""
+    interview = settings.interview_date
+    if interview is None:
+        return None
+    try:
+        check_interview(today, interview)
+    except PlanError:
+        return None
+    return interview

@@ -18,7 +18,6 @@ Pure: today, the cards and the forecast come in; a plan comes out. While a plan 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
@@ -32,6 +31,8 @@ RETENTION_RAISE = 0.03
 CLOSE_DAYS = 14
 MOCK_EVERY = 3
 LIGHT_DAY_CAP = 15
+#: The farthest interview a plan is made for: a year ahead, and a day for leap years.
+MAX_PLAN_DAYS = 366
 
 
 class PlanError(ValueError):
@@ -120,6 +121,22 @@ def _spread(total: int, slots: int) -> list[int]:
     return [base + (1 if i < extra else 0) for i in range(slots)]
 
 
+def check_interview(today: date, interview: date) -> None:
+    """Raise PlanError unless `interview` is today or later, and at most `MAX_PLAN_DAYS` away.
+
+    The one bound on an interview date, for `config`, `plan` and the palette alike: a plan
+    has a line per day (`9999-12-31` once printed 2.9 M of them).
+    """
+    days_left = (interview - today).days
+    if days_left < 0:
+        raise PlanError(f"the interview date {interview.isoformat()} is in the past")
+    if days_left > MAX_PLAN_DAYS:
+        raise PlanError(
+            f"the interview date {interview.isoformat()} is {days_left} days away; "
+            f"a plan covers at most {MAX_PLAN_DAYS} days"
+        )
+
+
 def build_plan(
     today: date,
     interview: date,
@@ -144,11 +161,10 @@ def build_plan(
             today's quota stays the day's, and counted against it.
 
     Raises:
-        PlanError: If the interview is before today.
+        PlanError: If the interview is before today or over `MAX_PLAN_DAYS` away.
     """
+    check_interview(today, interview)
     days_left = (interview - today).days
-    if days_left < 0:
-        raise PlanError(f"the interview date {interview.isoformat()} is in the past")
     retention = plan_retention(days_left, base_retention)
     count = max(1, days_left)
     busy = count - 1  # every day but the last carries new and brought-forward work
@@ -222,9 +238,11 @@ def plan_session(
     now: datetime,
     plan: InterviewPlan,
     model: MemoryModel,
-    suspended: AbstractSet[tuple[str, str]] = frozenset(),
 ) -> list[StudyItem]:
     """Today's practice under the plan: due cards, then at-risk ones, then new ones.
+
+    `items` are the drawable questions: suspended ones are already left out
+    (`Store.unsuspended`).
 
     Due cards come most overdue first; at-risk cards lowest predicted recall first; both
     at-risk and new questions covering a weak objective come before the others. The day's
@@ -234,7 +252,6 @@ def plan_session(
     At-risk cards need no such count: one reviewed today is no longer at risk, and the
     pool only shrinks, so a second session at most takes a later day's share early.
     """
-    items = [item for item in items if item.key not in suspended]
     today = plan.day(now.astimezone(UTC).date()) or plan.days[-1]
     weak = weak_objective_keys(items, cards, now)
 
