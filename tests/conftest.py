@@ -63,7 +63,9 @@ def run_cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch)
 
     def run(argv: list[str], stdin: str | None = None) -> tuple[int, str, str]:
         if stdin is not None:
-            monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+            # A text stream over bytes, as a real stdin: answers are read from its buffer.
+            text = io.TextIOWrapper(io.BytesIO(stdin.encode("utf-8")), encoding="utf-8")
+            monkeypatch.setattr(sys, "stdin", text)
         with pytest.raises(SystemExit) as done:
             main(argv)
         out, err = capsys.readouterr()
