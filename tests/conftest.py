@@ -21,7 +21,7 @@ import pytest
 
 from quizapp.cli import main
 from quizapp.commands import grading as grading_commands
-from quizapp.grading.client import ReferenceWorker
+from quizapp.grading.client import JsonLinesChild, ProbeRunner
 from quizapp.grading.code_grading import CODE_SERVER_COMMAND, CodeGrader
 from quizapp.grading.service import GradingService, MemoryCache, ProbeCache
 from quizapp.store.db import Store
@@ -116,7 +116,7 @@ def run_process() -> QuizappProcess:
     return QuizappProcess()
 
 
-class _KeptChild(ReferenceWorker):
+class _Kept(JsonLinesChild):
     """A child process shared by the session: a command's `close()` leaves it running."""
 
     def close(self) -> None:
@@ -124,6 +124,10 @@ class _KeptChild(ReferenceWorker):
 
     def shut_down(self) -> None:
         super().close()
+
+
+class _KeptRunner(_Kept, ProbeRunner):
+    """The session's reference worker."""
 
 
 class _SessionCache:
@@ -150,8 +154,8 @@ class WarmEngine:
     """One reference worker, one code server and one probe cache for the whole session."""
 
     def __init__(self) -> None:
-        self.worker = _KeptChild()
-        self.code_server = _KeptChild(command=list(CODE_SERVER_COMMAND))
+        self.worker = _KeptRunner()
+        self.code_server = _Kept(list(CODE_SERVER_COMMAND), "the code server")
         self.cache = MemoryCache()
 
     def start(self) -> None:

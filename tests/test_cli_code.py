@@ -12,7 +12,9 @@ from typing import IO
 import pytest
 from conftest import QuizappProcess, RunCli, WarmEngine
 
+from quizapp import locations
 from quizapp.packs.loader import load_pack
+from quizapp.store.db import Store
 
 CODE_PACK = Path(__file__).parent / "code" / "code-pack.yaml"
 RIGHT = (
@@ -155,6 +157,7 @@ def test_exercise_writes_the_starter_and_regrades_on_save(
     assert "wrong: 0 of 3 cases pass; looks like swapped_guidance" in stdout
     assert "correct: all 3 cases pass" in stdout
     assert "Reference solution:" in stdout
+    assert "Starting the code runner" in stdout  # the first grade, on a cold runner
 
 
 @pytest.mark.torch
@@ -167,6 +170,13 @@ def test_exercise_never_overwrites_an_existing_file(
     assert code == 0, err
     assert target.read_text(encoding="utf-8") == RIGHT
     assert "Kept your existing file." in out
+    # The pass is a review, as a submission in the TUI. (The runner is warm here: the
+    # smoke test above sees the first grade say that it waits for a cold one.)
+    assert "recorded as" in out and "Next: quizapp exercise" in out
+    with Store.open(locations.db_path()) as store:
+        [review] = store.reviews("code-tests", "write-cfg")
+        assert review.correct is True and review.rating is not None and review.mode == "practice"
+        assert store.card("code-tests", "write-cfg") is not None
 
 
 @pytest.mark.torch

@@ -59,6 +59,7 @@ def test_no_report_is_one_line_and_exit_2(run_cli: RunCli) -> None:
         (["--pack", "nope"], "unknown pack 'nope'"),
         (["--topic", "nope"], "no question matches --topic nope"),
         (["--questions", "0"], "--questions"),
+        (["--executed", "140"], "--executed"),
     ],
 )
 def test_mock_user_errors(args: list[str], message: str, run_cli: RunCli) -> None:

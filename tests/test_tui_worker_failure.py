@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from tui_helpers import EXECUTED_PACKS, SIZE, make_app
 
-from quizapp.grading.client import ReferenceWorker
+from quizapp.grading.client import ProbeRunner
 from quizapp.grading.service import GradingService
 from quizapp.screens.feedback import WARMING_UP, FeedbackScreen
 from quizapp.screens.help import HelpScreen
@@ -37,15 +37,15 @@ time.sleep(600)
 async def test_bad_worker_leaves_the_session_usable(
     store: Store, kind: str, tmp_path: Path
 ) -> None:
-    started: list[ReferenceWorker] = []
+    started: list[ProbeRunner] = []
     release = tmp_path / "release"
 
-    def factory() -> ReferenceWorker:
+    def factory() -> ProbeRunner:
         script = HANGING if kind == "hanging" else DEAD
         command = [sys.executable, "-c", script, str(release)]
         # The start-up budget is never what ends the hanging worker (the release comes
         # first): it only has to outlast a loaded machine.
-        worker = ReferenceWorker(timeout=1.0, startup_timeout=120.0, command=command)
+        worker = ProbeRunner(timeout=1.0, startup_timeout=120.0, command=command)
         started.append(worker)
         return worker
 
