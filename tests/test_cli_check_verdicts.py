@@ -7,9 +7,9 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import RunCli
 
 from quizapp import locations
-from quizapp.cli import main
 from quizapp.grading.client import ProbeRunner
 from quizapp.grading.probekey import probe_key
 from quizapp.packs.loader import load_pack
@@ -69,32 +69,22 @@ def write_pack(tmp_path: Path, body: str) -> Path:
     return path
 
 
-def check(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as done:
-        main(["check", *args])
-    out, err = capsys.readouterr()
-    code = done.value.code
-    return (code if isinstance(code, int) else 1), out, err
-
-
 def test_sound_question_passes_and_prints_the_computed_value(
-    capsys: pytest.CaptureFixture[str],
+    run_cli: RunCli,
 ) -> None:
     probed = PACKS / "probed" / "probed.yaml"
     precompute(probed)
-    code, out, err = check([str(probed)], capsys)
+    code, out, err = run_cli(["check", str(probed)])
     assert code == 0, out + err
     assert "ok    test-probed/alpha-bar  alphas_cumprod[500] = 0.276332" in out.splitlines()
     assert "ok    test-probed/raises  raises = ValueError" in out.splitlines()
     assert "2 checked, 0 failed, 0 warning(s)" in err
 
 
-def test_wrong_expect_fails_with_both_values(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_wrong_expect_fails_with_both_values(tmp_path: Path, run_cli: RunCli) -> None:
     path = write_pack(tmp_path, ALPHA_QUESTION + "    expect: 0.2\n")
     precompute(path)
-    code, out, _ = check([str(path)], capsys)
+    code, out, _ = run_cli(["check", str(path)])
     assert code == 1
     assert out.splitlines()[:2] == [
         "FAIL  verdicts/alpha-bar  alphas_cumprod[500] = 0.276332",
@@ -102,15 +92,13 @@ def test_wrong_expect_fails_with_both_values(
     ]
 
 
-def test_trap_inside_the_tolerance_fails(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_trap_inside_the_tolerance_fails(tmp_path: Path, run_cli: RunCli) -> None:
     body = ALPHA_QUESTION + (
         "    tolerance: {rel: 0.5}\n    traps:\n      - answer: 0.2\n        why: a classic slip\n"
     )
     path = write_pack(tmp_path, body)
     precompute(path)
-    code, out, _ = check([str(path)], capsys)
+    code, out, _ = run_cli(["check", str(path)])
     assert code == 1
     assert "FAIL  verdicts/alpha-bar" in out
     assert (
@@ -119,9 +107,7 @@ def test_trap_inside_the_tolerance_fails(
     ) in out
 
 
-def test_loose_trap_of_a_typed_question_is_reported_too(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_loose_trap_of_a_typed_question_is_reported_too(tmp_path: Path, run_cli: RunCli) -> None:
     body = """\
   - id: typed
     type: numeric
@@ -136,18 +122,16 @@ def test_loose_trap_of_a_typed_question_is_reported_too(
         why: rounded too far
 """
     path = write_pack(tmp_path, body)
-    code, out, _ = check([str(path)], capsys)
+    code, out, _ = run_cli(["check", str(path)])
     assert code == 1
     assert "FAIL  verdicts/typed  answer = 0.18215" in out
     assert "trap 0.2 would be graded correct" in out
 
 
-def test_wide_tolerance_without_trap_warns_but_passes(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_wide_tolerance_without_trap_warns_but_passes(tmp_path: Path, run_cli: RunCli) -> None:
     path = write_pack(tmp_path, ALPHA_QUESTION + "    tolerance: {rel: 0.05}\n")
     precompute(path)
-    code, out, err = check([str(path)], capsys)
+    code, out, err = run_cli(["check", str(path)])
     assert code == 0, out + err
     assert out.splitlines() == [
         "ok    verdicts/alpha-bar  alphas_cumprod[500] = 0.276332",
@@ -157,20 +141,18 @@ def test_wide_tolerance_without_trap_warns_but_passes(
     assert "1 checked, 0 failed, 1 warning(s)" in err
 
 
-def test_one_percent_tolerance_does_not_warn(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_one_percent_tolerance_does_not_warn(tmp_path: Path, run_cli: RunCli) -> None:
     path = write_pack(tmp_path, ALPHA_QUESTION + "    tolerance: {rel: 0.01}\n")
     precompute(path)
-    code, out, _ = check([str(path)], capsys)
+    code, out, _ = run_cli(["check", str(path)])
     assert code == 0
     assert "warning" not in out
 
 
-def test_json_lists_every_executed_question(capsys: pytest.CaptureFixture[str]) -> None:
+def test_json_lists_every_executed_question(run_cli: RunCli) -> None:
     unsound = PACKS / "unsound.yaml"
     precompute(unsound)
-    code, out, _ = check([str(unsound), "--json"], capsys)
+    code, out, _ = run_cli(["check", str(unsound), "--json"])
     assert code == 1
     rows = {row["question"]: row for row in json.loads(out)}
     assert set(rows) == {"alpha-bar", "raises"}  # the sound typed question is not listed
@@ -181,9 +163,9 @@ def test_json_lists_every_executed_question(capsys: pytest.CaptureFixture[str]) 
     assert rows["raises"]["ok"] is True and rows["raises"]["error"] is None
 
 
-def test_invalid_pack_fails_check(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_invalid_pack_fails_check(tmp_path: Path, run_cli: RunCli) -> None:
     path = write_pack(tmp_path, ALPHA_QUESTION.replace("difficulty: 2", "difficulty: 7"))
-    code, _, err = check([str(path)], capsys)
+    code, _, err = run_cli(["check", str(path)])
     assert code == 1
     assert f"{path}:" in err and "difficulty" in err
 
@@ -194,27 +176,25 @@ GIVEAWAY = ALPHA_QUESTION.replace(
 )
 
 
-def test_giveaways_are_warnings_with_path_and_line(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_giveaways_are_warnings_with_path_and_line(tmp_path: Path, run_cli: RunCli) -> None:
     path = write_pack(tmp_path, GIVEAWAY)
     precompute(path)
-    code, out, err = check([str(path)], capsys)
+    code, out, err = run_cli(["check", str(path)])
     assert code == 0, out + err
     assert f"warning: {path}:10: alpha-bar: author word 'probe' in learner text" in out
     assert "1 checked, 0 failed, 1 warning(s)" in err
 
 
-def test_strict_fails_on_a_giveaway(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_strict_fails_on_a_giveaway(tmp_path: Path, run_cli: RunCli) -> None:
     path = write_pack(tmp_path, GIVEAWAY)
     precompute(path)
-    code, _, err = check([str(path), "--strict"], capsys)
+    code, _, err = run_cli(["check", str(path), "--strict"])
     assert code == 1
     assert "(--strict: warnings fail)" in err
 
 
-def test_strict_passes_a_clean_pack(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_strict_passes_a_clean_pack(tmp_path: Path, run_cli: RunCli) -> None:
     path = write_pack(tmp_path, ALPHA_QUESTION)
     precompute(path)
-    code, out, err = check([str(path), "--strict"], capsys)
+    code, out, err = run_cli(["check", str(path), "--strict"])
     assert code == 0, out + err

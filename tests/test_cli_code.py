@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
+import queue
+import threading
 import time
 from pathlib import Path
+from typing import IO
 
 import pytest
+from conftest import QuizappProcess, RunCli, WarmEngine
 
 from quizapp import locations
+from quizapp.packs.loader import load_pack
 from quizapp.store.db import Store
 
 CODE_PACK = Path(__file__).parent / "code" / "code-pack.yaml"
@@ -26,20 +28,6 @@ SWAPPED = (
 )
 
 
-def quizapp(
-    *args: str, stdin: str | None = None, cwd: Path | None = None
-) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "quizapp", *args],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        input=stdin,
-        cwd=cwd,
-        env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])},
-    )
-
-
 @pytest.mark.parametrize(
     ("args", "message"),
     [
@@ -50,36 +38,30 @@ def quizapp(
         (["exercise", str(CODE_PACK), "nope"], "has no question 'nope'"),
     ],
 )
-def test_bad_input_is_one_line_and_exit_2(args: list[str], message: str) -> None:
-    out = quizapp(*args, stdin="")
-    assert out.returncode == 2, out.stderr
-    assert out.stderr.count("\n") == 1 and message in out.stderr
+def test_bad_input_is_one_line_and_exit_2(args: list[str], message: str, run_cli: RunCli) -> None:
+    code, _, err = run_cli(args, stdin="")
+    assert code == 2, err
+    assert err.count("\n") == 1 and message in err
 
 
-def test_exercise_refuses_a_question_that_is_not_code(tmp_path: Path) -> None:
+def test_exercise_refuses_a_question_that_is_not_code(tmp_path: Path, run_cli: RunCli) -> None:
     good = Path(__file__).parent / "packs" / "good.yaml"
-    question = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            f"from quizapp.packs.loader import load_pack;"
-            f"print(load_pack(__import__('pathlib').Path({str(good)!r})).pack.questions[0].id)",
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
-    out = quizapp("exercise", str(good), question, str(tmp_path / "x.py"))
-    assert out.returncode == 2 and "not a code one" in out.stderr
+    question = load_pack(good).pack.questions[0].id
+    code, _, err = run_cli(["exercise", str(good), question, str(tmp_path / "x.py")])
+    assert code == 2 and "not a code one" in err
 
 
 @pytest.mark.torch
-def test_grade_file_json_names_the_mistake_and_exits_zero(tmp_path: Path) -> None:
+def test_grade_file_json_names_the_mistake_and_exits_zero(
+    tmp_path: Path, run_cli: RunCli, warm_engine: WarmEngine
+) -> None:
     solution = tmp_path / "sol.py"
     solution.write_text(SWAPPED, encoding="utf-8")
-    out = quizapp("grade", str(CODE_PACK), "write-cfg", "--file", str(solution), "--json")
-    assert out.returncode == 0, out.stderr
-    result = json.loads(out.stdout)
+    code, out, err = run_cli(
+        ["grade", str(CODE_PACK), "write-cfg", "--file", str(solution), "--json"]
+    )
+    assert code == 0, err
+    result = json.loads(out)
     assert result["correct"] is False
     assert result["mistake"] == "swapped_guidance"
     assert len(result["cases"]) == 3
@@ -99,34 +81,74 @@ def test_grade_file_json_names_the_mistake_and_exits_zero(tmp_path: Path) -> Non
 
 
 @pytest.mark.torch
-def test_grade_reads_stdin_and_prints_a_row_per_case() -> None:
-    out = quizapp("grade", str(CODE_PACK), "write-cfg", "--file", "-", stdin=RIGHT)
-    assert out.returncode == 0, out.stderr
-    lines = out.stdout.splitlines()
+def test_grade_reads_stdin_and_prints_a_row_per_case(
+    run_cli: RunCli, warm_engine: WarmEngine
+) -> None:
+    code, out, err = run_cli(["grade", str(CODE_PACK), "write-cfg", "--file", "-"], stdin=RIGHT)
+    assert code == 0, err
+    lines = out.splitlines()
     assert lines[0] == "correct: all 3 cases pass"
     assert sum(line.lstrip().startswith("✓") for line in lines) == 3
 
 
+class Lines:
+    """A child's output, line by line, read in a thread: each wait is for an event (a line
+    the command prints), with a deadline, never a fixed sleep."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        self.seen: list[str] = []
+        self._queue: queue.Queue[str | None] = queue.Queue()
+        self._reader = threading.Thread(target=self._read, args=(stream,), daemon=True)
+        self._reader.start()
+
+    def _read(self, stream: IO[str]) -> None:
+        for line in stream:
+            self._queue.put(line)
+        self._queue.put(None)
+
+    def wait_for(self, text: str, timeout: float = 300.0) -> None:
+        """Read until a line containing `text`; fail if the output ends or time runs out."""
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                line = self._queue.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                raise AssertionError(f"no {text!r} within {timeout:g} s: {self.seen}") from None
+            if line is None:
+                self._queue.put(None)
+                raise AssertionError(f"output ended before {text!r}: {self.seen}")
+            self.seen.append(line)
+            if text in line:
+                return
+
+    def everything(self) -> str:
+        """All the output, once the child closed it."""
+        self._reader.join(timeout=60)
+        while (line := self._queue.get_nowait()) is not None:
+            self.seen.append(line)
+        return "".join(self.seen)
+
+
 @pytest.mark.torch
-def test_exercise_writes_the_starter_and_regrades_on_save(tmp_path: Path) -> None:
+@pytest.mark.slow
+def test_exercise_writes_the_starter_and_regrades_on_save(
+    tmp_path: Path, run_process: QuizappProcess
+) -> None:
+    """The smoke test of `exercise`: a real process, its own cold code server."""
     target = tmp_path / "cfg.py"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "quizapp", "exercise", str(CODE_PACK), "write-cfg", str(target)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])},
-    )
+    process = run_process.popen("exercise", str(CODE_PACK), "write-cfg", str(target))
+    assert process.stdout is not None and process.stderr is not None
     try:
-        deadline = time.monotonic() + 60
-        while not target.exists() and time.monotonic() < deadline:
-            time.sleep(0.1)
+        output = Lines(process.stdout)
+        # Printed once the starter is written and its modification time noted: from here
+        # on, a save (a new time or size) is graded.
+        output.wait_for("It is graded each time you save it")
         assert target.read_text(encoding="utf-8").startswith("def guide(")
-        time.sleep(0.6)  # a save must change the modification time the watcher polls
         target.write_text(SWAPPED, encoding="utf-8")
-        time.sleep(1.5)
+        output.wait_for("Waiting for you to save")
         target.write_text(RIGHT, encoding="utf-8")
-        stdout, stderr = process.communicate(timeout=600)
+        process.wait(timeout=600)
+        stdout, stderr = output.everything(), process.stderr.read()
     finally:
         if process.poll() is None:
             process.kill()
@@ -135,19 +157,22 @@ def test_exercise_writes_the_starter_and_regrades_on_save(tmp_path: Path) -> Non
     assert "wrong: 0 of 3 cases pass; looks like swapped_guidance" in stdout
     assert "correct: all 3 cases pass" in stdout
     assert "Reference solution:" in stdout
+    assert "Starting the code runner" in stdout  # the first grade, on a cold runner
 
 
 @pytest.mark.torch
-def test_exercise_never_overwrites_an_existing_file(tmp_path: Path) -> None:
+def test_exercise_never_overwrites_an_existing_file(
+    tmp_path: Path, run_cli: RunCli, warm_engine: WarmEngine
+) -> None:
     target = tmp_path / "mine.py"
     target.write_text(RIGHT, encoding="utf-8")
-    out = quizapp("exercise", str(CODE_PACK), "write-cfg", str(target))
-    assert out.returncode == 0, out.stderr
+    code, out, err = run_cli(["exercise", str(CODE_PACK), "write-cfg", str(target)])
+    assert code == 0, err
     assert target.read_text(encoding="utf-8") == RIGHT
-    assert "Kept your existing file." in out.stdout
-    # The pass is a review, as a submission in the TUI; the first grade said it waits.
-    assert "Starting the code runner" in out.stdout
-    assert "recorded as" in out.stdout and "Next: quizapp exercise" in out.stdout
+    assert "Kept your existing file." in out
+    # The pass is a review, as a submission in the TUI. (The runner is warm here: the
+    # smoke test above sees the first grade say that it waits for a cold one.)
+    assert "recorded as" in out and "Next: quizapp exercise" in out
     with Store.open(locations.db_path()) as store:
         [review] = store.reviews("code-tests", "write-cfg")
         assert review.correct is True and review.rating is not None and review.mode == "practice"
@@ -155,22 +180,26 @@ def test_exercise_never_overwrites_an_existing_file(tmp_path: Path) -> None:
 
 
 @pytest.mark.torch
-def test_check_runs_solution_starter_and_mistake_examples() -> None:
-    out = quizapp("check", str(CODE_PACK), "--json")
-    assert out.returncode == 0, out.stdout + out.stderr
-    rows = {row["question"]: row for row in json.loads(out.stdout)}
+def test_check_runs_solution_starter_and_mistake_examples(
+    run_cli: RunCli, warm_engine: WarmEngine
+) -> None:
+    code, out, err = run_cli(["check", str(CODE_PACK), "--json"])
+    assert code == 0, out + err
+    rows = {row["question"]: row for row in json.loads(out)}
     assert rows["write-cfg"]["ok"] is True
     assert rows["write-cfg"]["value"] == "solution 3/3, starter 0/3, mistakes 3/3 recognised"
 
 
 @pytest.mark.torch
-def test_check_fails_cases_that_cannot_show_a_mistake(tmp_path: Path) -> None:
+def test_check_fails_cases_that_cannot_show_a_mistake(
+    tmp_path: Path, run_cli: RunCli, warm_engine: WarmEngine
+) -> None:
     # With guidance 1.0 everywhere, guidance mistakes give the right answer.
     text = CODE_PACK.read_text(encoding="utf-8").replace(
         "      - {guidance_scale: 2.0, seed: 3}", "      - {guidance_scale: 1.0, seed: 3}"
     )
     pack = tmp_path / "weak.yaml"
     pack.write_text(text, encoding="utf-8")
-    out = quizapp("check", str(pack))
-    assert out.returncode == 1
-    assert "mistake text_only passes every case: the cases cannot show it" in out.stdout
+    code, out, _ = run_cli(["check", str(pack)])
+    assert code == 1
+    assert "mistake text_only passes every case: the cases cannot show it" in out

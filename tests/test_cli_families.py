@@ -3,27 +3,23 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from conftest import RunCli, WarmEngine
 
 DPM = Path(__file__).parent / "packs" / "families-cli" / "dpm.yaml"
 VARIANT = ["--variant", "latents.fill=1.0", "--variant", "num_inference_steps=10"]
 
 
-def quizapp(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "quizapp", *args], capture_output=True, text=True, timeout=300
-    )
-
-
-def test_check_prints_one_line_per_family_and_json_rows_per_variant() -> None:
-    out = quizapp("check", str(DPM))
-    assert out.returncode == 0, out.stdout + out.stderr
-    assert "ok    families-cli/dpm-first-step  prev_sample[0,0,0,0]: 4 variants" in out.stdout
-    rows = json.loads(quizapp("check", str(DPM), "--json").stdout)
+@pytest.mark.torch
+def test_check_prints_one_line_per_family_and_json_rows_per_variant(
+    run_cli: RunCli, warm_engine: WarmEngine
+) -> None:
+    code, out, err = run_cli(["check", str(DPM)])
+    assert code == 0, out + err
+    assert "ok    families-cli/dpm-first-step  prev_sample[0,0,0,0]: 4 variants" in out
+    rows = json.loads(run_cli(["check", str(DPM), "--json"])[1])
     assert [row["variant"] for row in rows] == [
         {"latents.fill": 1.0, "num_inference_steps": 10},
         {"latents.fill": 1.0, "num_inference_steps": 20},
@@ -35,29 +31,33 @@ def test_check_prints_one_line_per_family_and_json_rows_per_variant() -> None:
     assert len({round(row["value"], 4) for row in rows}) == 4
 
 
-def test_check_fails_where_an_example_differs(tmp_path: Path) -> None:
+@pytest.mark.torch
+def test_check_fails_where_an_example_differs(
+    tmp_path: Path, run_cli: RunCli, warm_engine: WarmEngine
+) -> None:
     pack = tmp_path / "dpm.yaml"
     pack.write_text(DPM.read_text().replace("expect: 1.80562424659729", "expect: 1.5"))
-    out = quizapp("check", str(pack))
-    assert out.returncode == 1
-    assert "4 variants, 1 failed" in out.stdout
-    assert "[latents.fill=1.0, num_inference_steps=10] expect 1.5 but the probe computed" in (
-        out.stdout
-    )
+    code, out, _ = run_cli(["check", str(pack)])
+    assert code == 1
+    assert "4 variants, 1 failed" in out
+    assert "[latents.fill=1.0, num_inference_steps=10] expect 1.5 but the probe computed" in out
 
 
-def test_grade_one_variant_names_the_computed_trap() -> None:
-    out = quizapp("grade", str(DPM), "dpm-first-step", "1.806", *VARIANT, "--json")
-    assert out.returncode == 0, out.stderr
-    result = json.loads(out.stdout)
+@pytest.mark.torch
+def test_grade_one_variant_names_the_computed_trap(
+    run_cli: RunCli, warm_engine: WarmEngine
+) -> None:
+    code, out, err = run_cli(["grade", str(DPM), "dpm-first-step", "1.806", *VARIANT, "--json"])
+    assert code == 0, err
+    result = json.loads(out)
     assert result["correct"] is True
     assert result["trace"][0] == "variant: latents.fill=1.0, num_inference_steps=10"
     # 0.885819 is what the loop computes when it passes the index i instead of t.
     trapped = json.loads(
-        quizapp("grade", str(DPM), "dpm-first-step", "0.8858", *VARIANT, "--json").stdout
+        run_cli(["grade", str(DPM), "dpm-first-step", "0.8858", *VARIANT, "--json"])[1]
     )
     assert trapped["correct"] is False and trapped["trap"] == "index_as_timestep"
-    text = quizapp("grade", str(DPM), "dpm-first-step", "0.8858", *VARIANT).stdout
+    text = run_cli(["grade", str(DPM), "dpm-first-step", "0.8858", *VARIANT])[1]
     assert "trap (index_as_timestep): That passes the loop index i instead of t." in text
 
 
@@ -70,7 +70,7 @@ def test_grade_one_variant_names_the_computed_trap() -> None:
         ([*VARIANT, "--variant", "seed=1"], "'seed' is not a vary key"),
     ],
 )
-def test_grade_needs_every_vary_key(variant: list[str], message: str) -> None:
-    out = quizapp("grade", str(DPM), "dpm-first-step", "1.8", *variant)
-    assert out.returncode == 2
-    assert message in out.stderr and "Traceback" not in out.stderr
+def test_grade_needs_every_vary_key(variant: list[str], message: str, run_cli: RunCli) -> None:
+    code, _, err = run_cli(["grade", str(DPM), "dpm-first-step", "1.8", *variant])
+    assert code == 2
+    assert message in err and "Traceback" not in err

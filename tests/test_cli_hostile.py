@@ -6,16 +6,13 @@ show up as "crashed" (the crash handler) and fail the test just the same.
 
 from __future__ import annotations
 
-import contextlib
-import io
 import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-
-from quizapp import cli
+from conftest import RunCli
 
 HERE = Path(__file__).parent
 GOOD = (HERE / "packs" / "good.yaml").read_text()
@@ -107,18 +104,6 @@ def cases(d: Path) -> list[list[str]]:
     ]
 
 
-def run(args: list[str]) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with (
-        contextlib.redirect_stdout(out),
-        contextlib.redirect_stderr(err),
-        pytest.raises(SystemExit) as done,
-    ):
-        cli.main(args)
-    code = done.value.code
-    return (code if isinstance(code, int) else 1), out.getvalue(), err.getvalue()
-
-
 def terminal_safe(text: str) -> bool:
     return not any(
         (ord(c) < 32 and c not in "\n\t") or 0x7F <= ord(c) <= 0x9F or 0xD800 <= ord(c) <= 0xDFFF
@@ -126,10 +111,10 @@ def terminal_safe(text: str) -> bool:
     )
 
 
-def test_every_command_with_hostile_arguments(hostile_dir: Path) -> None:
+def test_every_command_with_hostile_arguments(hostile_dir: Path, run_cli: RunCli) -> None:
     failures = []
     for args in cases(hostile_dir):
-        code, out, err = run(args)
+        code, out, err = run_cli(args)
         shown = [a[:30] for a in args]
         if "Traceback" in out + err or "crashed" in err:
             failures.append(f"{shown}: crashed: {err[-300:]}")
@@ -142,22 +127,24 @@ def test_every_command_with_hostile_arguments(hostile_dir: Path) -> None:
     assert not failures, "\n".join(failures)
 
 
-def test_new_into_an_unwritable_folder_is_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_new_into_an_unwritable_folder_is_one_line(
+    monkeypatch: pytest.MonkeyPatch, run_cli: RunCli
+) -> None:
     monkeypatch.chdir("/proc")
-    code, _, err = run(["new", "my-pack"])
+    code, _, err = run_cli(["new", "my-pack"])
     assert code == 2 and err.startswith("quizapp: error: cannot write") and err.count("\n") == 1
 
 
-def test_a_bad_pack_does_not_stop_other_commands(hostile_dir: Path) -> None:
-    code, out, err = run(["--packs", str(hostile_dir / "packs"), "stats", "--json"])
+def test_a_bad_pack_does_not_stop_other_commands(hostile_dir: Path, run_cli: RunCli) -> None:
+    code, out, err = run_cli(["--packs", str(hostile_dir / "packs"), "stats", "--json"])
     assert code == 0 and '"reviews"' in out
     skipped = [line for line in err.splitlines() if line.startswith("quizapp: skipped:")]
     assert len(skipped) == 3  # one line per broken pack
     assert any("bad.yaml:5:12: 'maybe' is not a valid boolean" in line for line in skipped)
 
 
-def test_negative_numbers_are_answers() -> None:
-    code, out, _ = run(["grade", "--json", str(HERE / "packs" / "good.yaml"), "shape", "-6.77"])
+def test_negative_numbers_are_answers(run_cli: RunCli) -> None:
+    code, out, _ = run_cli(["grade", "--json", str(HERE / "packs" / "good.yaml"), "shape", "-6.77"])
     assert code in (0, 2)
     assert "no such option" not in out
 

@@ -5,21 +5,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from conftest import RunCli
 from test_report import START, sample_report
 from tui_helpers import BASIC_PACKS
 
 from quizapp import locations
-from quizapp.cli import main
 from quizapp.store.db import Store
 from quizapp.study.report import build_report, to_json
-
-
-def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as done:
-        main(argv)
-    out, err = capsys.readouterr()
-    code = done.value.code
-    return (code if isinstance(code, int) else 1), out, err
 
 
 def seed_two_reports() -> None:
@@ -34,30 +26,30 @@ def seed_two_reports() -> None:
             )
 
 
-def test_report_prints_the_latest_as_plain_text(capsys: pytest.CaptureFixture[str]) -> None:
+def test_report_prints_the_latest_as_plain_text(run_cli: RunCli) -> None:
     seed_two_reports()
-    code, out, err = run(["report"], capsys)
+    code, out, err = run_cli(["report"])
     assert code == 0 and err == ""
     assert out.startswith("Mock interview, 2025-03-02 09:00 UTC\nScore 100% · 1 questions")
 
 
-def test_report_n_and_markdown(capsys: pytest.CaptureFixture[str]) -> None:
+def test_report_n_and_markdown(run_cli: RunCli) -> None:
     seed_two_reports()
-    code, out, _ = run(["report", "2", "--markdown"], capsys)
+    code, out, _ = run_cli(["report", "2", "--markdown"])
     assert code == 0
     assert out.startswith("# Mock interview, 2025-03-01 09:00 UTC")
     assert "| cfg | 2 | 50% |" in out
     assert "- **Trap:** That is the conditional output alone." in out
-    code, out, _ = run(["report", "2"], capsys)
+    code, out, _ = run_cli(["report", "2"])
     assert "cfg-scale [cfg]: wrong" in out and "# " not in out
 
 
-def test_no_report_is_one_line_and_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = run(["report"], capsys)
+def test_no_report_is_one_line_and_exit_2(run_cli: RunCli) -> None:
+    code, out, err = run_cli(["report"])
     assert code == 2 and out == ""
     assert err == "quizapp: error: no mock interview yet: start one with `quizapp mock`\n"
     seed_two_reports()
-    code, _, err = run(["report", "3"], capsys)
+    code, _, err = run_cli(["report", "3"])
     assert code == 2 and err == "quizapp: error: no report 3: 2 mock interview(s) stored\n"
 
 
@@ -70,9 +62,7 @@ def test_no_report_is_one_line_and_exit_2(capsys: pytest.CaptureFixture[str]) ->
         (["--executed", "140"], "--executed"),
     ],
 )
-def test_mock_user_errors(
-    args: list[str], message: str, capsys: pytest.CaptureFixture[str]
-) -> None:
-    code, out, err = run(["--packs", str(BASIC_PACKS), "mock", *args], capsys)
+def test_mock_user_errors(args: list[str], message: str, run_cli: RunCli) -> None:
+    code, out, err = run_cli(["--packs", str(BASIC_PACKS), "mock", *args])
     assert code == 2 and out == ""
     assert message in err and len(err.strip().splitlines()) == 1

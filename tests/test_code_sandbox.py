@@ -132,6 +132,7 @@ def test_a_hard_exit_mid_cases_is_reported() -> None:
     assert response["cases"][0]["error"] == "the code exited before the cases finished"
 
 
+@pytest.mark.slow
 def test_learner_code_cannot_write_into_the_servers_protocol() -> None:
     from quizapp.grading.code_grading import CodeGrader
 

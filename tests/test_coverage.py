@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
+from conftest import RunCli
 
-from quizapp.cli import main
 from quizapp.packs.coverage import MIN_QUESTIONS, format_coverage, pack_coverage
 from quizapp.packs.loader import load_pack
 
@@ -50,19 +49,13 @@ def test_format_flags_thin_objectives() -> None:
     ]
 
 
-def test_validate_coverage_prints_the_table_and_still_exits_0(
-    capsys: pytest.CaptureFixture[str],
-) -> None:
-    with pytest.raises(SystemExit) as done:
-        main(["validate", "--coverage", str(GOOD)])
-    out, err = capsys.readouterr()
-    assert done.value.code == 0
+def test_validate_coverage_prints_the_table_and_still_exits_0(run_cli: RunCli) -> None:
+    code, out, err = run_cli(["validate", "--coverage", str(GOOD)])
+    assert code == 0
     assert out.splitlines()[0] == "test-good: 2 objective(s), 2 with fewer than 3 questions"
     assert "  not-pixels (trap): 1 question(s)  << fewer than 3" in out.splitlines()
     assert "ok: 1 pack(s), 3 question(s)" in err
 
 
-def test_validate_without_coverage_prints_no_table(capsys: pytest.CaptureFixture[str]) -> None:
-    with pytest.raises(SystemExit):
-        main(["validate", str(GOOD)])
-    assert capsys.readouterr().out == ""
+def test_validate_without_coverage_prints_no_table(run_cli: RunCli) -> None:
+    assert run_cli(["validate", str(GOOD)])[1] == ""

@@ -8,24 +8,16 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from conftest import RunCli, WarmEngine
 
 from quizapp.anki.cards import FIELDS, card_fields
 from quizapp.anki.deck import note_guid, stable_id
 from quizapp.anki.export import plan_export, selected
-from quizapp.cli import main
 from quizapp.grading.grader import Reference
 from quizapp.packs.loader import load_pack
 
 UI_PACK = Path(__file__).parent / "ui" / "packs" / "ui-basics.yaml"
 PROBED = Path(__file__).parent / "packs" / "probed" / "probed.yaml"
-
-
-def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as done:
-        main(argv)
-    out, err = capsys.readouterr()
-    code = done.value.code
-    return (code if isinstance(code, int) else 1), out, err
 
 
 def read_apkg(path: Path, tmp_path: Path) -> dict[str, object]:
@@ -52,11 +44,9 @@ def read_apkg(path: Path, tmp_path: Path) -> dict[str, object]:
     return {"notes": notes, "decks": deck_ids}
 
 
-def test_export_writes_notes_with_fields_and_skips_explain(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_export_writes_notes_with_fields_and_skips_explain(tmp_path: Path, run_cli: RunCli) -> None:
     target = tmp_path / "deck.apkg"
-    code, out, err = run(["export", str(UI_PACK), "--anki", "-o", str(target)], capsys)
+    code, out, err = run_cli(["export", str(UI_PACK), "--anki", "-o", str(target)])
     assert code == 0, err
     assert "6 note(s), 1 skipped" in out
     assert "skipped ui-basics/explain-step: explain questions are not cards" in err
@@ -82,16 +72,14 @@ def test_export_writes_notes_with_fields_and_skips_explain(
     assert content["decks"] == {stable_id("deck", "ui-basics")}
 
 
-def test_reexport_after_an_edit_keeps_guids_and_ids(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_reexport_after_an_edit_keeps_guids_and_ids(tmp_path: Path, run_cli: RunCli) -> None:
     first, second = tmp_path / "first.apkg", tmp_path / "second.apkg"
-    assert run(["export", str(UI_PACK), "--anki", "-o", str(first)], capsys)[0] == 0
+    assert run_cli(["export", str(UI_PACK), "--anki", "-o", str(first)])[0] == 0
     edited = tmp_path / "ui-basics.yaml"
     edited.write_text(
         UI_PACK.read_text().replace("what is the latent shape?", "what shape is the latent?")
     )
-    assert run(["export", str(edited), "--anki", "-o", str(second)], capsys)[0] == 0
+    assert run_cli(["export", str(edited), "--anki", "-o", str(second)])[0] == 0
     before, after = read_apkg(first, tmp_path), read_apkg(second, tmp_path)
     before_notes, after_notes = before["notes"], after["notes"]
     assert isinstance(before_notes, dict) and isinstance(after_notes, dict)
@@ -103,26 +91,26 @@ def test_reexport_after_an_edit_keeps_guids_and_ids(
     assert {n["mid"] for n in before_notes.values()} == {n["mid"] for n in after_notes.values()}
 
 
-def test_tag_and_topic_filter(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_tag_and_topic_filter(tmp_path: Path, run_cli: RunCli) -> None:
     target = tmp_path / "latents.apkg"
-    code, _, _ = run(
-        ["export", str(UI_PACK), "--anki", "--topic", "latents", "-o", str(target)], capsys
+    code, _, _ = run_cli(
+        ["export", str(UI_PACK), "--anki", "--topic", "latents", "-o", str(target)]
     )
     assert code == 0
     notes = read_apkg(target, tmp_path)["notes"]
     assert isinstance(notes, dict)
     # numeric-scaling has its own topic (vae-scaling) since sessions alternate topics.
     assert set(notes) == {note_guid("ui-basics", "shape-latent")}
-    code, _, err = run(["export", str(UI_PACK), "--anki", "--tag", "nope"], capsys)
+    code, _, err = run_cli(["export", str(UI_PACK), "--anki", "--tag", "nope"])
     assert code == 2
     assert "no question of pack 'ui-basics' matches --tag nope" in err
 
 
-def test_bad_input_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert "say which format: --anki" in run(["export", str(UI_PACK)], capsys)[2]
-    code, _, err = run(["export", str(UI_PACK), "--anki", "-o", str(tmp_path / "x.zip")], capsys)
+def test_bad_input_is_one_line(tmp_path: Path, run_cli: RunCli) -> None:
+    assert "say which format: --anki" in run_cli(["export", str(UI_PACK)])[2]
+    code, _, err = run_cli(["export", str(UI_PACK), "--anki", "-o", str(tmp_path / "x.zip")])
     assert code == 2 and "ends in .apkg" in err
-    code, _, err = run(["export", "no-such-pack", "--anki"], capsys)
+    code, _, err = run_cli(["export", "no-such-pack", "--anki"])
     assert code == 2 and "unknown pack 'no-such-pack'" in err
 
 
@@ -157,10 +145,10 @@ def test_a_failed_probe_skips_that_question_only() -> None:
 
 @pytest.mark.torch
 def test_export_runs_the_probes_for_executed_questions(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, run_cli: RunCli, warm_engine: WarmEngine
 ) -> None:
     target = tmp_path / "probed.apkg"
-    code, _, err = run(["export", str(PROBED), "--anki", "-o", str(target)], capsys)
+    code, _, err = run_cli(["export", str(PROBED), "--anki", "-o", str(target)])
     assert code == 0, err
     notes = read_apkg(target, tmp_path)["notes"]
     assert isinstance(notes, dict)
@@ -195,10 +183,10 @@ def hostile_pack(tmp_path: Path) -> Path:
 
 
 def test_no_remote_url_nor_anki_media_syntax_reaches_a_card(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, run_cli: RunCli
 ) -> None:
     target = tmp_path / "hostile.apkg"
-    code, _, err = run(["export", str(hostile_pack(tmp_path)), "--anki", "-o", str(target)], capsys)
+    code, _, err = run_cli(["export", str(hostile_pack(tmp_path)), "--anki", "-o", str(target)])
     assert code == 0, err
     notes = read_apkg(target, tmp_path)["notes"]
     assert isinstance(notes, dict)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import fsrs_rs_python
 import pytest
-from test_cli_study import run
+from conftest import RunCli
 
 from quizapp import locations
 from quizapp.store.db import Store
@@ -134,12 +134,13 @@ def test_the_fit_reports_its_progress(store: Store) -> None:
     )
 
 
-def test_optimize_above_the_minimum_fits_and_stores(capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.slow
+def test_optimize_above_the_minimum_fits_and_stores(run_cli: RunCli) -> None:
     with Store.open(locations.db_path()) as store:
         write_history(store, questions=60, reviews_each=11)
         reviews = as_reviews(store.rated_practice_reviews())
         assert trainable_count(reviews, load_settings(store).days) >= MIN_REVIEWS
-    code, out, err = run(["optimize", "--json"], capsys)
+    code, out, err = run_cli(["optimize", "--json"])
     assert code == 0, err
     data = json.loads(out)
     assert data["personalized"] is True and data["reviews"] == 660
@@ -155,10 +156,11 @@ def test_optimize_above_the_minimum_fits_and_stores(capsys: pytest.CaptureFixtur
         assert load_settings(store).model().personalized
 
 
-def test_optimize_prints_before_and_after(capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.slow
+def test_optimize_prints_before_and_after(run_cli: RunCli) -> None:
     with Store.open(locations.db_path()) as store:
         write_history(store, questions=60, reviews_each=11)
-    code, out, _ = run(["optimize"], capsys)
+    code, out, _ = run_cli(["optimize"])
     assert code == 0
     assert "log loss" in out and "->" in out and "% better" in out
 

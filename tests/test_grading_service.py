@@ -73,6 +73,7 @@ def test_dead_or_hanging_worker_gives_could_not_grade(script: str, reason: str) 
 
 
 @pytest.mark.torch
+@pytest.mark.slow
 def test_real_worker_computes_and_caches() -> None:
     cache = MemoryCache()
     service = GradingService(cache=cache)

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from test_cli_study import run
+from conftest import RunCli
 
 from quizapp.boundedread import MAX_ANSWER_BYTES, UnreadableAnswer, read_answer_file
 
@@ -20,8 +20,8 @@ TOO_BIG = f"holds over {MAX_ANSWER_BYTES} bytes, the most an answer may be"
 
 
 @pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
-def test_grade_file_dev_zero_stops_at_the_cap(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = run(["grade", str(GOOD), "owner", "--file", "/dev/zero"], capsys)
+def test_grade_file_dev_zero_stops_at_the_cap(run_cli: RunCli) -> None:
+    code, out, err = run_cli(["grade", str(GOOD), "owner", "--file", "/dev/zero"])
     assert (code, out) == (2, "")
     assert err == f"quizapp: error: /dev/zero {TOO_BIG}\n"
 
@@ -41,7 +41,7 @@ def test_an_endless_stdin_stops_at_the_cap(quizapp_home: Path) -> None:
     assert done.stderr == f"quizapp: error: stdin {TOO_BIG}\n"
 
 
-def test_bad_answer_files_are_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_bad_answer_files_are_one_line(tmp_path: Path, run_cli: RunCli) -> None:
     huge = tmp_path / "huge.txt"
     with huge.open("wb") as handle:
         handle.truncate(MAX_ANSWER_BYTES * 64)  # sparse: 64 MiB of zeros, on no disk
@@ -54,7 +54,7 @@ def test_bad_answer_files_are_one_line(tmp_path: Path, capsys: pytest.CaptureFix
         str(tmp_path / "nope"): f"no such file: {tmp_path / 'nope'}",
     }
     for name, message in cases.items():
-        code, out, err = run(["grade", str(GOOD), "owner", "--file", name], capsys)
+        code, out, err = run_cli(["grade", str(GOOD), "owner", "--file", name])
         assert (code, out, err) == (2, "", f"quizapp: error: {message}\n")
 
 

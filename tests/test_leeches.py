@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from conftest import RunCli
 from tui_helpers import Clock, make_app
 
 from quizapp.store.db import Store
@@ -60,10 +61,9 @@ async def test_suspended_questions_are_never_drawn(store: Store) -> None:
         assert ("ui-basics", "shape-latent") in keys
 
 
-def test_stats_json_has_the_dashboard_series(capsys: pytest.CaptureFixture[str]) -> None:
+def test_stats_json_has_the_dashboard_series(run_cli: RunCli) -> None:
     import json
 
-    from test_cli_study import run
     from tui_helpers import BASIC_PACKS
 
     from quizapp import locations
@@ -75,7 +75,7 @@ def test_stats_json_has_the_dashboard_series(capsys: pytest.CaptureFixture[str])
         opened.save_card("ui-basics", "choice-noise", "{}", now + timedelta(days=2))
         fail(opened, "shape-latent", 6)
         opened.suspend("ui-basics", "shape-latent", now)
-    code, out, _ = run(["--packs", str(BASIC_PACKS), "stats", "--json"], capsys)
+    code, out, _ = run_cli(["--packs", str(BASIC_PACKS), "stats", "--json"])
     assert code == 0
     data = json.loads(out)
     assert len(data["forecast"]) == 30 and data["forecast"][2] == 1 and sum(data["forecast"]) == 1

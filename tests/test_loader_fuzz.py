@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -14,6 +15,8 @@ from quizapp.packs.loader import load_pack_text
 GOOD = (Path(__file__).parent / "packs" / "good.yaml").read_text()
 PATH = Path("fuzz.yaml")
 
+# Hundreds of generated packs per test.
+pytestmark = pytest.mark.slow
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 

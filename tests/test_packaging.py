@@ -8,6 +8,8 @@ import sys
 import zipfile
 from pathlib import Path
 
+import pytest
+
 from quizapp import locations
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -19,6 +21,7 @@ def test_checkout_finds_content() -> None:
     assert locations.schema_path().is_file()
 
 
+@pytest.mark.slow
 def test_wheel_carries_content_and_finds_it(tmp_path: Path) -> None:
     subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(ROOT)],

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 BROWSE_PACK = Path(__file__).parent / "ui" / "browse" / "browse.yaml"
 
 # Browse every question, try one, reload: then list what the UI process imported.
@@ -39,6 +41,7 @@ print(json.dumps(sorted(sys.modules)))
 """
 
 
+@pytest.mark.slow
 def test_preview_never_imports_torch() -> None:
     out = subprocess.run(
         [sys.executable, "-c", SCRIPT, str(BROWSE_PACK)],

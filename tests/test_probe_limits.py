@@ -73,6 +73,8 @@ def test_validation_locates_the_refusal() -> None:
     assert "MiB of tensors" in error.message
 
 
+@pytest.mark.torch
+@pytest.mark.slow
 def test_what_slips_through_ends_as_memory_limit() -> None:
     # Validation would refuse this probe; sent to the worker directly it must fail cleanly.
     huge = probe(model="none", noise_pred="random", latent_shape=[512, 512, 512, 512])

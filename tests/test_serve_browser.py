@@ -36,6 +36,8 @@ if not CHROMIUM.exists() and not os.environ.get("CI"):
     pytest.skip("needs Debian's chromium (apt-get install chromium)", allow_module_level=True)
 
 sync_api = pytest.importorskip("playwright.sync_api")
+# A real `quizapp serve` process and a real browser each.
+pytestmark = pytest.mark.slow
 
 
 class Terminal:

@@ -6,7 +6,7 @@ import json
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from test_cli_study import run
+from conftest import RunCli
 from tui_helpers import BASIC_PACKS
 
 from quizapp import locations
@@ -50,16 +50,16 @@ def test_settings_default_parse_and_reset(store: Store) -> None:
     assert load_settings(store).interview_date is None
 
 
-def test_config_command(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(["config"], capsys)
+def test_config_command(run_cli: RunCli) -> None:
+    code, out, _ = run_cli(["config"])
     assert code == 0 and "desired_retention = 0.9" in out
-    code, out, _ = run(["config", "desired_retention", "0.95"], capsys)
+    code, out, _ = run_cli(["config", "desired_retention", "0.95"])
     assert (code, out) == (0, "desired_retention = 0.95\n")
-    code, out, _ = run(["config", "desired_retention"], capsys)
+    code, out, _ = run_cli(["config", "desired_retention"])
     assert out == "0.95\n"
-    code, out, err = run(["config", "desired_retention", "high"], capsys)
+    code, out, err = run_cli(["config", "desired_retention", "high"])
     assert code == 2 and err == "quizapp: error: desired_retention must be a number, got 'high'\n"
-    code, _, err = run(["config", "nope"], capsys)
+    code, _, err = run_cli(["config", "nope"])
     assert code == 2 and "unknown setting 'nope'" in err
 
 
@@ -149,24 +149,24 @@ def test_a_second_session_the_same_day_adds_no_new_questions(store: Store) -> No
     assert len(fresh) == 2
 
 
-def test_plan_command(capsys: pytest.CaptureFixture[str]) -> None:
+def test_plan_command(run_cli: RunCli) -> None:
     # The learner's today (4 am rollover, local time), as the command counts it.
     interview = (LOCAL_DAYS.day_of(datetime.now(UTC)) + timedelta(days=5)).isoformat()
-    code, out, _ = run(["--packs", str(BASIC_PACKS), "plan", "--interview", interview], capsys)
+    code, out, _ = run_cli(["--packs", str(BASIC_PACKS), "plan", "--interview", interview])
     assert code == 0 and f"interview {interview} (in 5 day(s))" in out
     assert "light: review only" in out and "mock interview" in out
-    code, out, _ = run(["--packs", str(BASIC_PACKS), "plan", "--json"], capsys)
+    code, out, _ = run_cli(["--packs", str(BASIC_PACKS), "plan", "--json"])
     data = json.loads(out)
     assert data["interview"] == interview and len(data["days"]) == 5
     with Store.open(locations.db_path()) as store:
         assert load_settings(store).interview_date == date.fromisoformat(interview)
-    code, _, err = run(["plan", "--interview", "2000-01-01"], capsys)
+    code, _, err = run_cli(["plan", "--interview", "2000-01-01"])
     assert code == 2 and "in the past" in err
-    code, _, err = run(["plan", "--interview", "soon"], capsys)
+    code, _, err = run_cli(["plan", "--interview", "soon"])
     assert code == 2 and "expected a date as YYYY-MM-DD" in err
-    code, out, _ = run(["plan", "--clear"], capsys)
+    code, out, _ = run_cli(["plan", "--clear"])
     assert code == 0 and "cleared" in out
-    code, _, err = run(["plan"], capsys)
+    code, _, err = run_cli(["plan"])
     assert code == 2 and "no interview planned" in err
 
 
@@ -198,19 +198,17 @@ def test_scheduling_uses_the_learners_retention_and_the_plans(store: Store) -> N
     assert interval_at("0.75") > interval_at("0.9") > interval_at("0.97")
 
 
-def test_plan_and_config_agree_on_the_retention_in_force(
-    capsys: pytest.CaptureFixture[str],
-) -> None:
+def test_plan_and_config_agree_on_the_retention_in_force(run_cli: RunCli) -> None:
     interview = (LOCAL_DAYS.day_of(datetime.now(UTC)) + timedelta(days=5)).isoformat()
-    code, out, _ = run(["--packs", str(BASIC_PACKS), "plan", "--interview", interview], capsys)
+    code, out, _ = run_cli(["--packs", str(BASIC_PACKS), "plan", "--interview", interview])
     assert code == 0
     assert "desired retention 0.95 until the interview (yours: 0.90, raised by the plan)" in out
-    code, out, _ = run(["config"], capsys)
+    code, out, _ = run_cli(["config"])
     line = next(x for x in out.splitlines() if x.startswith("desired_retention"))
     assert line.startswith("desired_retention = 0.9  #")
     assert f"the interview plan raises it to 0.95 until {interview}" in line
-    run(["plan", "--clear"], capsys)
-    code, out, _ = run(["config"], capsys)
+    run_cli(["plan", "--clear"])
+    code, out, _ = run_cli(["config"])
     assert "raises it" not in out
 
 
@@ -289,13 +287,13 @@ def test_the_stats_screen_names_the_retention_in_force() -> None:
     [("9999-12-31", "days away; a plan covers at most 366 days"), ("0001-01-01", "in the past")],
 )
 def test_an_interview_date_is_bounded_in_config_and_plan(
-    when: str, why: str, capsys: pytest.CaptureFixture[str]
+    when: str, why: str, run_cli: RunCli
 ) -> None:
-    code, out, err = run(["config", "interview_date", when], capsys)
+    code, out, err = run_cli(["config", "interview_date", when])
     assert (code, out) == (2, "")
     assert err.startswith(f"quizapp: error: interview_date: the interview date {when} is ")
     assert why in err and err.count("\n") == 1
-    code, out, err = run(["plan", "--interview", when], capsys)
+    code, out, err = run_cli(["plan", "--interview", when])
     assert (code, out) == (2, "")
     assert err.startswith(f"quizapp: error: --interview {when}: the interview date {when} is ")
     assert why in err and err.count("\n") == 1
@@ -303,7 +301,7 @@ def test_an_interview_date_is_bounded_in_config_and_plan(
         assert load_settings(store).interview_date is None
     # The learner's today (4 am rollover, local time), as the commands count it.
     farthest = (LOCAL_DAYS.day_of(datetime.now(UTC)) + timedelta(days=MAX_PLAN_DAYS)).isoformat()
-    assert run(["config", "interview_date", farthest], capsys)[0] == 0
+    assert run_cli(["config", "interview_date", farthest])[0] == 0
 
 
 def test_a_far_interview_written_by_hand_plans_nothing(store: Store) -> None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-import io
 import os
 import sqlite3
 import subprocess
@@ -11,9 +9,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import RunCli
 
 from quizapp import locations
-from quizapp.cli import main
 from quizapp.store import opening
 from quizapp.store.db import Store, StoreError
 from quizapp.store.opening import retry_locked
@@ -28,22 +26,15 @@ def nothing_writable(monkeypatch: pytest.MonkeyPatch) -> None:
     )
 
 
-def run_main(*args: str) -> tuple[int, str]:
-    err = io.StringIO()
-    with contextlib.redirect_stderr(err), pytest.raises(SystemExit) as done:
-        main(list(args))
-    return int(done.value.code or 0), err.getvalue()
-
-
 @pytest.mark.usefixtures("nothing_writable")
-def test_a_folder_we_cannot_write_is_one_line_and_exit_2() -> None:
-    code, err = run_main("stats")
+def test_a_folder_we_cannot_write_is_one_line_and_exit_2(run_cli: RunCli) -> None:
+    code, _, err = run_cli(["stats"])
     assert code == 2
     assert err.count("\n") == 1 and "needs a writable folder" in err
 
 
 def test_a_read_only_store_is_one_line_and_exit_2(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, run_cli: RunCli
 ) -> None:
     Store.open(locations.db_path()).close()
     real = os.access
@@ -53,17 +44,17 @@ def test_a_read_only_store_is_one_line_and_exit_2(
         "access",
         lambda path, mode: False if str(path) == db and mode & os.W_OK else real(path, mode),
     )
-    code, err = run_main("report")
+    code, _, err = run_cli(["report"])
     assert code == 2
     assert "is read-only" in err and err.count("\n") == 1
 
 
 @pytest.mark.usefixtures("nothing_writable")
-def test_grading_goes_on_without_the_cache(capsys: pytest.CaptureFixture[str]) -> None:
-    code, err = run_main("grade", "denoising-step", "model-input-is-xt", "x")
+def test_grading_goes_on_without_the_cache(run_cli: RunCli) -> None:
+    code, out, err = run_cli(["grade", "denoising-step", "model-input-is-xt", "x"])
     assert code == 0
     assert "results are not cached" in err and "Traceback" not in err
-    assert "expected" in capsys.readouterr().out
+    assert "expected" in out
 
 
 def test_the_cache_never_fails_a_grade(tmp_path: Path) -> None:

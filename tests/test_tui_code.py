@@ -138,6 +138,7 @@ async def test_ctrl_e_without_an_editor_says_how_to_set_one(
 
 
 @pytest.mark.torch
+@pytest.mark.slow
 async def test_the_ui_stays_responsive_while_code_times_out(store: Store) -> None:
     # The real code server; quick-timeout allows 1 s and the code never returns.
     grading = GradingService(cache=store, code_factory=CodeGrader)

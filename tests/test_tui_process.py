@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from quizapp import locations
 from quizapp.store.db import Store
 
@@ -26,6 +28,7 @@ def driver(mode: str) -> subprocess.Popen[str]:
     )
 
 
+@pytest.mark.slow
 def test_sigkill_mid_session_keeps_every_answer() -> None:
     process = driver("kill")
     try:
@@ -49,6 +52,7 @@ def test_sigkill_mid_session_keeps_every_answer() -> None:
         assert set(store.cards()) == {("ui-basics", "choice-noise"), ("ui-basics", "shape-latent")}
 
 
+@pytest.mark.slow
 def test_ui_process_never_imports_torch() -> None:
     process = driver("modules")
     out, err = process.communicate(timeout=120)

@@ -146,6 +146,7 @@ def real_worker() -> Iterator[ProbeRunner]:
 
 
 @pytest.mark.torch
+@pytest.mark.slow
 def test_real_worker_round_trip(real_worker: ProbeRunner) -> None:
     outcome = real_worker.run(EULER_SCALE, None)
     assert isinstance(outcome, ProbeOutcome)
@@ -157,6 +158,7 @@ def test_real_worker_round_trip(real_worker: ProbeRunner) -> None:
 
 
 @pytest.mark.torch
+@pytest.mark.slow
 def test_real_worker_runs_tiny_sd_cfg(real_worker: ProbeRunner) -> None:
     probe = Probe(
         scheduler="EulerDiscreteScheduler",
@@ -170,6 +172,7 @@ def test_real_worker_runs_tiny_sd_cfg(real_worker: ProbeRunner) -> None:
 
 
 @pytest.mark.torch
+@pytest.mark.slow
 def test_real_worker_reports_probe_errors_and_keeps_going(real_worker: ProbeRunner) -> None:
     process = real_worker._process
     lms = Probe(model="none", scheduler="LMSDiscreteScheduler", observe="timesteps")
@@ -183,6 +186,7 @@ def test_real_worker_reports_probe_errors_and_keeps_going(real_worker: ProbeRunn
 
 
 @pytest.mark.torch
+@pytest.mark.slow
 def test_real_worker_protocol_on_the_wire() -> None:
     requests = [
         {"id": 0, "kind": "ping"},

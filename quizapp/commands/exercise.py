@@ -70,6 +70,9 @@ def exercise(ctx: Context, pack: str | None, question: str | None, path: Path | 
             target.write_text(found.starter, encoding="utf-8")
         except OSError as error:
             raise UserError(f"cannot write {target}: {error}") from None
+    # Noted before saying "graded each time you save it": a save right after that line is
+    # a change, whoever is quick (an editor, a test).
+    seen = _stamp(target) if not existed else None
     click.echo(found.prompt.rstrip())
     click.echo(f"\nWrite {function_of(found)} in {target}.")
     click.echo(
@@ -80,7 +83,6 @@ def exercise(ctx: Context, pack: str | None, question: str | None, path: Path | 
     started = time.monotonic()
     with open_store() as store, grading_service() as service:
         service.code_grader()  # warm up while the learner edits
-        seen = _stamp(target) if not existed else None
         try:
             while True:
                 stamp = _stamp(target)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +24,7 @@ from quizapp.grading.grader import Reference, correct_choices
 from quizapp.grading.parsers import AnswerSyntaxError
 from quizapp.grading.qtypes import question_type, reference_kind
 from quizapp.grading.qtypes.base import HarnessQuestion
-from quizapp.grading.service import GradingService
+from quizapp.grading.service import GradingService, ProbeCache
 from quizapp.grading.variant_check import check_variants
 from quizapp.packs.errors import PackLoadError
 from quizapp.packs.families import Settings, describe, is_family, parse_settings, pin
@@ -33,6 +33,11 @@ from quizapp.packs.loader import LoadedPack, load_pack
 from quizapp.packs.models import AnyQuestion, ChoiceQuestion, Probe, Value
 from quizapp.packs.yamlnodes import compose, locate
 from quizapp.store.db import Store
+
+#: Builds the service of every command that grades, from its probe cache (the user's store,
+#: or None). The one seam through which the test suite hands the in-process commands a warm
+#: engine instead of a cold worker per command (tests/conftest.py).
+make_service: Callable[[ProbeCache | None], GradingService] = GradingService
 
 
 @contextmanager
@@ -47,7 +52,7 @@ def grading_service() -> Iterator[GradingService]:
     except UserError as error:
         click.echo(f"quizapp: note: {error.format_message()}; results are not cached", err=True)
         store = None
-    service = GradingService(cache=store)
+    service = make_service(store)
     try:
         yield service
     finally:
