@@ -136,13 +136,13 @@ def _from_folder(cls: Any, folder: Path) -> Any:
 
     diffusers loads a class with `_keep_in_fp32_modules` (Wan's transformer) only through
     accelerate's low-memory path, and quizapp does not depend on accelerate: such a class is
-    built from its config and given its weights, which for float32 weights is the same model.
-    The same path is taken whether or not accelerate happens to be installed.
+    loaded through a subclass without the list, by from_pretrained's plain path, which for
+    float32 weights is the same model (the Wan pipeline oracle checks it step by step). The
+    same path is taken whether or not accelerate happens to be installed.
     """
     if not getattr(cls, "_keep_in_fp32_modules", None):
         return cls.from_pretrained(folder, local_files_only=True)
-    from safetensors.torch import load_file
-
-    model = cls.from_config(cls.load_config(folder))
-    model.load_state_dict(load_file(folder / "diffusion_pytorch_model.safetensors"), strict=True)
-    return model
+    # The same class with the fp32 list emptied takes from_pretrained's plain path; the
+    # weights are float32 already, so nothing is kept in float32 that would not be anyway.
+    plain: Any = type(cls.__name__, (cls,), {"_keep_in_fp32_modules": None})
+    return plain.from_pretrained(folder, local_files_only=True, low_cpu_mem_usage=False)

@@ -36,6 +36,7 @@ from quizapp.store.opening import (
     ReadOnlyStore,
     check_writable,
     failure,
+    opening_lock,
     retry_locked,
 )
 from quizapp.store.rows import (
@@ -214,6 +215,11 @@ class Store(AggregateQueries, SuspensionQueries, SettingsQueries):
             StoreError: If the file is corrupt, not SQLite, another application's database,
                 or from a newer schema version; the file is then left untouched.
         """
+        with opening_lock(path):
+            return cls._open_locked(path)
+
+    @classmethod
+    def _open_locked(cls, path: Path) -> Store:
         existing = _inspect(path)
         try:
             check_writable(path)

@@ -10,7 +10,10 @@ Two things went wrong at open before:
 
 So the place is checked for writing first (one clear error instead of a later crash), the
 busy timeout is given to `connect` (it is in force before the first statement), and the
-first-open steps are retried while the database reports itself locked or busy.
+first-open steps are retried while the database reports itself locked or busy. And the
+whole open (look, then create) holds a lock on the store's folder (`opening_lock`): a process
+that looked at a file another was half-way through creating once read a few bytes of header
+and refused it as "not a SQLite database".
 
 A full disk is named as such (`failure`): SQLite reports a -shm file it cannot grow as a
 plain "disk I/O error", which was once shown as "is corrupt … move it aside", an invitation
@@ -19,11 +22,12 @@ to throw away a store that was fine. Only SQLite's own corruption codes say "cor
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import sqlite3
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TypeVar
 
@@ -38,6 +42,32 @@ BUSY_TIMEOUT_SECONDS = 5.0
 LOW_SPACE_BYTES = 1 << 20
 
 T = TypeVar("T")
+
+
+@contextlib.contextmanager
+def opening_lock(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock on the folder of `path` while the store is looked at and made.
+
+    Only opening is serialised (a few milliseconds); connections stay concurrent after it.
+    Where folders cannot be locked (no fcntl, or a folder not yet made and not makeable),
+    opening goes on unlocked: the retry on a locked database still covers most races.
+    """
+    try:
+        import fcntl
+    except ImportError:  # not POSIX
+        yield
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(path.parent, os.O_RDONLY)
+    except OSError:
+        yield
+        return
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(descriptor)  # closing releases the lock
 
 
 class ReadOnlyStore(Exception):
