@@ -5,11 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-import pytest
+from conftest import RunCli
 from study_factories import item
 
 from quizapp import locations
-from quizapp.cli import main
 from quizapp.store.db import Store
 from quizapp.study.exercises import exercises, next_exercise
 from quizapp.study.planning import StudyItem
@@ -18,23 +17,15 @@ CODE_PACKS = Path(__file__).parent / "code"
 AT = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
 
 
-def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as done:
-        main(argv)
-    out, err = capsys.readouterr()
-    code = done.value.code
-    return (code if isinstance(code, int) else 1), out, err
-
-
 def review(store: Store, question_id: str, correct: bool) -> None:
     store.record_review("code-tests", question_id, "src", correct, 3, 9.0, "practice", AT)
 
 
-def test_the_list_shows_each_status_and_the_next(capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_list_shows_each_status_and_the_next(run_cli: RunCli) -> None:
     with Store.open(locations.db_path()) as store:
         review(store, "write-cfg", False)
         review(store, "write-cfg", True)
-    code, out, _ = run(["--packs", str(CODE_PACKS), "exercise", "code-tests"], capsys)
+    code, out, _ = run_cli(["--packs", str(CODE_PACKS), "exercise", "code-tests"])
     assert code == 0
     lines = out.splitlines()
     assert lines[0].startswith("✓ passed  code-tests write-cfg")
@@ -43,17 +34,17 @@ def test_the_list_shows_each_status_and_the_next(capsys: pytest.CaptureFixture[s
 
 
 def test_without_a_pack_every_packs_exercises_are_listed(
-    capsys: pytest.CaptureFixture[str],
+    run_cli: RunCli,
 ) -> None:
-    code, out, _ = run(["--packs", str(CODE_PACKS), "exercise"], capsys)
+    code, out, _ = run_cli(["--packs", str(CODE_PACKS), "exercise"])
     assert code == 0
     assert "code-tests write-cfg" in out and "code-exercises write-cfg" in out
 
 
-def test_a_pack_without_code_says_so(capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_pack_without_code_says_so(run_cli: RunCli) -> None:
     from tui_helpers import BASIC_PACKS
 
-    code, out, err = run(["--packs", str(BASIC_PACKS), "exercise", "ui-basics"], capsys)
+    code, out, err = run_cli(["--packs", str(BASIC_PACKS), "exercise", "ui-basics"])
     assert code == 2 and out == ""
     assert err == "quizapp: error: no code exercise in pack 'ui-basics'\n"
 
