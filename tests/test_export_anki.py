@@ -14,6 +14,7 @@ from quizapp.anki.export import plan_export, selected
 from quizapp.cli import main
 from quizapp.grading.grader import Reference
 from quizapp.packs.loader import load_pack
+from quizapp.packs.models import AnyQuestion
 
 UI_PACK = Path(__file__).parent / "ui" / "packs" / "ui-basics.yaml"
 PROBED = Path(__file__).parent / "packs" / "probed" / "probed.yaml"
@@ -143,10 +144,10 @@ def test_a_failed_probe_skips_that_question_only() -> None:
 
     loaded = load_pack(PROBED)
 
-    def reference_of(question: object) -> Reference | None:
+    def reference_of(question: AnyQuestion) -> tuple[AnyQuestion, Reference | None]:
         if getattr(question, "executed", False):
             raise ProbeFailed("worker timed out")
-        return None
+        return question, None
 
     questions = selected(loaded.id, list(loaded.pack.questions))
     plan = plan_export("test-probed", questions, reference_of)
@@ -168,3 +169,22 @@ def test_export_runs_the_probes_for_executed_questions(
     fields = notes[note_guid("test-probed", "alpha-bar")]["fields"]
     assert fields["Answer"].startswith("Computed: 0.2763")
     assert "DDPMScheduler" in fields["Trace"] and "diffusers" in fields["Trace"]
+
+
+@pytest.mark.torch
+def test_export_of_a_family_computes_each_variant_and_its_traps(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    family_pack = Path(__file__).parent / "packs" / "families" / "family.yaml"
+    target = tmp_path / "family.apkg"
+    code, _, err = run(["export", str(family_pack), "--anki", "-o", str(target)], capsys)
+    assert code == 0, err
+    notes = read_apkg(target, tmp_path)["notes"]
+    assert isinstance(notes, dict)
+    guid = note_guid("families", "unet-batch", "height=256, batch_size=1, guidance_scale=7.5")
+    fields = notes[guid]["fields"]
+    assert "tiny-sd, 256x512, batch 1, guidance_scale 7.5." in fields["Prompt"]
+    assert fields["Answer"] == "Computed: (2, 4, 32, 64)"
+    # The computed trap's value in this variant (noise_pred after guidance), never None.
+    assert "<b>(1, 4, 32, 64)</b>: That is the guided prediction." in fields["Traps"]
+    assert fields["Trace"].startswith("<pre>variant: height=256, batch_size=1")

@@ -69,14 +69,19 @@ def markdown(text: str) -> str:
     return _markdown.render(text).strip() if text.strip() else ""
 
 
-def card_fields(pack_id: str, question: AnyQuestion, reference: Reference | None) -> CardFields:
+def card_fields(
+    pack_id: str, question: AnyQuestion, reference: Reference | None, variant: str | None = None
+) -> CardFields:
     """The note of `question`.
 
     Args:
         pack_id: The pack the question belongs to (shown on the back).
-        question: One of `CARD_TYPES`.
+        question: One of `CARD_TYPES`, concrete: a family pinned to one variant, its
+            computed traps resolved for it (`grading.computed_traps.resolve_traps`).
         reference: Its typed or computed reference; None for flashcards.
+        variant: A family's settings in words, shown on the back; None otherwise.
     """
+    source = f"{pack_id} / {question.id}" + ("" if variant is None else f" · {variant}")
     return CardFields(
         prompt=markdown(question.prompt),
         choices=_choices(question),
@@ -84,7 +89,7 @@ def card_fields(pack_id: str, question: AnyQuestion, reference: Reference | None
         explanation=markdown(question.explanation),
         traps=_traps(question),
         trace=_trace(reference) if question.executed else "",
-        source=html.escape(f"{pack_id} / {question.id}"),
+        source=html.escape(source),
     )
 
 
@@ -113,6 +118,8 @@ def _traps(question: AnyQuestion) -> str:
                 items.append(f"<b>{label}</b>: {_inline(choice.why)}")
     kind = reference_kind(question)
     for trap in getattr(question, "traps", []):
+        if trap.computed is not None and trap.answer is None:
+            continue  # not resolved: no value in this variant, so not a wrong answer in it
         shown = format_value(trap.answer, kind) if kind else str(trap.answer)
         items.append(f"<b>{html.escape(shown)}</b>: {_inline(trap.why)}")
     if not items:
