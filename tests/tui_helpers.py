@@ -10,7 +10,9 @@ from typing import Any
 from textual.pilot import Pilot
 
 from quizapp.app import QuizApp
+from quizapp.grading.client import ProbeOutcome
 from quizapp.grading.service import GradingService
+from quizapp.packs.models import Probe
 from quizapp.packs.registry import Registry
 from quizapp.store.db import Store
 from quizapp.study.practice import PracticeOptions
@@ -88,3 +90,32 @@ async def settle(pilot: Pilot[Any]) -> None:
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
     await pilot.pause()
+
+
+#: What the probes of unet-batch (tests/packs/families) compute at 256x512, guidance 7.5.
+FAMILY_SHAPES: dict[str, list[int]] = {
+    "unet_output.shape": [2, 4, 32, 64],
+    "noise_pred.shape": [1, 4, 32, 64],
+}
+
+
+class FamilyWorker:
+    """The reference worker's stand-in: the shapes of unet-batch at 256x512, guidance 7.5."""
+
+    ready = True
+
+    def __init__(self) -> None:
+        self.calls: list[str] = []
+
+    def start(self) -> None:
+        pass
+
+    def run(self, probe: Probe, model_path: Path | None) -> ProbeOutcome:
+        self.calls.append(probe.observe)
+        return ProbeOutcome(FAMILY_SHAPES[probe.observe], ("scheduler: DDIMScheduler",), {})
+
+    def abandon(self, probe: Probe, model_path: Path | None) -> bool:
+        return False
+
+    def close(self) -> None:
+        pass

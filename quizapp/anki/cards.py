@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from markdown_it import MarkdownIt
 
 from quizapp.grading.answers import answer_lines
+from quizapp.grading.computed_traps import unresolved
 from quizapp.grading.formatting import choice_letter as letter
 from quizapp.grading.formatting import format_value
 from quizapp.grading.grader import Reference
@@ -118,8 +119,8 @@ def _traps(question: AnyQuestion) -> str:
                 items.append(f"<b>{label}</b>: {_inline(choice.why)}")
     kind = reference_kind(question)
     for trap in getattr(question, "traps", []):
-        if trap.computed is not None and trap.answer is None:
-            continue  # not resolved: no value in this variant, so not a wrong answer in it
+        if unresolved(trap):
+            continue  # no value in this variant, so not a wrong answer in it
         shown = format_value(trap.answer, kind) if kind else str(trap.answer)
         items.append(f"<b>{html.escape(shown)}</b>: {_inline(trap.why)}")
     if not items:
