@@ -7,6 +7,7 @@ the real probes run in `test_export_anki.py`'s torch test and in `check`.
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 
@@ -57,7 +58,8 @@ def test_no_bundled_card_shows_a_placeholder_or_a_none_trap(path: Path) -> None:
     plan = plan_export(loaded.id, questions, fake_resolve)
     assert plan.notes or all(q.type == "code" for q in questions)
     for note in plan.notes:
-        front = note.fields.prompt + note.fields.choices
+        # Read as the text shown: the export writes every brace as a character reference.
+        front = html.unescape(note.fields.prompt + note.fields.choices)
         assert not UNFILLED.search(front), (note.question_id, front)
         assert "<b>None</b>" not in note.fields.traps, (note.question_id, note.fields.traps)
     guids = [note_guid(loaded.id, n.question_id, n.variant) for n in plan.notes]
@@ -74,13 +76,14 @@ def test_a_family_is_a_note_per_variant_with_its_settings_and_traps() -> None:
     assert [n.variant for n in plan.notes] == [describe(s) for s in shown if s is not None]
     for note, settings in zip(plan.notes, shown, strict=True):
         assert settings is not None
-        assert f"{settings['height']}x512, batch {settings['batch_size']}" in note.fields.prompt
-        assert "{{braces}}" not in note.fields.prompt and "{braces}" in note.fields.prompt
+        prompt = html.unescape(note.fields.prompt)
+        assert f"{settings['height']}x512, batch {settings['batch_size']}" in prompt
+        assert "{{braces}}" not in prompt and "{braces}" in prompt
         # The computed trap shows the value of this variant; the typed one as written.
         assert "<b>(8, 8)</b>: That is the guided prediction." in note.fields.traps
         assert "<b>(1, 77, 768)</b>: That is the text embedding." in note.fields.traps
         assert f"variant: {note.variant}" in note.fields.trace
-        assert note.fields.source == f"families / unet-batch · {note.variant}"
+        assert html.unescape(note.fields.source) == f"families / unet-batch · {note.variant}"
 
 
 def test_family_guids_are_stable_and_distinct_per_variant() -> None:
@@ -143,7 +146,7 @@ def test_anki_itself_imports_every_bundled_pack_without_placeholders(tmp_path: P
         assert collection.note_count() == expected
         for card_id in collection.find_cards(""):
             card = collection.get_card(card_id)
-            front, back = card.question(), card.answer()
+            front, back = html.unescape(card.question()), html.unescape(card.answer())
             assert not UNFILLED.search(front), front
             assert "<b>None</b>" not in back, back
     finally:
