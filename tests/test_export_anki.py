@@ -68,8 +68,10 @@ def test_export_writes_notes_with_fields_and_skips_explain(
     choice = notes[note_guid("ui-basics", "choice-noise")]
     fields = choice["fields"]
     assert "<code>noise_pred</code>" in fields["Prompt"]
-    assert "<b>b)</b> The denoised image in pixel space" in fields["Choices"]
-    assert "Correct: a) The noise the model predicts" in fields["Answer"]
+    # The choices in the order of a first review (not the file's), letters following them.
+    assert "<b>a)</b> The denoised image in pixel space" in fields["Choices"]
+    assert "<b>b)</b> The noise the model predicts" in fields["Choices"]
+    assert "Correct: b) The noise the model predicts" in fields["Answer"]
     assert "pixels only appear after vae.decode" in fields["Traps"]
     assert fields["Source"] == "ui-basics / choice-noise"
     assert choice["mid"] == stable_id("model", "ui-basics")

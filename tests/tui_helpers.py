@@ -29,16 +29,17 @@ CACHED_TRACE = [
     "alphas_cumprod[500] = 0.276332",
 ]
 
-#: ui-basics, in pack order, with a right and a wrong answer each (typed as keys).
+#: ui-basics, in pack order, with a right and a wrong answer each (typed as keys). Choices
+#: are in the order of a first review (`in_review_order`): "The noise..." is b) there.
 RIGHT = {
-    "choice-noise": "a",
+    "choice-noise": "b",
     "shape-latent": "(1, 4, 64, 64)",
     "numeric-scaling": "0.18215",
     "text-owner": "the Scheduler",
     "sequence-ddim": "750, 500, 250, 0",
 }
 WRONG = {
-    "choice-noise": "b",
+    "choice-noise": "a",
     "shape-latent": "1x3x512x512",
     "numeric-scaling": "0.5",
     "text-owner": "unet",

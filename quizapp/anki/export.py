@@ -6,7 +6,8 @@ traps' values, the same answer `quizapp grade` compares against, from the same p
 
 A family (`vary:`) cannot be one note: its prompt is a template, and every variant has its
 own answer. It becomes a note per variant, at most `MAX_NOTES_PER_FAMILY`, taken in the
-order practice draws them, each with its settings filled in.
+order practice draws them, each with its settings filled in. Choices are in the order of a
+review (`in_review_order`), never the author's, where the right one's place is learnable.
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ from quizapp.anki.cards import CARD_TYPES, card_fields
 from quizapp.anki.deck import NoteSpec
 from quizapp.grading.errors import ProbeFailed
 from quizapp.grading.grader import Reference
+from quizapp.grading.qtypes.choice import in_review_order
 from quizapp.packs.families import Settings, describe, is_family, pin, variants
-from quizapp.packs.models import AnyQuestion
+from quizapp.packs.models import AnyQuestion, ChoiceQuestion
 from quizapp.study.planning import NO_FILTERS, Filters, StudyItem
 from quizapp.study.variants import draw
 
@@ -80,9 +82,12 @@ def plan_export(pack_id: str, questions: list[AnyQuestion], resolve: Resolve) ->
         if question.type not in CARD_TYPES:
             plan.skipped.append(Skipped(question.id, f"{question.type} questions are not cards"))
             continue
-        for settings in card_variants(pack_id, question):
+        for n, settings in enumerate(card_variants(pack_id, question)):
             variant = None if settings is None else describe(settings)
             shown = question if settings is None else pin(question, settings)
+            if isinstance(shown, ChoiceQuestion):
+                # As practice asks it (review n): the author's order would give the answer away.
+                shown = in_review_order(shown, pack_id, n)
             try:
                 shown, reference = resolve(shown)
             except ProbeFailed as failure:
