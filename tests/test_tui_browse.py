@@ -358,6 +358,26 @@ async def test_preview_styles_the_explain_notes_box_without_app_css() -> None:
         assert app.screen.query_one("#answer-notes").outer_size.height == 8  # 6 rows + border
 
 
+async def test_trying_an_explain_question_shows_the_model_answer_once() -> None:
+    app = PreviewApp(BASIC_PACKS / "ui-basics.yaml", GradingService())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press(*["down"] * 6, "t")
+        await pilot.pause()
+        await pilot.press("ctrl+r")  # the model answer and the rubric
+        await pilot.pause()
+        await pilot.press("space", "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, TryScreen)
+        grade = screen.query_one(GradeView)
+        assert grade.result is not None and grade.display
+        shown = [str(widget.render()) for widget in screen.query("Static, Markdown, MarkdownBlock")]
+        model = "guidance mixes the two halves"
+        assert sum(model in text for text in shown) == 1, shown
+
+
 # -- computed traps: each shown with its value in the variant shown ----------------------
 
 FAMILY_PACK = Path(__file__).parent / "packs" / "families" / "family.yaml"
