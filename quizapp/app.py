@@ -67,6 +67,9 @@ class QuizApp(CrashToLog):
         start: Open straight into a practice session with these options.
         mock: Open straight into a mock interview with these options.
         pack_dirs: `--packs` folders, loaded with the default registry.
+        warm_engine: Start the reference worker as soon as home is painted (when the packs
+            hold an executed question), so torch is imported by the first executed
+            question; False waits for a session that holds one (benchmarks compare both).
     """
 
     TITLE = "quizapp"
@@ -86,8 +89,10 @@ class QuizApp(CrashToLog):
         start: PracticeOptions | None = None,
         mock: MockOptions | None = None,
         pack_dirs: Iterable[Path] = (),
+        warm_engine: bool = True,
     ) -> None:
         super().__init__()
+        self._warm_engine = warm_engine
         self._pack_dirs = list(pack_dirs)
         self._services_lock = threading.Lock()
         self._owns_store = store is None
@@ -110,6 +115,8 @@ class QuizApp(CrashToLog):
         self.push_screen(HomeScreen(self.context))
         # After the first frame: see startup_gc.
         self.call_after_refresh(startup_gc.settle)
+        if self._warm_engine:
+            self.call_after_refresh(self.warm_engine)
         if self.start is not None:
             self.start_practice(self.start)
         if self.mock is not None:
@@ -156,7 +163,10 @@ class QuizApp(CrashToLog):
         self.start_practice(message.options, cram_if_none_due=message.cram_if_none_due)
 
     def on_mock_requested(self, message: MockRequested) -> None:
-        self.start_mock(message.options)
+        if message.options is None:
+            self.setup_mock()
+        else:
+            self.start_mock(message.options)
 
     def on_browse_requested(self, message: BrowseRequested) -> None:
         self.browse(message.pack_id)
@@ -190,6 +200,22 @@ class QuizApp(CrashToLog):
             self.warm_up(questions)
         self.push_screen(PracticeScreen(session, self.grading))
 
+    def setup_mock(self) -> None:
+        """The setup screen (on the last choices), then the interview it asks for."""
+        from quizapp.screens.mock_setup import MockSetupScreen, scopes
+        from quizapp.study.mock_defaults import load_mock_defaults, save_mock_defaults
+
+        registry = self.registry
+        topics = sorted({question.topic for _, question in registry.questions()})
+        choices = scopes(sorted(registry.packs), topics)
+
+        def chosen(options: MockOptions | None) -> None:
+            if options is not None:
+                save_mock_defaults(self.store, options)
+                self.start_mock(options)
+
+        self.push_screen(MockSetupScreen(load_mock_defaults(self.store), choices), chosen)
+
     def start_mock(self, options: MockOptions | None = None) -> None:
         """Plan a mock interview and open it; with no matching question, say so."""
         from quizapp.screens.mock_interview import MockScreen
@@ -207,6 +233,16 @@ class QuizApp(CrashToLog):
             self.warm_up(questions)
         self.push_screen(MockScreen(interview, self.grading))
 
+    @work(thread=True, exclusive=True, group="engine", exit_on_error=False)
+    def warm_engine(self) -> None:
+        """Start the reference worker while the learner reads home (bench_first_feedback).
+
+        A thread: it may wait for the packs to load and it builds the grading service; the
+        worker itself is a child process importing torch, so no frame waits for it.
+        """
+        if any(question.executed for _, question in self.registry.questions()):
+            self.grading.warm_up()
+
     @work(thread=True, exclusive=True, group="warm-up", exit_on_error=False)
     def warm_up(self, questions: list[AnyQuestion]) -> None:
         """Start the reference worker so torch imports while the learner reads."""
@@ -219,8 +255,8 @@ class QuizApp(CrashToLog):
         self.start_practice()
 
     def action_mock(self) -> None:
-        """A timed mock interview across every pack (feedback at the end)."""
-        self.start_mock()
+        """A timed mock interview (feedback at the end), after its setup screen."""
+        self.setup_mock()
 
     async def action_quit(self) -> None:
         """ctrl+q: a screen with work to save (a mock interview) may confirm first."""

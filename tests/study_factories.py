@@ -21,6 +21,7 @@ def question(
     covers: tuple[str, ...] = (),
     tags: tuple[str, ...] = (),
     executed: bool = False,
+    group: str | None = None,
     rubric: tuple[str, ...] = ("names the state", "names the shape", "names the trade-off"),
 ) -> AnyQuestion:
     """A valid question of `type` with only the fields a planner or report reads."""
@@ -35,6 +36,8 @@ def question(
         "prompt": f"Prompt of {qid}?",
         "explanation": f"Because of {qid}.",
     }
+    if group is not None:
+        data["group"] = group
     if type == "choice":
         data["choices"] = [{"text": "yes", "correct": True}, {"text": "no", "why": "trap"}]
     elif type in ("flashcard", "text"):

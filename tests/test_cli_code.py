@@ -11,6 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from quizapp import locations
+from quizapp.store.db import Store
+
 CODE_PACK = Path(__file__).parent / "code" / "code-pack.yaml"
 RIGHT = (
     "def guide(noise_uncond, noise_text, guidance_scale):\n"
@@ -142,6 +145,13 @@ def test_exercise_never_overwrites_an_existing_file(tmp_path: Path) -> None:
     assert out.returncode == 0, out.stderr
     assert target.read_text(encoding="utf-8") == RIGHT
     assert "Kept your existing file." in out.stdout
+    # The pass is a review, as a submission in the TUI; the first grade said it waits.
+    assert "Starting the code runner" in out.stdout
+    assert "recorded as" in out.stdout and "Next: quizapp exercise" in out.stdout
+    with Store.open(locations.db_path()) as store:
+        [review] = store.reviews("code-tests", "write-cfg")
+        assert review.correct is True and review.rating is not None and review.mode == "practice"
+        assert store.card("code-tests", "write-cfg") is not None
 
 
 @pytest.mark.torch

@@ -67,6 +67,7 @@ def test_no_report_is_one_line_and_exit_2(capsys: pytest.CaptureFixture[str]) ->
         (["--pack", "nope"], "unknown pack 'nope'"),
         (["--topic", "nope"], "no question matches --topic nope"),
         (["--questions", "0"], "--questions"),
+        (["--executed", "140"], "--executed"),
     ],
 )
 def test_mock_user_errors(

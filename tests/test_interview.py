@@ -269,3 +269,18 @@ def test_plan_picks_seeded_questions_and_sets_the_clock(store: Store) -> None:
     assert [s.item.key for s in first.slots] == [s.item.key for s in again.slots]
     assert len(first.slots) == 4 and first.total_seconds == 150 and not first.started
     assert MockInterview.plan(pool, store, FakeClock(), MockOptions(Filters(topic="nope"))) is None
+
+
+def test_without_a_seed_each_mock_draws_anew_and_keeps_its_seed(store: Store) -> None:
+    pool = [item(f"q{i}", topic=f"t{i % 5}") for i in range(40)]
+    clock = FakeClock()
+    drawn = []
+    for _ in range(3):
+        interview = MockInterview.plan(pool, store, clock, MockOptions(questions=5))
+        assert interview is not None and interview.seed is not None
+        drawn.append((interview.seed, [s.item.key for s in interview.slots]))
+        clock.advance(seconds=90)  # the next attempt, a minute and a half later
+    assert len({seed for seed, _ in drawn}) == 3 and len({tuple(k) for _, k in drawn}) == 3
+    seed, keys = drawn[0]
+    replayed = MockInterview.plan(pool, store, clock, MockOptions(questions=5, seed=seed))
+    assert replayed is not None and [s.item.key for s in replayed.slots] == keys

@@ -135,3 +135,50 @@ def test_plan_invariants(
         for b in available:
             if picked[a] + 1 < picked[b]:
                 assert picked[a] == available[a]
+
+
+def mixed_pool(executed: int, others: int) -> list[StudyItem]:
+    pool = [item(f"x{i}", "sequence", topic=f"t{i % 4}", executed=True) for i in range(executed)]
+    pool += [item(f"c{i}", "choice", topic=f"t{i % 4}") for i in range(others)]
+    pool.append(item("code", "code", topic="t9"))
+    return pool
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_executed_questions_make_up_their_share(seed: int) -> None:
+    from quizapp.study.mock_plan import EXECUTED_SHARE, executed_target, is_executed
+
+    planned = plan_mock(mixed_pool(10, 30), n=10, seed=seed, executed_share=EXECUTED_SHARE)
+    assert sum(is_executed(i.question) for i in planned) == executed_target(10, EXECUTED_SHARE)
+    assert executed_target(10, EXECUTED_SHARE) == 4
+    # Code counts as executed; a share of 0 asks none, 1 asks only executed ones.
+    assert not any(
+        is_executed(i.question) for i in plan_mock(mixed_pool(10, 30), 10, seed, executed_share=0.0)
+    )
+    assert all(
+        is_executed(i.question) for i in plan_mock(mixed_pool(10, 30), 10, seed, executed_share=1.0)
+    )
+
+
+def test_the_share_yields_to_what_the_pool_has() -> None:
+    from quizapp.study.mock_plan import is_executed
+
+    planned = plan_mock(mixed_pool(1, 30), n=8, seed=3, executed_share=0.5)
+    assert len(planned) == 8 and sum(is_executed(i.question) for i in planned) == 2  # x0, code
+    planned = plan_mock(mixed_pool(10, 2), n=8, seed=3, executed_share=0.25)
+    assert len(planned) == 8 and sum(not is_executed(i.question) for i in planned) == 2
+    with pytest.raises(ValueError):
+        plan_mock(mixed_pool(1, 1), n=2, executed_share=1.5)
+
+
+def test_siblings_never_share_a_mock() -> None:
+    pool = [item(f"s{i}", topic=f"t{i}", group="same") for i in range(4)] + [item("other")]
+    planned = plan_mock(pool, n=5, seed=1)
+    assert sum(i.question.group == "same" for i in planned) == 1 and len(planned) == 2
+
+
+def test_fresh_seeds_open_with_different_questions() -> None:
+    # The three mocks in a row opened alike: a new seed must draw anew.
+    pool = mixed_pool(10, 30)
+    openings = {tuple(i.key for i in plan_mock(pool, 8, seed)[:3]) for seed in range(5)}
+    assert len(openings) >= 4

@@ -64,8 +64,10 @@ def test_filters_by_pack_topic_and_tag() -> None:
         item("b2", pack="pb", topic="cfg"),
     ]
     assert keys(plan_practice(pool, {}, NOW, filters=Filters(pack="pb"))) == ["b1", "b2"]
-    assert keys(plan_practice(pool, {}, NOW, filters=Filters(topic="cfg"))) == ["a1", "b1", "b2"]
-    assert keys(plan_practice(pool, {}, NOW, filters=Filters(tag="unet"))) == ["a1", "b1"]
+    # The order interleaves packs (test_session_order.py); the filters decide the set.
+    cfg = plan_practice(pool, {}, NOW, filters=Filters(topic="cfg"))
+    assert sorted(keys(cfg)) == ["a1", "b1", "b2"]
+    assert sorted(keys(plan_practice(pool, {}, NOW, filters=Filters(tag="unet")))) == ["a1", "b1"]
     assert keys(
         plan_practice(pool, {}, NOW, filters=Filters(pack="pa", topic="cfg", tag="unet"))
     ) == ["a1"]
@@ -87,7 +89,7 @@ def test_cards_of_removed_questions_are_ignored() -> None:
 
 def test_cram_ignores_due_dates_and_filters() -> None:
     pool = [item("a", topic="cfg"), item("b", topic="cfg"), item("c", topic="vae")]
-    assert keys(plan_cram(pool)) == ["a", "b", "c"]
+    assert keys(plan_cram(pool)) == ["a", "c", "b"]  # topics alternate
     assert keys(plan_cram(pool, Filters(topic="cfg"))) == ["a", "b"]
     assert keys(plan_cram(pool, Filters(pack="elsewhere"))) == []
 

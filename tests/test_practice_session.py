@@ -9,7 +9,12 @@ from quizapp.grading.result import GradeResult
 from quizapp.packs.registry import Registry
 from quizapp.store.db import Store
 from quizapp.study.planning import StudyItem, study_items
-from quizapp.study.practice import PracticeOptions, PracticeSession, rubric_rating
+from quizapp.study.practice import (
+    RELEARN_AFTER,
+    PracticeOptions,
+    PracticeSession,
+    rubric_rating,
+)
 
 RIGHT = GradeResult(True, "a", "a")
 WRONG = GradeResult(False, "a", "b")
@@ -136,12 +141,58 @@ def test_skip_flag_and_summary(store: Store) -> None:
     clock.advance(seconds=5)
     run.record("0.5", WRONG)
     run.advance()
+    # Rated Again: it comes back (the last question, so straight away), right this time.
+    assert run.current is not None and run.current.question.id == "numeric-scaling"
+    assert run.progress() == "4/4 · ui-basics · vae-scaling · again"
+    assert not run.summary().ended_early  # only the relearning was left
+    run.show()
+    run.record("0.18215", RIGHT)
+    run.advance()
     assert run.finished and run.current is None
     summary = run.summary()
-    assert (summary.answered, summary.right, summary.skipped, summary.flagged) == (2, 1, 1, 1)
+    assert (summary.answered, summary.right, summary.skipped, summary.flagged) == (3, 2, 1, 1)
+    assert (summary.planned, summary.done, summary.relearning, summary.relearned) == (3, 3, 1, 1)
     assert summary.seconds == 17
     assert summary.due_now == 0 and summary.next_due is not None
     [flag] = store.flags()
     assert (flag.question_id, flag.note) == ("shape-latent", "typo in the prompt")
     with pytest.raises(RuntimeError):
         run.skip()
+
+
+def test_a_wrong_answer_comes_back_after_a_few_others_until_right(store: Store) -> None:
+    clock = Clock()
+    run = session(store, clock)
+    first = run.current
+    assert first is not None and len(run.items) == 7
+    run.show()
+    run.record("b", WRONG)
+    run.advance()
+    ids = [item.question.id for item in run.items]
+    assert ids.index(first.question.id, 1) == 1 + RELEARN_AFTER
+    assert len(run.items) == 8
+    for _ in range(RELEARN_AFTER):
+        run.skip()
+    assert run.current == first
+    run.show()
+    run.record("b", WRONG)  # wrong again: back once more
+    run.advance()
+    assert [item.question.id for item in run.items].count(first.question.id) == 3
+    summary = run.summary()
+    assert summary.ended_early and (summary.planned, summary.done) == (7, 4)
+    assert (summary.relearning, summary.relearned) == (1, 0)
+
+
+def test_overriding_again_to_good_does_not_bring_it_back(store: Store) -> None:
+    run = session(store, Clock())
+    run.show()
+    outcome = run.record("b", WRONG)
+    run.rate(outcome, 3)
+    run.advance()
+    assert len(run.items) == 7
+
+
+def test_a_skip_never_brings_a_question_back(store: Store) -> None:
+    run = session(store, Clock())
+    run.skip()
+    assert len(run.items) == 7 and run.summary().relearning == 0

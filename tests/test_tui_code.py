@@ -1,4 +1,5 @@
-"""Code questions in the TUI: excerpt, editor, ctrl+r, ctrl+e, per-case feedback."""
+"""Code questions in the TUI: excerpt, editor, ctrl+n submits, ctrl+e, per-case feedback
+(ctrl+r runs without recording: test_tui_code_run.py)."""
 
 from __future__ import annotations
 
@@ -55,13 +56,13 @@ async def test_the_editor_holds_the_starter_and_the_excerpt_its_highlight(store:
         assert excerpt.read_only and excerpt.highlighted == frozenset({1})
 
 
-async def test_ctrl_r_runs_the_code_and_the_feedback_shows_each_case(store: Store) -> None:
+async def test_ctrl_n_submits_the_code_and_the_feedback_shows_each_case(store: Store) -> None:
     grading, fake = fake_service(store)
     app = make_app(store, folders=(CODE_PACKS,), grading=grading)
     async with app.run_test(size=SIZE) as pilot:
         await start(pilot)
         await pilot.press("down", "end", "backspace", "backspace", "backspace", *"return 1")
-        await pilot.press("ctrl+r")
+        await pilot.press("ctrl+n")
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
         assert isinstance(app.screen, FeedbackScreen)
@@ -83,7 +84,7 @@ async def test_empty_code_is_not_submitted(store: Store) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await start(pilot)
         app.screen.query_one(CodeEditor).text = "   \n"
-        await pilot.press("ctrl+r")
+        await pilot.press("ctrl+n")
         await pilot.pause()
         assert isinstance(app.screen, PracticeScreen) and not fake.sources
         assert "Write some code first." in str(app.screen.query_one(".answer-error").render())
@@ -149,7 +150,7 @@ async def test_the_ui_stays_responsive_while_code_times_out(store: Store) -> Non
         assert screen.session.current.question.id == "quick-timeout"
         editor = app.screen.query_one(CodeEditor)
         editor.text = "def guide(a, b, c):\n    while True:\n        pass\n"
-        await pilot.press("ctrl+r")
+        await pilot.press("ctrl+n")
         await pilot.pause()
         assert isinstance(app.screen, FeedbackScreen)
         # While the code runs (and the server may still be importing torch), keys work.
@@ -197,8 +198,8 @@ async def test_a_mock_interview_scores_code_by_cases_passed(store: Store) -> Non
             question_budget_seconds(slot.question) for slot in slots
         ]
         for _ in slots:
-            # No feedback while the interview runs: ctrl+r hands the code in and moves on.
-            await pilot.press("ctrl+r")
+            # No feedback while the interview runs: ctrl+n hands the code in and moves on.
+            await pilot.press("ctrl+n")
             await pilot.pause()
             if isinstance(app.screen, MockScreen):
                 shown = " ".join(str(w.render()) for w in app.screen.query(Static))
@@ -232,4 +233,4 @@ async def test_escape_ends_a_mock_interview_from_the_code_editor(store: Store) -
         assert screen._confirm_end
         await pilot.press("escape")
         await pilot.pause()
-        assert screen.interview.finished
+        assert app.screen is not screen  # nothing was answered: discarded

@@ -39,7 +39,7 @@ def test_code_feedback(snap_compare: Any, store: Store) -> None:
     async def run_before(pilot: Pilot[Any]) -> None:
         await pilot.press("p")
         await settle(pilot)
-        await pilot.press("ctrl+r")
+        await pilot.press("ctrl+n")
         await settle(pilot)
 
     assert snap_compare(app_for(store), terminal_size=TALL, run_before=run_before)

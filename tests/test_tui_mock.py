@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
+from textual.widgets import Input
 from tui_helpers import SIZE, Clock
 
 from quizapp import locations
@@ -20,6 +21,7 @@ from quizapp.packs.models import AnyQuestion
 from quizapp.packs.registry import Registry
 from quizapp.screens.home import HomeScreen
 from quizapp.screens.mock_interview import MockScreen
+from quizapp.screens.mock_setup import MockSetupScreen
 from quizapp.screens.practice import PracticeScreen
 from quizapp.screens.report import ReportScreen
 from quizapp.screens.rubric import RubricScreen
@@ -193,7 +195,13 @@ async def test_pause_stops_the_clocks_and_is_on_the_report(store: Store) -> None
         await pilot.press("ctrl+o")
         await pilot.pause()
         assert screen.interview.paused_seconds == 600
+        await answer_current(pilot)  # with nothing answered, ending would discard it
         await pilot.press("escape", "escape")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        while isinstance(app.screen, RubricScreen):
+            await pilot.press("space", "enter")
+            await pilot.pause()
         await pilot.pause()
         report_screen = app.screen
         assert isinstance(report_screen, ReportScreen)
@@ -307,8 +315,49 @@ async def test_home_m_starts_a_mock(store: Store) -> None:
         assert "none yet" in str(app.screen.query_one(MockHistory).render())
         await pilot.press("m")
         await pilot.pause()
+        assert isinstance(app.screen, MockSetupScreen)
+        await pilot.press("enter")  # the defaults
+        await pilot.pause()
         assert isinstance(app.screen, MockScreen)
         assert len(app.screen.interview.slots) == 5
+
+
+async def test_the_setup_screen_starts_what_it_says_and_remembers_it(store: Store) -> None:
+    app = mock_app(store, Clock(), mock=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("m")
+        await pilot.pause()
+        setup = app.screen
+        assert isinstance(setup, MockSetupScreen)
+        assert "40%" in str(setup.query_one("#setup-why").render())  # which share, and why
+        setup.query_one("#setup-questions", Input).value = "abc"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is setup
+        assert "questions: a whole number" in str(setup.query_one("#setup-error").render())
+        setup.query_one("#setup-questions", Input).value = "3"
+        setup.query_one("#setup-minutes", Input).value = "2.5"
+        setup.query_one("#setup-share", Input).value = "0"
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, MockScreen)
+        interview = screen.interview
+        assert len(interview.slots) == 3 and interview.total_seconds == 150
+        assert not any(slot.question.executed for slot in interview.slots)
+        await pilot.press("escape", "escape")  # nothing answered: discarded
+        await pilot.pause()
+        await pilot.press("m")
+        await pilot.pause()
+        again = app.screen
+        assert isinstance(again, MockSetupScreen)
+        assert again.query_one("#setup-questions", Input).value == "3"
+        assert again.query_one("#setup-minutes", Input).value == "2.5"
+        assert again.query_one("#setup-share", Input).value == "0"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
 
 
 async def test_mock_screens_import_no_torch() -> None:

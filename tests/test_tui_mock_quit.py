@@ -62,12 +62,39 @@ async def test_ctrl_q_twice_quits(store: Store) -> None:
     app = mock_app(store, Clock())
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
+        await answer_current(pilot)
         await pilot.press("ctrl+q")
         await pilot.pause()
         await pilot.press("ctrl+q")
         await pilot.pause()
     stored = store.mock_session()
     assert stored is not None and from_json(stored.report_json).ended_early
+
+
+async def test_quitting_with_nothing_answered_asks_then_discards(store: Store) -> None:
+    app = mock_app(store, Clock())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmQuit)
+        await pilot.press("y")
+        await pilot.pause()
+    assert store.mock_session() is None
+
+
+async def test_ending_with_nothing_answered_asks_then_discards(store: Store) -> None:
+    app = mock_app(store, Clock())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = mock_screen(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen and screen._confirm_end  # asked first
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is not screen and not screen.interview.finished
+    assert store.mock_session() is None
 
 
 async def test_escape_ends_even_from_the_notes_box(store: Store) -> None:
@@ -92,4 +119,4 @@ async def test_escape_ends_even_from_the_notes_box(store: Store) -> None:
         assert screen._confirm_end  # the first press counted: it was not eaten by the box
         await pilot.press("escape")
         await pilot.pause()
-        assert screen.interview.finished
+        assert app.screen is not screen  # nothing was answered: discarded

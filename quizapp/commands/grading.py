@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -27,7 +28,7 @@ from quizapp.grading.service import GradingService
 from quizapp.grading.variant_check import check_variants
 from quizapp.packs.errors import PackLoadError
 from quizapp.packs.families import Settings, describe, is_family, parse_settings, pin
-from quizapp.packs.lint import lint_pack
+from quizapp.packs.lint import group_sizes, lint_pack
 from quizapp.packs.loader import LoadedPack, load_pack
 from quizapp.packs.models import AnyQuestion, ChoiceQuestion, Probe, Value
 from quizapp.packs.yamlnodes import compose, locate
@@ -286,10 +287,13 @@ def check(ctx: Context, paths: tuple[str, ...], as_json: bool, strict: bool) -> 
                 rows.extend(found)
                 if not as_json:
                     echo_rows(found, question)
+    groups = group_sizes(loaded.pack for loaded in registry.packs.values())
     lints = [
         line
         for loaded in registry.packs.values()
-        for line in lint_lines(loaded, computed.get(loaded.id, {}), correct.get(loaded.id, {}))
+        for line in lint_lines(
+            loaded, computed.get(loaded.id, {}), correct.get(loaded.id, {}), groups
+        )
     ]
     failed = [row for row in rows if not row.ok]
     warnings = sum(len(r.warnings) for r in rows) + len(lints)
@@ -310,10 +314,14 @@ def check(ctx: Context, paths: tuple[str, ...], as_json: bool, strict: bool) -> 
 
 
 def lint_lines(
-    loaded: LoadedPack, computed: dict[str, Value], correct: dict[str, frozenset[int]]
+    loaded: LoadedPack,
+    computed: dict[str, Value],
+    correct: dict[str, frozenset[int]],
+    groups: Counter[str] | None = None,
 ) -> list[str]:
-    """`warning: path:line: message` for every giveaway in the pack."""
-    found = lint_pack(loaded.pack, computed, correct)
+    """`warning: path:line: message` for every giveaway in the pack (`groups`: the
+    sizes of sibling groups across the packs checked together)."""
+    found = lint_pack(loaded.pack, computed, correct, groups)
     if not found:
         return []
     root = compose(loaded.path.read_text(encoding="utf-8"))

@@ -8,6 +8,7 @@ from quizapp.commands.common import Context, open_store, pass_context, require_m
 from quizapp.commands.errors import UserError
 from quizapp.commands.params import COUNT, MINUTES, SEED
 from quizapp.study.interview import MockOptions
+from quizapp.study.mock_plan import EXECUTED_SHARE
 from quizapp.study.planning import Filters
 from quizapp.study.report import from_json
 from quizapp.study.report_markdown import to_markdown
@@ -30,6 +31,14 @@ from quizapp.study.report_text import to_text
     help="The total clock [default: the questions' budgets added up].",
 )
 @click.option("--seed", type=SEED, help="Same seed, same questions [default: a new draw].")
+@click.option(
+    "--executed",
+    type=click.FloatRange(0, 100),
+    default=EXECUTED_SHARE * 100,
+    show_default=True,
+    help="Percent of executed questions (diffusers computes the answer, or code runs), "
+    "where the packs have them.",
+)
 @pass_context
 def mock(
     ctx: Context,
@@ -38,12 +47,14 @@ def mock(
     questions: int,
     minutes: float | None,
     seed: int | None,
+    executed: float,
 ) -> None:
-    """A timed mock interview: feedback and a report at the end."""
+    """A timed mock interview: feedback and a report at the end (the report shows its
+    seed; --seed replays a mock)."""
     registry = ctx.registry()
     filters = Filters(pack=pack, topic=topic)
     require_matching(registry, filters)
-    options = MockOptions(filters, questions, minutes, seed)
+    options = MockOptions(filters, questions, minutes, seed, executed / 100)
     run_tui(ctx, registry, mock=options)
 
 

@@ -10,7 +10,8 @@
   question's, their own included);
 - a probe question's prompt does not state a setting its answer depends on: a probe field
   that differs from its default and appears in no placeholder or prompt text;
-- author words ("probe", "expect") in text a learner reads.
+- author words ("probe", "expect") in text a learner reads;
+- a `group:` that no other question of the pack names (siblings come in twos or more).
 
 The module is pure: it reads a `Pack` and, for executed questions, the values the caller
 computed, so it is tested with fixed inputs and never runs a probe itself.
@@ -20,7 +21,8 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterator, Mapping
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from quizapp.packs.models import (
@@ -76,6 +78,7 @@ def lint_pack(
     pack: Pack,
     computed: Mapping[str, Value] | None = None,
     correct: Mapping[str, frozenset[int]] | None = None,
+    groups: Counter[str] | None = None,
 ) -> list[Lint]:
     """Every giveaway in `pack`, in pack order, pack-wide findings last.
 
@@ -85,6 +88,8 @@ def lint_pack(
             and names found in other questions' hints are compared with these).
         correct: The indices of the correct choices of each probe-backed choice question,
             by question id; a typed choice question's come from its `correct` marks.
+        groups: How many questions name each group across the packs checked together
+            (`group_sizes`); default: counted in this pack alone.
     """
     computed = computed or {}
     correct = correct or {}
@@ -100,7 +105,28 @@ def lint_pack(
             lints += _unstated_settings(question, at)
         lints += _author_words(question, at)
     lints += _dominant_answers(pack, correct)
+    lints += _lonely_groups(pack, groups)
     return lints
+
+
+def group_sizes(packs: Iterable[Pack]) -> Counter[str]:
+    """How many questions name each `group:`, over packs checked together (a group is
+    shared across packs: siblings often sit in different packs)."""
+    return Counter(q.group for pack in packs for q in pack.questions if q.group is not None)
+
+
+def _lonely_groups(pack: Pack, groups: Counter[str] | None) -> list[Lint]:
+    """A `group:` named by one question only: a typo, or a sibling that was removed."""
+    sizes = groups if groups is not None else group_sizes([pack])
+    return [
+        Lint(
+            ("questions", index, "group"),
+            f"{question.id}: group {question.group!r} has no other question "
+            "(siblings share a group; remove it or name the sibling's group)",
+        )
+        for index, question in enumerate(pack.questions)
+        if question.group is not None and sizes[question.group] <= 1
+    ]
 
 
 # --- the correct choice is the longest ----------------------------------------------------

@@ -243,6 +243,11 @@ class _QuestionBase(_Strict):
     difficulty: Annotated[int, Field(ge=1, le=5)]
     tags: list[str] = Field(default_factory=list)
     covers: list[str] = Field(default_factory=list)
+    group: Annotated[str, Field(pattern=ID_PATTERN, max_length=MAX_ID_LENGTH)] | None = Field(
+        default=None,
+        description="Siblings: questions of one group give each other away, so a session "
+        "asks at most one of them (like Anki's buried siblings).",
+    )
     prompt: Annotated[str, Field(min_length=1)]
     hints: list[str] = Field(default_factory=list)
     explanation: str = ""

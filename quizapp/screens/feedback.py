@@ -11,7 +11,7 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Markdown, Static
 
@@ -19,6 +19,7 @@ from quizapp.grading.qtypes import question_type
 from quizapp.grading.service import GradingService
 from quizapp.screens.background_grading import BackgroundGrading
 from quizapp.screens.flag import flag_current
+from quizapp.study.intervals import next_intervals, short_interval
 from quizapp.study.practice import RATING_NAMES, Outcome, PracticeSession
 from quizapp.widgets.grade_view import GradeView
 
@@ -34,6 +35,26 @@ def running_code_text(grading: BackgroundGrading) -> str:
     return "starting the code runner (importing torch), then running your code…"
 
 
+def rating_line(session: PracticeSession, outcome: Outcome) -> str:
+    """The suggested rating, then each key with the interval it would give (console markup):
+    "Suggested Good (enter) · 1 Again 10m · 2 Hard 1d · 3 Good 3d · 4 Easy 8d"."""
+    stored = outcome.stored
+    if session.cram or stored is None or not stored.card_read:
+        # Cram leaves the schedule alone; an answer the store could not take yet has no
+        # card to schedule from (the keys still rate it).
+        keys = " · ".join(f"[b]{n}[/] {name}" for n, name in RATING_NAMES.items())
+        lead = "Cram: the schedule is not changed" if session.cram else "Rate it"
+        return f"{lead} · [b]enter[/] goes on · {keys}"
+    intervals = next_intervals(stored.card_before, session.clock(), session.model)
+    keys = " · ".join(
+        f"[b]{int(rating)}[/] {rating.label} {short_interval(interval)}"
+        for rating, interval in intervals.items()
+    )
+    if outcome.rating is None:
+        return f"Not graded: [b]enter[/] leaves the schedule · {keys}"
+    return f"Suggested [b]{outcome.rating.label}[/] ([b]enter[/]) · {keys}"
+
+
 class FeedbackScreen(Screen[str | None]):
     """Dismisses with None to go on, or with a message when the answer must be retyped."""
 
@@ -41,7 +62,9 @@ class FeedbackScreen(Screen[str | None]):
     FeedbackScreen #feedback { padding: 1 2; }
     FeedbackScreen #progress { color: $text-muted; margin-bottom: 1; }
     FeedbackScreen #feedback-prompt { color: $text-muted; margin-bottom: 1; }
-    FeedbackScreen #rating { margin-top: 1; padding: 1 0; border-top: solid $primary; }
+    FeedbackScreen #feedback-body { height: 1fr; }
+    FeedbackScreen #feedback { height: 1fr; }
+    FeedbackScreen #rating { height: auto; padding: 0 2; border-top: solid $primary; }
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -76,11 +99,13 @@ class FeedbackScreen(Screen[str | None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        with VerticalScroll(id="feedback"):
-            yield Static(self.session.progress(), id="progress", markup=False)
-            yield Markdown(self.item.question.prompt, id="feedback-prompt")
-            yield GradeView(self.item.question, id="grade")
-            yield Static("", id="rating")
+        # The keys and what they do stay below the scrolling feedback, always in view.
+        with Vertical(id="feedback-body"):
+            with VerticalScroll(id="feedback"):
+                yield Static(self.session.progress(), id="progress", markup=False)
+                yield Markdown(self.item.question.prompt, id="feedback-prompt")
+                yield GradeView(self.item.question, id="grade")
+            yield Static("The rating keys work once the grade is in.", id="rating")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -144,13 +169,7 @@ class FeedbackScreen(Screen[str | None]):
         outcome = self.outcome
         if outcome is None:
             return
-        keys = "  ".join(f"[b]{n}[/] {name}" for n, name in RATING_NAMES.items())
-        if outcome.rating is not None:
-            lead = f"Rating: [b]{RATING_NAMES[outcome.rating]}[/] — enter accepts"
-        else:
-            lead = "Not graded: enter moves on with the schedule unchanged"
-        cram = " (cram: the schedule is not changed)" if self.session.cram else ""
-        self.query_one("#rating", Static).update(f"{lead}{cram}, or override:  {keys}")
+        self.query_one("#rating", Static).update(rating_line(self.session, outcome))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("accept", "rate"):

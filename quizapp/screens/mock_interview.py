@@ -21,6 +21,7 @@ from quizapp.grading.grader import Reference
 from quizapp.grading.service import GradingService
 from quizapp.packs.models import ChoiceQuestion
 from quizapp.screens.background_grading import BackgroundGrading
+from quizapp.screens.code_runs import CodeRuns
 from quizapp.screens.confirm_quit import ConfirmQuit
 from quizapp.screens.letter_keys import LetterKeyScreen, letter_key
 from quizapp.screens.report import ReportScreen
@@ -29,6 +30,7 @@ from quizapp.store.db import StoreIOError
 from quizapp.study.interview import MockInterview, describe_expected
 from quizapp.study.recording import Recorder
 from quizapp.widgets.answer_input import AnswerInput
+from quizapp.widgets.code_answer import CodeAnswer
 from quizapp.widgets.inputs import answer_input_for
 from quizapp.widgets.notes_answer import NotesAnswer
 from quizapp.widgets.question_card import QuestionCard
@@ -72,6 +74,7 @@ class MockScreen(LetterKeyScreen):
         super().__init__()
         self.interview = interview
         self.grading = BackgroundGrading(self, grading)
+        self.code_runs = CodeRuns(self, grading)
         self._ticker: Timer | None = None
         self._confirm_end = False
         self._scoring = False
@@ -187,7 +190,14 @@ class MockScreen(LetterKeyScreen):
             self.grading.grade(index, slot.question, slot.answer, self.interview.pack_dir(slot))
         await self._moved()
 
-    def on_background_grading_graded(self, message: BackgroundGrading.Graded) -> None:
+    async def on_code_answer_run_requested(self, event: CodeAnswer.RunRequested) -> None:
+        slot = self.interview.current
+        if slot is not None:
+            await self.code_runs.run(event, self.interview.pack_dir(slot))
+
+    async def on_background_grading_graded(self, message: BackgroundGrading.Graded) -> None:
+        if await self.code_runs.arrived(message):
+            return
         assert isinstance(message.tag, int)
         self.interview.accept_grade(message.tag, message.result)
         self.maybe_report()
@@ -268,10 +278,27 @@ class MockScreen(LetterKeyScreen):
             return
         if not self._confirm_end:
             self._confirm_end = True
-            self.notify("Press escape again to end the interview now.")
+            if self.interview.answered_any:
+                self.notify("Press escape again to end the interview now.")
+            else:
+                self.notify(
+                    "Nothing answered yet: press escape again to discard this interview "
+                    "(nothing is saved)."
+                )
+            return
+        if not self.interview.answered_any:
+            self.discard()
             return
         self.interview.end()
         await self.finish()
+
+    def discard(self) -> None:
+        """Leave without a report: with nothing answered there is nothing to score."""
+        if self._ticker is not None:
+            self._ticker.stop()
+        self._reported = True  # nothing to save, on quit either
+        self.notify("Mock interview discarded: nothing was answered.")
+        self.dismiss()
 
     # -- quitting the app --------------------------------------------------------------
 
@@ -296,8 +323,12 @@ class MockScreen(LetterKeyScreen):
         self.app.exit()
 
     def save_early(self) -> None:
-        """Store the report of what was answered so far, marked ended early."""
+        """Store the report of what was answered so far, marked ended early (nothing, and
+        the interview is discarded, when nothing was answered)."""
         if self._reported:
+            return
+        if not self.interview.answered_any:
+            self._reported = True
             return
         if self._ticker is not None:
             self._ticker.stop()

@@ -10,12 +10,15 @@ from textual.containers import VerticalScroll
 from textual.widgets import Footer, Header
 
 from quizapp.grading.service import GradingService
+from quizapp.screens.background_grading import BackgroundGrading
+from quizapp.screens.code_runs import CodeRuns
 from quizapp.screens.feedback import FeedbackScreen
 from quizapp.screens.flag import flag_current
 from quizapp.screens.letter_keys import LetterKeyScreen, letter_key
 from quizapp.screens.summary import SummaryScreen
 from quizapp.study.practice import PracticeSession
 from quizapp.widgets.answer_input import AnswerInput
+from quizapp.widgets.code_answer import CodeAnswer
 from quizapp.widgets.inputs import answer_input_for
 from quizapp.widgets.question_card import QuestionCard
 
@@ -40,6 +43,7 @@ class PracticeScreen(LetterKeyScreen):
         super().__init__()
         self.session = session
         self.grading = grading
+        self.code_runs = CodeRuns(self, grading)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -72,6 +76,14 @@ class PracticeScreen(LetterKeyScreen):
         )
 
     # -- answering -------------------------------------------------------------------
+
+    async def on_code_answer_run_requested(self, event: CodeAnswer.RunRequested) -> None:
+        item = self.session.current
+        if item is not None:
+            await self.code_runs.run(event, self.session.pack_dir(item))
+
+    async def on_background_grading_graded(self, event: BackgroundGrading.Graded) -> None:
+        await self.code_runs.arrived(event)
 
     def on_answer_input_submitted(self, event: AnswerInput.Submitted) -> None:
         event.stop()

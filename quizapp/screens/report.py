@@ -22,7 +22,13 @@ from quizapp import locations
 from quizapp.screens.messages import PracticeRequested
 from quizapp.study.clock import minutes_seconds as clock
 from quizapp.study.practice import PracticeOptions
-from quizapp.study.report import MockReport, ReportItem, Score, practice_target
+from quizapp.study.report import (
+    MockReport,
+    ReportItem,
+    Score,
+    practice_target,
+    replay_command,
+)
 from quizapp.study.report_markdown import question_section, to_markdown
 
 BAR_WIDTH = 10
@@ -63,11 +69,13 @@ def summary_text(report: MockReport) -> str:
     paused = f" · paused {clock(report.paused_seconds)}" if report.paused_seconds else ""
     scored = sum(item.scored for item in report.items)
     early = "[b]Ended early.[/] " if report.ended_early else ""
+    replay = replay_command(report)
+    seed = f" · seed {report.seed} ([b]{replay}[/] replays it)" if replay else ""
     return (
         f"{early}[b]Score {report.score:.0%}[/] · "
         f"{scored} of {len(report.items)} questions scored · "
-        f"{clock(report.elapsed_seconds)} used of {clock(report.budget_seconds)}{paused}\n"
-        f"{report.suggestion}"
+        f"{clock(report.elapsed_seconds)} used of {clock(report.budget_seconds)}{paused}"
+        f"{seed}\n{report.suggestion}"
     )
 
 

@@ -31,6 +31,13 @@ def until(moment: datetime, now: datetime) -> str:
     return f"in {delta.days} days"
 
 
+def summary_title(summary: Summary) -> str:
+    """ "Session complete", or "Session ended early: 6 of 10" (questions done of planned)."""
+    if summary.ended_early:
+        return f"Session ended early: {summary.done} of {summary.planned}"
+    return "Session complete"
+
+
 def summary_lines(summary: Summary, now: datetime) -> list[str]:
     """The summary as lines of console markup."""
     lines = [
@@ -39,8 +46,13 @@ def summary_lines(summary: Summary, now: datetime) -> list[str]:
         + (f" · skipped {summary.skipped}" if summary.skipped else "")
         + (f" · flagged {summary.flagged}" if summary.flagged else ""),
         f"Time answering: {duration(summary.seconds)}",
-        "",
     ]
+    if summary.relearning:
+        lines.append(
+            f"Relearned [b]{summary.relearned}[/] of {summary.relearning} answered wrong "
+            "(a wrong answer comes back later in the session until it is right)"
+        )
+    lines.append("")
     if summary.cram:
         lines.append("Cram session: the schedule was not changed.")
     lines.append(f"Due now: [b]{summary.due_now}[/]")
@@ -71,7 +83,7 @@ class SummaryScreen(Screen[None]):
         now = self.now
         yield Header()
         with Vertical(id="summary"):
-            yield Static("[b]Session complete[/]", id="summary-title")
+            yield Static(f"[b]{summary_title(self.summary)}[/]", id="summary-title")
             yield Static("\n".join(summary_lines(self.summary, now)), id="summary-body")
         yield Footer()
 

@@ -34,7 +34,12 @@ from quizapp.store.rows import Rating
 from quizapp.study import scheduling
 from quizapp.study.active_plan import memory_model
 from quizapp.study.clock import Clock
-from quizapp.study.mock_plan import plan_mock, question_budget_seconds, total_budget
+from quizapp.study.mock_plan import (
+    EXECUTED_SHARE,
+    plan_mock,
+    question_budget_seconds,
+    total_budget,
+)
 from quizapp.study.planning import NO_FILTERS, Filters, StudyItem
 from quizapp.study.recording import Answer, Recorder
 from quizapp.study.report import MockReport, ReportItem, Status, build_report, to_json
@@ -58,12 +63,14 @@ class MockOptions:
         questions: How many questions (fewer when fewer match).
         minutes: The total clock; default the sum of the questions' budgets.
         seed: Same seed and packs, same questions; default a new draw each time.
+        executed_share: The share of executed questions (`mock_plan.EXECUTED_SHARE`).
     """
 
     filters: Filters = NO_FILTERS
     questions: int = 8
     minutes: float | None = None
     seed: int | None = None
+    executed_share: float = EXECUTED_SHARE
 
 
 class InterviewError(RuntimeError):
@@ -176,6 +183,7 @@ class MockInterview:
         clock: Returns the current timezone-aware time.
         total_seconds: The total clock; default the sum of the questions' budgets.
         pack_dirs: Folder of each pack id, for probes whose model is a relative path.
+        seed: The seed the questions were drawn with (shown on the report, to replay it).
 
     Raises:
         ValueError: With no items, or a total clock that is not positive.
@@ -188,6 +196,7 @@ class MockInterview:
         clock: Clock,
         total_seconds: int | None = None,
         pack_dirs: Mapping[str, Path] | None = None,
+        seed: int | None = None,
     ) -> None:
         if not items:
             raise ValueError("a mock interview needs at least one question")
@@ -200,6 +209,7 @@ class MockInterview:
         self.clock = clock
         self.total_seconds = total
         self.pack_dirs = dict(pack_dirs or {})
+        self.seed = seed
         self.index = 0
         self.started_at: datetime | None = None
         self.finished_at: datetime | None = None
@@ -226,12 +236,12 @@ class MockInterview:
         """
         # Without --seed each attempt draws anew; the clock keeps tests reproducible.
         seed = options.seed if options.seed is not None else int(clock().timestamp())
-        planned = plan_mock(items, options.questions, seed, options.filters)
+        planned = plan_mock(items, options.questions, seed, options.filters, options.executed_share)
         planned = draw_items(planned, store)
         if not planned:
             return None
         total = None if options.minutes is None else max(1, round(options.minutes * 60))
-        return cls(planned, store, clock, total_seconds=total, pack_dirs=pack_dirs)
+        return cls(planned, store, clock, total_seconds=total, pack_dirs=pack_dirs, seed=seed)
 
     # -- state -----------------------------------------------------------------------
 
@@ -249,6 +259,11 @@ class MockInterview:
     def running(self) -> bool:
         """True between `start` and the end, paused or not."""
         return self.started and not self.finished
+
+    @property
+    def answered_any(self) -> bool:
+        """True once any question was answered (with none, ending discards the interview)."""
+        return any(slot.state == "answered" for slot in self.slots)
 
     @property
     def paused(self) -> bool:
@@ -525,6 +540,7 @@ class MockInterview:
             self.paused_seconds,
             clock_seconds=clock,
             ended_early=self.end_reason == "ended",
+            seed=self.seed,
         )
 
     def save(self) -> tuple[MockReport, int]:

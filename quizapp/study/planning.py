@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from quizapp.packs.models import AnyQuestion
 from quizapp.store.rows import CardRow
 from quizapp.study.scheduling import is_due
+from quizapp.study.session_order import interleave, without_siblings
 
 if TYPE_CHECKING:
     from quizapp.packs.registry import Registry
@@ -116,7 +117,9 @@ def plan_practice(
 
     Returns:
         Due items, most overdue first (pack order among equal due times), then new items
-        in pack order. Scheduled items not yet due are left out.
+        in pack order, each question's siblings left out and the whole interleaved
+        (`session_order`: packs mixed, topics alternating). Scheduled items not yet due
+        are left out.
 
     Raises:
         ValueError: If `new_limit` is negative.
@@ -133,12 +136,20 @@ def plan_practice(
             due.append((card.due, item))
     # sorted() is stable, so items due at the same moment keep pack order.
     due.sort(key=lambda pair: pair[0])
-    return [item for _, item in due] + new[:new_limit]
+    # Siblings first, so that a buried sibling leaves room for another new question; the
+    # new ones are interleaved before the cut, so the limit takes them from every pack.
+    kept = without_siblings([item for _, item in due] + new)
+    fresh = interleave([item for item in kept if item.key not in cards])[:new_limit]
+    return interleave(
+        [item for item in kept if item.key in cards] + fresh,
+        is_new=lambda item: item.key not in cards,
+    )
 
 
 def plan_cram(items: Iterable[StudyItem], filters: Filters = NO_FILTERS) -> list[StudyItem]:
-    """A cram session: every matching question in pack order, whatever its due date.
+    """A cram session: every matching question whatever its due date, siblings left out,
+    interleaved (`session_order`).
 
     Cram answers are recorded with mode `cram` and never change a card's schedule.
     """
-    return matching(items, filters)
+    return interleave(without_siblings(matching(items, filters)))

@@ -31,12 +31,18 @@ from quizapp.study.planning import (
 )
 from quizapp.study.recording import Answer, Recorder
 from quizapp.study.scheduling import DEFAULT_MODEL, MemoryModel, rubric_rating
-from quizapp.study.variants import draw_items
+from quizapp.study.session_order import interleave, without_siblings
+from quizapp.study.variants import draw_item, draw_items
 
 Mode = Literal["practice", "cram"]
 
 #: The rating keys and names the feedback screen offers.
 RATING_NAMES: dict[int, str] = {int(rating): rating.label for rating in Rating}
+
+#: A question rated Again comes back after this many others (or at the end, if fewer are
+#: left): FSRS's relearning step (10 minutes by default) asks it again the same day, and
+#: a few questions in between make it a recall rather than a re-read of the feedback.
+RELEARN_AFTER = 3
 
 
 @dataclass(frozen=True)
@@ -107,6 +113,10 @@ class Summary:
         due_now: Cards due at the end of the session, across all packs.
         next_due: The earliest future due time, or None when nothing is scheduled.
         cram: Whether the schedule was left alone.
+        planned: Questions the session planned (before any came back to be relearned).
+        done: Planned questions answered or skipped.
+        relearning: Questions answered wrong that came back later in the session.
+        relearned: Of those, the ones answered right when they came back.
     """
 
     answered: int
@@ -118,6 +128,15 @@ class Summary:
     due_now: int
     next_due: datetime | None
     cram: bool
+    planned: int = 0
+    done: int = 0
+    relearning: int = 0
+    relearned: int = 0
+
+    @property
+    def ended_early(self) -> bool:
+        """True when the learner ended the session before every planned question."""
+        return self.done < self.planned
 
 
 @dataclass
@@ -131,20 +150,49 @@ class PracticeSession:
         pack_dirs: Folder of each pack id, for probes whose model is a relative path.
         cram: When True, answers are recorded with mode `cram` and no card changes.
         model: The learner's FSRS parameters and desired retention.
+        originals: The planned items before their family variant was drawn, by key: a
+            question coming back to be relearned is drawn again (another variant).
+
+    A question rated Again is asked again `RELEARN_AFTER` questions later, until it is
+    rated better or the session ends; `items` grows by it.
     """
 
-    items: Sequence[StudyItem]
+    items: list[StudyItem]
     store: Store
     clock: Clock
     pack_dirs: Mapping[str, Path] = field(default_factory=dict)
     cram: bool = False
     model: MemoryModel = DEFAULT_MODEL
+    originals: Mapping[tuple[str, str], StudyItem] = field(default_factory=dict)
     index: int = 0
     outcomes: list[Outcome] = field(default_factory=list)
     skipped: int = 0
     flagged: int = 0
     _shown_at: datetime | None = None
     _hints_shown: int = 0
+    _planned: int = 0
+    _relearning: set[tuple[str, str]] = field(default_factory=set)
+    _answered_index: int | None = None
+
+    def __post_init__(self) -> None:
+        self.items = list(self.items)
+        self._planned = len(self.items)
+
+    @classmethod
+    def drawn(
+        cls,
+        planned: Sequence[StudyItem],
+        store: Store,
+        clock: Clock,
+        pack_dirs: Mapping[str, Path],
+        *,
+        cram: bool = False,
+        model: MemoryModel = DEFAULT_MODEL,
+    ) -> PracticeSession:
+        """A session over `planned`, each family pinned to its drawn variant."""
+        originals = {item.key: item for item in planned}
+        drawn = draw_items(planned, store)
+        return cls(drawn, store, clock, dict(pack_dirs), cram, model, originals)
 
     @property
     def recorder(self) -> Recorder:
@@ -172,17 +220,16 @@ class PracticeSession:
         """
         dirs = dict(pack_dirs or {})
         if options.cram:
-            planned = draw_items(plan_cram(items, options.filters), store)
-            return cls(planned, store, clock, dirs, cram=True)
+            return cls.drawn(plan_cram(items, options.filters), store, clock, dirs, cram=True)
         now = clock()
         candidates = matching(items, options.filters)
         under_plan = practice_plan(candidates, store, now)
         if under_plan is not None:
             planned, model = under_plan
-            return cls(draw_items(planned, store), store, clock, dirs, model=model)
+            planned = interleave(without_siblings(planned))
+            return cls.drawn(planned, store, clock, dirs, model=model)
         planned = plan_practice(candidates, store.cards(), now, options.new_limit)
-        model = memory_model(store, now)
-        return cls(draw_items(planned, store), store, clock, dirs, model=model)
+        return cls.drawn(planned, store, clock, dirs, model=memory_model(store, now))
 
     # -- where we are ----------------------------------------------------------------
 
@@ -215,11 +262,16 @@ class PracticeSession:
         return self.pack_dirs.get(item.pack_id)
 
     def progress(self) -> str:
-        """ "3/10 · pack · topic" for the question being asked."""
+        """ "3/10 · pack · topic" for the question being asked ("· again" when it came back
+        to be relearned)."""
         item = self.current
         if item is None:
             return f"{len(self.items)}/{len(self.items)}"
-        return f"{self.index + 1}/{len(self.items)} · {item.pack_id} · {item.question.topic}"
+        again = " · again" if self.index > self._first_index(item) else ""
+        return f"{self.index + 1}/{len(self.items)} · {item.pack_id} · {item.question.topic}{again}"
+
+    def _first_index(self, item: StudyItem) -> int:
+        return next(i for i, planned in enumerate(self.items) if planned.key == item.key)
 
     # -- asking ----------------------------------------------------------------------
 
@@ -304,6 +356,7 @@ class PracticeSession:
         self.recorder.record(outcome.stored)
         outcome.rating = suggested
         self.outcomes.append(outcome)
+        self._answered_index = self.index
         return outcome
 
     def rate(self, outcome: Outcome, rating: int) -> None:
@@ -335,10 +388,19 @@ class PracticeSession:
         self.flagged += 1
 
     def advance(self) -> None:
-        """Go to the next question."""
+        """Go to the next question; one just rated Again comes back `RELEARN_AFTER` later."""
+        if self._answered_index == self.index and self.outcomes[-1].rating == scheduling.AGAIN:
+            self._relearn(self.outcomes[-1].item)
         self.index += 1
+        self._answered_index = None
         self._shown_at = None
         self._hints_shown = 0
+
+    def _relearn(self, item: StudyItem) -> None:
+        self._relearning.add(item.key)
+        # Drawn again now that this answer is stored: a family asks another variant.
+        again = draw_item(self.originals.get(item.key, item), self.store)
+        self.items.insert(min(len(self.items), self.index + 1 + RELEARN_AFTER), again)
 
     # -- the end ---------------------------------------------------------------------
 
@@ -347,6 +409,7 @@ class PracticeSession:
         now = self.clock()
         dues = [card.due for card in self.store.cards().values()]
         future = [due for due in dues if due > now]
+        last = {outcome.item.key: outcome for outcome in self.outcomes}
         return Summary(
             answered=len(self.outcomes),
             right=sum(outcome.right for outcome in self.outcomes),
@@ -359,6 +422,10 @@ class PracticeSession:
             due_now=sum(due <= now for due in dues),
             next_due=min(future) if future else None,
             cram=self.cram,
+            planned=self._planned,
+            done=len({item.key for item in self.items[: self.index]}),
+            relearning=len(self._relearning),
+            relearned=sum(last[key].right for key in self._relearning),
         )
 
     def _require(self) -> StudyItem:

@@ -167,6 +167,8 @@ class MockReport:
         clock_seconds: The total clock when it was set by hand (`quizapp mock --minutes`);
             None when it was the sum of the questions' budgets.
         ended_early: The candidate ended (or quit) the interview before its end.
+        seed: The draw's seed: `quizapp mock --seed SEED` asks the same questions again
+            (None in reports stored before seeds were kept).
     """
 
     started_at: datetime
@@ -181,6 +183,7 @@ class MockReport:
     traps: tuple[ReportItem, ...] = ()
     clock_seconds: int | None = None
     ended_early: bool = False
+    seed: int | None = None
 
     @property
     def budget_seconds(self) -> int:
@@ -231,6 +234,7 @@ def build_report(
     paused_seconds: float = 0.0,
     clock_seconds: int | None = None,
     ended_early: bool = False,
+    seed: int | None = None,
 ) -> MockReport:
     """Score a finished mock interview.
 
@@ -241,6 +245,7 @@ def build_report(
         paused_seconds: Time the clock was paused.
         clock_seconds: The total clock, when not the sum of the questions' budgets.
         ended_early: The interview was ended (or the app quit) before its end.
+        seed: The seed the questions were drawn with.
 
     Returns:
         The report, with scores by topic and by objective (keyed `pack/objective`).
@@ -274,6 +279,7 @@ def build_report(
         traps=tuple(item for item in items if item.trap is not None),
         clock_seconds=clock_seconds,
         ended_early=ended_early,
+        seed=seed,
     )
 
 
@@ -314,6 +320,7 @@ def to_json(report: MockReport) -> str:
         "budget_seconds": report.budget_seconds,
         "clock_seconds": report.clock_seconds,
         "ended_early": report.ended_early,
+        "seed": report.seed,
         "elapsed_seconds": report.elapsed_seconds,
         "by_topic": {key: score(value) for key, value in report.by_topic.items()},
         "by_objective": {key: score(value) for key, value in report.by_objective.items()},
@@ -336,6 +343,16 @@ def _safe_strings(value: Any) -> Any:
     if isinstance(value, dict):
         return {key: _safe_strings(item) for key, item in value.items()}
     return value
+
+
+def _seed(value: object) -> int | None:
+    # Absent from reports stored before seeds were kept; never trusted to be an int.
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def replay_command(report: MockReport) -> str | None:
+    """`quizapp mock --seed N`: the command that draws this interview's questions again."""
+    return None if report.seed is None else f"quizapp mock --seed {report.seed}"
 
 
 def from_json(text: str) -> MockReport:
@@ -368,6 +385,7 @@ def from_json(text: str) -> MockReport:
             # Absent from reports stored before the clock could be set by hand.
             clock_seconds=document.get("clock_seconds"),
             ended_early=bool(document.get("ended_early", False)),
+            seed=_seed(document.get("seed")),
         )
     except (KeyError, TypeError, AttributeError, json.JSONDecodeError) as error:
         raise ValueError(f"not a mock report: {error}") from error

@@ -10,7 +10,7 @@ import re
 from datetime import UTC
 
 from quizapp.study.clock import minutes_seconds as clock
-from quizapp.study.report import MockReport, ReportItem, Score
+from quizapp.study.report import MockReport, ReportItem, Score, replay_command
 
 
 def _cell(text: str) -> str:
@@ -66,6 +66,11 @@ def to_markdown(report: MockReport) -> str:
         f"- **Time:** {clock(report.elapsed_seconds)} used of {clock(report.budget_seconds)}"
         + (f" (paused {clock(report.paused_seconds)})" if report.paused_seconds else ""),
         f"- **Next:** {report.suggestion}",
+        *(
+            [f"- **Seed:** {report.seed} (`{replay}` asks the same questions)"]
+            if (replay := replay_command(report))
+            else []
+        ),
         "",
     ]
     lines += _score_table("By topic", "Topic", report.by_topic)

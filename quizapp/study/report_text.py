@@ -6,7 +6,7 @@ import textwrap
 from datetime import UTC
 
 from quizapp.study.clock import minutes_seconds as clock
-from quizapp.study.report import MockReport, ReportItem, Score
+from quizapp.study.report import MockReport, ReportItem, Score, replay_command
 
 WIDTH = 88
 
@@ -53,6 +53,7 @@ def to_text(report: MockReport) -> str:
         f"Score {report.score:.0%} · {len(report.items)} questions · "
         f"{clock(report.elapsed_seconds)} used of {clock(report.budget_seconds)}{paused}",
         *textwrap.wrap(report.suggestion, WIDTH),
+        *([f"Seed {report.seed}: {replay}"] if (replay := replay_command(report)) else []),
         "",
     ]
     lines += _scores("By topic", report.by_topic)

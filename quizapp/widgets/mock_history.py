@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 
 from rich.text import Text
@@ -20,14 +21,34 @@ def sparkline(scores: Sequence[float]) -> str:
     return "".join(SPARKS[round(max(0.0, min(1.0, score)) * top)] for score in scores)
 
 
-def history_text(rows: Sequence[MockRow]) -> Text:
-    """The widget's text for `rows`, newest first (as `Store.mock_sessions` returns them)."""
-    if not rows:
+def ended_early(row: MockRow) -> bool:
+    """True for an interview ended before its end: its score says little about the learner.
+
+    Read straight off the stored JSON (the report module pulls in pydantic, which the home
+    screen's first frame cannot afford); an unreadable report is not ended early.
+    """
+    try:
+        document = json.loads(row.report_json)
+    except ValueError:
+        return False
+    return isinstance(document, dict) and document.get("ended_early") is True
+
+
+def history_text(all_rows: Sequence[MockRow]) -> Text:
+    """The widget's text for `all_rows`, newest first (as `Store.mock_sessions` returns
+    them); interviews ended early are counted but left out of the scores and the trend."""
+    if not all_rows:
         return Text("Mock interviews: none yet. Press m for a timed mock interview.", style="dim")
+    rows = [row for row in all_rows if not ended_early(row)]
+    early = len(all_rows) - len(rows)
+    text = Text("Mock interviews: ")
+    text.append(f"{len(all_rows)}", style="bold")
+    if early:
+        text.append(f" ({early} ended early, not in the trend)")
+    if not rows:
+        return text
     oldest_first = list(reversed(rows[:TREND_LENGTH]))
     scores = [row.score for row in oldest_first]
-    text = Text("Mock interviews: ")
-    text.append(f"{len(rows)}", style="bold")
     text.append(" · latest ")
     text.append(f"{rows[0].score:.0%}", style="bold")
     if len(rows) > 1:

@@ -3,7 +3,9 @@
 The reference of a code answer is its run: the type registers a `HarnessRun`, through which
 `GradingService` sends the source to the code server (`grading/code_grading.CodeGrader`;
 learner code never runs in this process) and hands the server's response here as the
-`Reference` value (its JSON text). Right when every case passes.
+`Reference` value (its JSON text). Right when every case passes. Code that never reached
+the cases (a SyntaxError, or an exception while the module loads) is not a wrong answer:
+it is `AnswerSyntaxError`, shown once with its line, and the learner fixes it.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from quizapp.grading.code_result import CaseVerdict, CodeRun
+from quizapp.grading.parsers import AnswerSyntaxError
 from quizapp.grading.qtypes import base
 from quizapp.grading.qtypes.base import Reference
 from quizapp.grading.result import GradeResult
@@ -28,14 +31,27 @@ def typed_reference(question: CodeQuestion) -> Reference | None:
 
 
 def grade(question: CodeQuestion, answer: str, reference: Reference) -> GradeResult:
-    """Read the run (the code server's response) into a verdict per case."""
+    """Read the run (the code server's response) into a verdict per case.
+
+    Raises:
+        AnswerSyntaxError: The code did not load (`did_not_load`), with the error's line.
+    """
     try:
         response = json.loads(reference.value) if isinstance(reference.value, str) else None
     except ValueError:
         response = None
     if not isinstance(response, dict):
         return base.unreadable(reference, "text", "")
-    return result_of(question, response)
+    result = result_of(question, response)
+    if result.code is not None and did_not_load(result.code):
+        raise AnswerSyntaxError(result.code.error or result.code.status)
+    return result
+
+
+def did_not_load(run: CodeRun) -> bool:
+    """True when the code never reached a case: a SyntaxError, or an exception raised
+    while the module itself ran (an import of a missing module, a top-level typo)."""
+    return run.status == "syntax" or (run.status == "exception" and not run.cases)
 
 
 def run_of(response: dict[str, Any], solution: str = "") -> CodeRun:
