@@ -69,7 +69,7 @@ def packs(ctx: Context) -> None:
         (p for p in registry.packs.values() if p.path.resolve().is_relative_to(content)),
         key=lambda loaded: loaded.id,
     )
-    width = max((len(row.id) for row in [*rows, *bundled]), default=0)
+    width = max([len(row.id) for row in rows] + [len(loaded.id) for loaded in bundled], default=0)
     for row in rows:
         commit = f" @ {row.commit[:12]}" if row.commit else ""
         click.echo(f"{row.id:<{width}}  v{row.version:<3} {row.title}")
