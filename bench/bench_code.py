@@ -97,7 +97,7 @@ def main() -> None:
             t0 = time.perf_counter()
             response = grader.run("pass", None)
             children.append(time.perf_counter() - t0)
-            assert response["status"] == "done"
+            assert response.status == "done"
         report(
             "fresh learner child vs cold import torch, diffusers",
             statistics.median(children),
@@ -107,12 +107,12 @@ def main() -> None:
 
         direct = direct_loop(solution)
         first = grader.run(solution, "denoise_loop")  # builds and caches the cases
-        assert all(row["ok"] for row in first["cases"]), first
+        assert all(row.ok for row in first.cases), first
         direct()
 
         def graded() -> None:
             response = grader.run(solution, "denoise_loop")
-            assert all(row["ok"] for row in response["cases"])
+            assert all(row.ok for row in response.cases)
 
         ours, base = alternate(graded, direct, args.repeat)
         report("warm denoise_loop grading vs the cases run directly", ours, base, LOOP_BUDGET)

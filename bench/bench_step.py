@@ -1,6 +1,6 @@
 """Warm executed grading vs the same diffusers calls made directly (budget: 1.25x).
 
-One graded step = a probe sent to a warm ReferenceWorker (JSON over a pipe, probe
+One graded step = a probe sent to a warm ProbeRunner (JSON over a pipe, probe
 validation, scheduler from config, seeded latents, a CFG UNet call at 64x64 latents, one
 scheduler step). The baseline makes the same UNet and scheduler calls in this process with
 the model already loaded. Both use one torch thread. Prints the ratio; asserts nothing.
@@ -11,6 +11,7 @@ the model already loaded. Both use one torch thread. Prints the ratio; asserts n
 from __future__ import annotations
 
 import argparse
+import itertools
 import sys
 import time
 from collections.abc import Callable
@@ -20,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from common import alternate, report
 
 from quizapp import locations
-from quizapp.grading.client import ReferenceWorker
+from quizapp.grading.client import ProbeRunner
 from quizapp.packs.models import Probe
 
 BUDGET = 1.25
@@ -68,14 +69,21 @@ def main() -> None:
     model = locations.models_dir() / "tiny-sd"
 
     started = time.perf_counter()
-    with ReferenceWorker() as worker:
+    with ProbeRunner() as worker:
         while not worker.ready:
             time.sleep(0.01)
         startup = time.perf_counter() - started
         direct_call = direct_step(model)
         worker.run(PROBE, model)  # warm: the worker loads the UNet once
         direct_call()
-        graded, direct = alternate(lambda: worker.run(PROBE, model), direct_call, args.repeat)
+        seeds = itertools.count(1)
+
+        def graded_step() -> None:
+            # A fresh seed each time: the worker keeps recent loop runs, and a repeated
+            # probe would be read from them instead of computed.
+            worker.run(PROBE.model_copy(update={"seed": next(seeds)}), model)
+
+        graded, direct = alternate(graded_step, direct_call, args.repeat)
     print(f"worker startup (spawn to ready): {startup:.2f} s")
     report("warm graded step vs direct diffusers calls", graded, direct, BUDGET)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from typing import Any
 
+from quizapp.engine.protocol import CodeReport
 from quizapp.grading.code_grading import CodeGrader
 
 WRONG_RESPONSE: dict[str, Any] = {
@@ -50,7 +51,7 @@ WRONG_RESPONSE: dict[str, Any] = {
 class FakeCodeGrader(CodeGrader):
     """Answers every submission with `response`; records the sources it was given."""
 
-    response: dict[str, Any] = WRONG_RESPONSE
+    response: CodeReport = CodeReport(**WRONG_RESPONSE)
 
     def __init__(self) -> None:
         self.sources: list[str] = []
@@ -71,7 +72,7 @@ class FakeCodeGrader(CodeGrader):
         cases: list[dict[str, Any]] | None = None,
         timeout: float = 10.0,
         memory_mb: int | None = None,
-    ) -> dict[str, Any]:
+    ) -> CodeReport:
         self.sources.append(source)
         self.release.wait(timeout=30)
         return self.response

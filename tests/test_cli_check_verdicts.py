@@ -10,7 +10,7 @@ import pytest
 
 from quizapp import locations
 from quizapp.cli import main
-from quizapp.grading.client import ReferenceWorker
+from quizapp.grading.client import ProbeRunner
 from quizapp.grading.probekey import probe_key
 from quizapp.packs.loader import load_pack
 from quizapp.store.db import Store
@@ -49,8 +49,8 @@ def no_worker(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(*args: object) -> None:
         raise AssertionError("check started the reference worker")
 
-    monkeypatch.setattr(ReferenceWorker, "start", refuse)
-    monkeypatch.setattr(ReferenceWorker, "run", refuse)
+    monkeypatch.setattr(ProbeRunner, "start", refuse)
+    monkeypatch.setattr(ProbeRunner, "run", refuse)
 
 
 def precompute(path: Path, value: object = ALPHA) -> None:

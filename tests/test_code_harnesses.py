@@ -7,6 +7,7 @@ runs in a forked child, exactly as in the server.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -16,6 +17,7 @@ pytestmark = pytest.mark.torch
 torch = pytest.importorskip("torch")
 
 from quizapp.engine import code_server  # noqa: E402
+from quizapp.engine.protocol import RunCode, encode_answer  # noqa: E402
 from quizapp.locations import content_dir  # noqa: E402
 from quizapp.packs.harnesses import HARNESSES  # noqa: E402
 from quizapp.packs.loader import load_pack  # noqa: E402
@@ -38,7 +40,9 @@ def solutions() -> dict[str, str]:
 
 
 def run(source: str, harness: str, **extra: Any) -> dict[str, Any]:
-    response = code_server.handle({"id": 1, "source": source, "harness": harness, **extra})
+    # The answer as it travels (a JSON line), so the rows read as the client reads them.
+    answer = code_server.handle(RunCode(source, harness, **extra))
+    response: dict[str, Any] = json.loads(encode_answer(1, answer))
     assert response["ok"], response
     return response
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from quizapp.engine.code_server import overall_mistake
+from quizapp.engine.protocol import CodeReport
 from quizapp.grading.qtypes.code import describe_run, result_of, run_of
 from quizapp.packs.errors import PackLoadError
 from quizapp.packs.harnesses import HARNESSES, MISTAKE_TEXT, Param, case_problems
@@ -149,7 +150,7 @@ def test_a_run_with_every_case_passing_is_right() -> None:
         "output": "hi\n",
         "output_bytes": 3,
     }
-    result = result_of(question, response)
+    result = result_of(question, run_of(CodeReport(**response), question.solution))
     assert result.correct is True and result.detail == "all 2 cases pass"
     assert result.code is not None and result.code.solution == question.solution
     data = result.as_json()
@@ -167,11 +168,13 @@ def test_a_run_with_every_case_passing_is_right() -> None:
 
 def test_a_wrong_run_names_the_mistake() -> None:
     run = run_of(
-        {
-            "status": "done",
-            "cases": [_row(False, ["text_only"], mistake="text_only"), _row(True, [])],
-            "mistake": "text_only",
-        }
+        CodeReport(
+            **{
+                "status": "done",
+                "cases": [_row(False, ["text_only"], mistake="text_only"), _row(True, [])],
+                "mistake": "text_only",
+            }
+        )
     )
     assert not run.all_passed and run.passed == 1
     assert (
@@ -181,12 +184,12 @@ def test_a_wrong_run_names_the_mistake() -> None:
 
 def test_a_syntax_error_is_the_whole_detail() -> None:
     error = "SyntaxError: invalid syntax (line 2: return a +)"
-    assert describe_run(run_of({"status": "syntax", "error": error, "cases": []})) == error
+    assert describe_run(run_of(CodeReport("syntax", error))) == error
 
 
 def test_a_timeout_keeps_the_finished_cases() -> None:
     rows = [_row(True, []), _row(False, [], error="timed out after 1 s")]
-    run = run_of({"status": "timeout", "error": "timed out after 1 s", "cases": rows})
+    run = run_of(CodeReport(**{"status": "timeout", "error": "timed out after 1 s", "cases": rows}))
     assert describe_run(run) == "1 of 2 cases pass; timed out after 1 s"
 
 

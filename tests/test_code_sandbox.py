@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from pathlib import Path
@@ -15,6 +16,7 @@ pytest.importorskip("torch")
 
 from quizapp.engine import code_server  # noqa: E402
 from quizapp.engine.harness.sandbox import OUTPUT_LIMIT  # noqa: E402
+from quizapp.engine.protocol import RunCode, encode_answer  # noqa: E402
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -23,7 +25,9 @@ def warm() -> None:
 
 
 def run(source: str, harness: str | None = None, **extra: Any) -> dict[str, Any]:
-    response = code_server.handle({"id": 1, "source": source, "harness": harness, **extra})
+    # The answer as it travels (a JSON line), so the rows read as the client reads them.
+    answer = code_server.handle(RunCode(source, harness, **extra))
+    response: dict[str, Any] = json.loads(encode_answer(1, answer))
     assert response["ok"], response
     return response
 
@@ -146,8 +150,8 @@ def test_learner_code_cannot_write_into_the_servers_protocol() -> None:
             "print('done')\n"
         )
         response = grader.run(source, None)
-        assert response["status"] == "done" and response["output"] == "done\n"
+        assert response.status == "done" and response.output == "done\n"
         again = grader.run("print('next')", None)
-        assert again["output"] == "next\n"
+        assert again.output == "next\n"
     finally:
         grader.close()

@@ -151,3 +151,20 @@ def test_a_mistake_bends_probes_and_harnesses_through_the_same_code() -> None:
     assert right.shape == wrong.shape == (2, 4, 8, 8) and single.shape == (1, 4, 8, 8)
     assert torch.equal(wrong, torch.cat([latents] * 2))
     assert not torch.allclose(right, wrong)
+
+
+def test_an_observable_the_family_does_not_offer_is_a_probe_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from quizapp.engine.reference import run
+    from quizapp.packs.models import Probe
+
+    class Transformer(sd15.SD15):
+        def offers(self, observable: str) -> bool:
+            return not observable.startswith("unet_output")
+
+    monkeypatch.setattr(run, "family_for", lambda *paths: Transformer())
+    tiny_sd = locations.models_dir() / "tiny-sd"
+    probe = Probe(model="tiny-sd", scheduler="DDIMScheduler", observe="unet_output.shape")
+    with pytest.raises(ProbeError, match="the sd15 model family does not offer unet_output"):
+        run.run_probe(probe, tiny_sd)

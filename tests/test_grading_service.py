@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from quizapp.grading.client import ReferenceWorker
+from quizapp.grading.client import ProbeRunner
 from quizapp.grading.probekey import probe_key
 from quizapp.grading.result import GradeResult
 from quizapp.grading.service import GradingService, MemoryCache
@@ -19,14 +19,14 @@ ALPHA = PROBED.pack.questions[0]
 TYPED = PROBED.pack.questions[2]
 
 
-def fake_worker(script: str, timeout: float = 2.0) -> ReferenceWorker:
-    return ReferenceWorker(
+def fake_worker(script: str, timeout: float = 2.0) -> ProbeRunner:
+    return ProbeRunner(
         timeout=timeout, startup_timeout=timeout, command=[sys.executable, "-c", script]
     )
 
 
 def test_typed_question_needs_no_worker() -> None:
-    def factory() -> ReferenceWorker:
+    def factory() -> ProbeRunner:
         raise AssertionError("a typed question must not start the worker")
 
     service = GradingService(worker_factory=factory)
@@ -40,7 +40,7 @@ def test_cached_reference_needs_no_worker() -> None:
     assert ALPHA.probe is not None
     cache.cache_put(probe_key(ALPHA.probe, None), json.dumps(0.276332), json.dumps(["cached"]))
 
-    def factory() -> ReferenceWorker:
+    def factory() -> ProbeRunner:
         raise AssertionError("a cached probe must not start the worker")
 
     service = GradingService(cache=cache, worker_factory=factory)

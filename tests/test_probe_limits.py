@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from quizapp.grading.client import ReferenceWorker
+from quizapp.grading.client import ProbeRunner
 from quizapp.grading.errors import ProbeFailed
 from quizapp.packs.errors import PackLoadError
 from quizapp.packs.loader import load_pack_text
@@ -76,7 +76,7 @@ def test_validation_locates_the_refusal() -> None:
 def test_what_slips_through_ends_as_memory_limit() -> None:
     # Validation would refuse this probe; sent to the worker directly it must fail cleanly.
     huge = probe(model="none", noise_pred="random", latent_shape=[512, 512, 512, 512])
-    with ReferenceWorker(timeout=120.0) as worker:
+    with ProbeRunner(timeout=120.0) as worker:
         with pytest.raises(ProbeFailed, match="memory limit"):
             worker.run(huge, None)
         # ...and the same worker goes on with the next probe.

@@ -12,6 +12,7 @@ from code_fakes import FakeCodeGrader
 from textual.pilot import Pilot
 from tui_helpers import SIZE, make_app
 
+from quizapp.engine.protocol import CodeReport
 from quizapp.grading.service import GradingService
 from quizapp.screens.feedback import FeedbackScreen
 from quizapp.screens.practice import PracticeScreen
@@ -37,7 +38,7 @@ IMPORT_TIME: dict[str, Any] = {
 def app_with(store: Store, response: dict[str, Any] | None = None) -> Any:
     fake = FakeCodeGrader()
     if response is not None:
-        fake.response = response
+        fake.response = CodeReport(**response)
     grading = GradingService(cache=store, code_factory=lambda: fake)
     return make_app(store, folders=(CODE_PACKS,), grading=grading), fake
 

@@ -7,7 +7,7 @@ import sys
 import pytest
 from tui_helpers import EXECUTED_PACKS, SIZE, make_app
 
-from quizapp.grading.client import ReferenceWorker
+from quizapp.grading.client import ProbeRunner
 from quizapp.grading.service import GradingService
 from quizapp.screens.feedback import WARMING_UP, FeedbackScreen
 from quizapp.screens.help import HelpScreen
@@ -25,14 +25,14 @@ FAKE_WORKERS = {
 
 @pytest.mark.parametrize("kind", sorted(FAKE_WORKERS))
 async def test_bad_worker_leaves_the_session_usable(store: Store, kind: str) -> None:
-    started: list[ReferenceWorker] = []
+    started: list[ProbeRunner] = []
 
-    def factory() -> ReferenceWorker:
+    def factory() -> ProbeRunner:
         command = [sys.executable, "-c", FAKE_WORKERS[kind]]
         # The hanging worker must still be pending when the test looks (help opens while it
         # waits): a start-up timeout a loaded machine cannot outrun before that check.
         startup = 8.0 if kind == "hanging" else 1.5
-        worker = ReferenceWorker(timeout=1.0, startup_timeout=startup, command=command)
+        worker = ProbeRunner(timeout=1.0, startup_timeout=startup, command=command)
         started.append(worker)
         return worker
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from quizapp import locations
-from quizapp.grading.client import ProbeOutcome, ReferenceWorker
+from quizapp.grading.client import ProbeOutcome, ProbeRunner
 from quizapp.grading.errors import ProbeFailed
 from quizapp.packs.models import Probe
 
@@ -39,7 +39,7 @@ FAKE = textwrap.dedent(
     first = not os.path.exists(marker)
     for line in sys.stdin:
         request = json.loads(line)
-        if request.get("ping"):
+        if request["kind"] == "ping":
             print(json.dumps({"id": 0, "ok": True, "ready": True}), flush=True)
             continue
         if first:
@@ -67,9 +67,9 @@ def fake(tmp_path: Path) -> Iterator[tuple[Path, Path]]:
     yield script, tmp_path / "marker"
 
 
-def fake_worker(fake: tuple[Path, Path], mode: str, **kwargs: float) -> ReferenceWorker:
+def fake_worker(fake: tuple[Path, Path], mode: str, **kwargs: float) -> ProbeRunner:
     script, marker = fake
-    return ReferenceWorker(command=[sys.executable, str(script), mode, str(marker)], **kwargs)
+    return ProbeRunner(command=[sys.executable, str(script), mode, str(marker)], **kwargs)
 
 
 @pytest.mark.parametrize(
@@ -105,7 +105,7 @@ def test_worker_that_never_starts(fake: tuple[Path, Path]) -> None:
 
 
 def test_missing_command_is_probe_failed(tmp_path: Path) -> None:
-    worker = ReferenceWorker(command=[str(tmp_path / "no-such-worker")])
+    worker = ProbeRunner(command=[str(tmp_path / "no-such-worker")])
     with pytest.raises(ProbeFailed, match="cannot start the reference worker"):
         worker.run(EULER_SCALE, None)
     worker.close()
@@ -138,15 +138,15 @@ def test_client_and_probekey_do_not_import_torch() -> None:
 
 
 @pytest.fixture(scope="module")
-def real_worker() -> Iterator[ReferenceWorker]:
-    worker = ReferenceWorker(timeout=60.0)
+def real_worker() -> Iterator[ProbeRunner]:
+    worker = ProbeRunner(timeout=60.0)
     worker.start()
     yield worker
     worker.close()
 
 
 @pytest.mark.torch
-def test_real_worker_round_trip(real_worker: ReferenceWorker) -> None:
+def test_real_worker_round_trip(real_worker: ProbeRunner) -> None:
     outcome = real_worker.run(EULER_SCALE, None)
     assert isinstance(outcome, ProbeOutcome)
     assert isinstance(outcome.value, float)
@@ -157,7 +157,7 @@ def test_real_worker_round_trip(real_worker: ReferenceWorker) -> None:
 
 
 @pytest.mark.torch
-def test_real_worker_runs_tiny_sd_cfg(real_worker: ReferenceWorker) -> None:
+def test_real_worker_runs_tiny_sd_cfg(real_worker: ProbeRunner) -> None:
     probe = Probe(
         scheduler="EulerDiscreteScheduler",
         guidance_scale=7.5,
@@ -170,7 +170,7 @@ def test_real_worker_runs_tiny_sd_cfg(real_worker: ReferenceWorker) -> None:
 
 
 @pytest.mark.torch
-def test_real_worker_reports_probe_errors_and_keeps_going(real_worker: ReferenceWorker) -> None:
+def test_real_worker_reports_probe_errors_and_keeps_going(real_worker: ProbeRunner) -> None:
     process = real_worker._process
     lms = Probe(model="none", scheduler="LMSDiscreteScheduler", observe="timesteps")
     with pytest.raises(ProbeFailed, match="needs the scipy package"):
@@ -185,10 +185,11 @@ def test_real_worker_reports_probe_errors_and_keeps_going(real_worker: Reference
 @pytest.mark.torch
 def test_real_worker_protocol_on_the_wire() -> None:
     requests = [
-        {"id": 0, "ping": True},
+        {"id": 0, "kind": "ping"},
         "not json",
-        {"id": 7, "probe": {"scheduler": "DDIMScheduler"}, "model_path": None},
-        {"id": 8, "probe": EULER_SCALE.model_dump(mode="json"), "model_path": None},
+        {"id": 7, "kind": "probe", "probe": {"scheduler": "DDIMScheduler"}, "model_path": None},
+        {"id": 8, "kind": "probe", "probe": EULER_SCALE.model_dump(mode="json")},
+        {"id": 9, "kind": "code", "source": "print(1)"},
     ]
     stdin = "".join((r if isinstance(r, str) else json.dumps(r)) + "\n" for r in requests)
     done = subprocess.run(
@@ -204,7 +205,13 @@ def test_real_worker_protocol_on_the_wire() -> None:
     assert responses[1]["ok"] is False and responses[1]["error"].startswith("bad request")
     assert responses[2]["id"] == 7 and responses[2]["error"].startswith("bad probe: observe")
     assert responses[3]["id"] == 8 and responses[3]["ok"] is True
-    assert len(responses) == 4
+    # A valid request for the other child is refused by name, and the worker lives on.
+    assert responses[4] == {
+        "id": 9,
+        "ok": False,
+        "error": "bad request: the reference worker does not answer 'code'",
+    }
+    assert len(responses) == 5
 
 
 def test_close_interrupts_a_hung_run(fake: tuple[Path, Path]) -> None:

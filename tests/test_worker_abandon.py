@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from quizapp.grading.client import ABANDONED, ReferenceWorker
+from quizapp.grading.client import ABANDONED, ProbeRunner
 from quizapp.grading.errors import ProbeFailed
 from quizapp.grading.service import GradingService
 from quizapp.packs.models import NumericQuestion, Probe
@@ -21,7 +21,7 @@ FAKE = textwrap.dedent(
     import json, sys, time
     for line in sys.stdin:
         request = json.loads(line)
-        if request.get("ping"):
+        if request["kind"] == "ping":
             print(json.dumps({"id": 0, "ok": True, "ready": True}), flush=True)
             continue
         if request["probe"]["seed"] == 1:
@@ -36,13 +36,13 @@ QUICK = SLOW.model_copy(update={"seed": 2})
 
 
 @pytest.fixture
-def worker(tmp_path: Path) -> ReferenceWorker:
+def worker(tmp_path: Path) -> ProbeRunner:
     script = tmp_path / "fake.py"
     script.write_text(FAKE)
-    return ReferenceWorker(timeout=600, command=[sys.executable, str(script)])
+    return ProbeRunner(timeout=600, command=[sys.executable, str(script)])
 
 
-def in_thread(worker: ReferenceWorker, probe: Probe) -> tuple[threading.Thread, list[object]]:
+def in_thread(worker: ProbeRunner, probe: Probe) -> tuple[threading.Thread, list[object]]:
     out: list[object] = []
 
     def run() -> None:
@@ -56,7 +56,7 @@ def in_thread(worker: ReferenceWorker, probe: Probe) -> tuple[threading.Thread, 
     return thread, out
 
 
-def wait_until_running(worker: ReferenceWorker) -> None:
+def wait_until_running(worker: ProbeRunner) -> None:
     for _ in range(200):
         if worker.ready and worker._lock.locked():
             return
@@ -64,7 +64,7 @@ def wait_until_running(worker: ReferenceWorker) -> None:
     raise AssertionError("the slow probe never started")
 
 
-def test_abandoning_the_running_probe_frees_the_worker(worker: ReferenceWorker) -> None:
+def test_abandoning_the_running_probe_frees_the_worker(worker: ProbeRunner) -> None:
     with worker:
         slow, slow_out = in_thread(worker, SLOW)
         wait_until_running(worker)
@@ -76,7 +76,7 @@ def test_abandoning_the_running_probe_frees_the_worker(worker: ReferenceWorker) 
         assert quick_out == [7.0]  # on a fresh worker, not after 600 s
 
 
-def test_abandoning_a_queued_probe_drops_it(worker: ReferenceWorker) -> None:
+def test_abandoning_a_queued_probe_drops_it(worker: ProbeRunner) -> None:
     with worker:
         first, first_out = in_thread(worker, SLOW)
         wait_until_running(worker)
@@ -90,14 +90,14 @@ def test_abandoning_a_queued_probe_drops_it(worker: ReferenceWorker) -> None:
         assert first_out == [ABANDONED]
 
 
-def test_abandon_after_the_answer_changes_nothing(worker: ReferenceWorker) -> None:
+def test_abandon_after_the_answer_changes_nothing(worker: ProbeRunner) -> None:
     with worker:
         assert worker.run(QUICK, None).value == 7.0
         assert not worker.abandon(QUICK, None)
         assert worker.run(QUICK, None).value == 7.0
 
 
-def test_service_abandons_the_question_left(worker: ReferenceWorker) -> None:
+def test_service_abandons_the_question_left(worker: ProbeRunner) -> None:
     question = NumericQuestion(
         id="q",
         type="numeric",

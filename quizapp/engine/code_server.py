@@ -1,66 +1,70 @@
 """The code server: `python -m quizapp.engine.code_server`, a warm fork server for learner code.
 
-It imports torch and diffusers once, loads tiny-sd and answers JSON lines on stdin:
-
-    {"id": 0, "ping": true} -> {"id": 0, "ok": true, "ready": true}      (once warm)
-    {"id": n, "source": str, "harness": name | null, "cases": [params, ...] | null,
-     "timeout": s, "memory_mb": n}
-    -> {"id": n, "ok": true, "status": ..., "error": ..., "cases": [row, ...], "mistake": ...,
-        "output": str, "output_bytes": n, "seconds": s}
-    -> {"id": n, "ok": false, "error": "one line"}            (a bad request or harness bug)
+It imports torch and diffusers once, loads tiny-sd and answers `engine/protocol.py`'s
+requests on stdin (`engine/child.py` serves them): `RunCode` with a `CodeReport` (or a
+one-line `Failure` for a harness that cannot build its cases), `GetExamples` with each
+harness's mistake examples, the ping with `Ready` once warm.
 
 Cases are built here, by trusted code, and cached; the learner's code runs only in a forked
 child (`engine/harness/sandbox.py`). This is a separate process from the reference worker:
-learner code never shares a process with the probes' references. `harness: null` runs the
-source alone (the limits, without cases). stdout carries nothing but the protocol (as in the
-reference worker).
+learner code never shares a process with the probes' references. A `RunCode` without a
+harness runs the source alone (the limits, without cases).
 """
 
 from __future__ import annotations
 
 import sys
-from typing import Any, TextIO
+from typing import Any
 
-from quizapp.engine import worker
-from quizapp.engine.worker import _protocol_stream
+from quizapp.engine.child import protocol_stream, serve
+from quizapp.engine.lifeline import watch_parent
+from quizapp.engine.protocol import (
+    Answer,
+    CodeReport,
+    Examples,
+    Failure,
+    GetExamples,
+    Ping,
+    Ready,
+    Request,
+    RunCode,
+)
 
 
-def handle(request: dict[str, Any]) -> dict[str, Any]:
+def handle(request: Request) -> Answer | Failure:
     """Answer one request; never raises."""
+    if isinstance(request, Ping):
+        return Ready()
+    if isinstance(request, GetExamples):
+        return Examples(examples())
+    if isinstance(request, RunCode):
+        return run(request)
+    return Failure(f"bad request: the code server does not answer {request.kind!r}")
+
+
+def run(request: RunCode) -> CodeReport | Failure:
+    """Build the harness's cases (cached) and run the source on them in a forked child."""
     from quizapp.engine.harness import registry, sandbox
     from quizapp.oneline import describe_exception
     from quizapp.packs.harnesses import HARNESSES
 
-    request_id = request.get("id")
-    if request.get("ping"):
-        return {"id": request_id, "ok": True, "ready": True}
-    source = request.get("source")
-    harness = request.get("harness")
-    if not isinstance(source, str):
-        return {"id": request_id, "ok": False, "error": "bad request: no source"}
+    harness = request.harness
     if harness is not None and harness not in HARNESSES:
-        return {"id": request_id, "ok": False, "error": f"unknown harness {harness!r}"}
-    timeout = float(request.get("timeout") or 10.0)
-    memory_mb = int(request.get("memory_mb") or sandbox.DEFAULT_MEMORY_MB)
+        return Failure(f"unknown harness {harness!r}")
+    memory_mb = request.memory_mb or sandbox.DEFAULT_MEMORY_MB
     function = None
     cases = []
+    names: tuple[str, ...] = ()
     if harness is not None:
         spec = HARNESSES[harness]
-        function = spec.function
+        function, names = spec.function, spec.mistakes
         try:
-            cases = registry.cases_for(harness, spec.full_cases(request.get("cases")))
+            cases = registry.cases_for(harness, spec.full_cases(request.cases))
         except Exception as error:  # a case the harness cannot build is the pack's problem
-            return {
-                "id": request_id,
-                "ok": False,
-                "error": f"cannot build the {harness} cases: {describe_exception(error)}",
-            }
-        spec_mistakes = spec.mistakes
-    else:
-        spec_mistakes = ()
-    report = sandbox.run_submission(source, function, cases, timeout, memory_mb)
-    report["mistake"] = overall_mistake(report["cases"], spec_mistakes)
-    return {"id": request_id, "ok": True, **report}
+            return Failure(f"cannot build the {harness} cases: {describe_exception(error)}")
+    report = sandbox.run_submission(request.source, function, cases, request.timeout, memory_mb)
+    report["mistake"] = overall_mistake(report["cases"], names)
+    return CodeReport(**report)
 
 
 def overall_mistake(rows: list[dict[str, Any]], names: tuple[str, ...]) -> str | None:
@@ -86,18 +90,6 @@ def examples() -> dict[str, dict[str, str]]:
     return {name: dict(module.EXAMPLES) for name, module in registry.MODULES.items()}
 
 
-def answer(request: dict[str, Any]) -> dict[str, Any]:
-    """The response to one request: the harnesses' mistake examples, or a run."""
-    if request.get("examples"):
-        return {"id": request.get("id"), "ok": True, "examples": examples()}
-    return handle(request)
-
-
-def serve(lines: TextIO, out: TextIO) -> None:
-    """Answer requests from `lines` on `out` until end of input (the worker's protocol)."""
-    worker.serve(lines, out, answer)
-
-
 def warm_up() -> None:
     """Import torch, diffusers and the harnesses; load tiny-sd and run it once.
 
@@ -118,13 +110,14 @@ def warm_up() -> None:
 
 def main() -> None:
     """Warm up, then serve stdin until it closes."""
-    protocol = _protocol_stream()
+    watch_parent()
+    protocol = protocol_stream()
     from quizapp.engine.harness import sandbox
 
     sandbox.PRIVATE_FDS.append(protocol.fileno())
     warm_up()
     try:
-        serve(sys.stdin, protocol)
+        serve(sys.stdin, protocol, handle)
     except KeyboardInterrupt:
         sys.exit(130)
 

@@ -4,7 +4,8 @@ Fits FSRS parameters to the store's rated practice reviews with py-fsrs's `Optim
 (torch, imported only here) and prints one JSON line: `{"parameters": [...]}`, or
 `{"error": "one line"}` with exit status 1. It only reads the store; the caller decides
 whether to keep the parameters. A process, like the reference worker, so the UI stays
-responsive and never imports torch.
+responsive and never imports torch; like every engine child it exits if its parent dies
+(`engine/lifeline.py`), so killing `quizapp optimize` leaves no fit running.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+
+from quizapp.engine.lifeline import watch_parent
 
 
 def fit(store_path: Path) -> list[float]:
@@ -37,6 +40,7 @@ def fit(store_path: Path) -> list[float]:
 
 
 def main() -> None:
+    watch_parent()  # before torch: killing the parent mid-import must end this process too
     try:
         parameters = fit(Path(sys.argv[1]))
     except Exception as error:

@@ -44,7 +44,8 @@ class Loop:
         denoiser: What `family.load` returned; None when `stand_in` predicts instead.
         conditioning: Step 3's family inputs; None without a denoiser.
         mistake: The deliberate mistake (none by default).
-        stand_in: The prediction used when there is no denoiser, with a name for the trace.
+        stand_in: The prediction used when there is no denoiser.
+        stand_in_name: What the stand-in is, for the trace (`fill 0.5`, `random`).
         step_kwargs: Passed to every `scheduler.step` (generator, eta).
     """
 

@@ -1,28 +1,21 @@
-"""The reference worker process: `python -m quizapp.engine.worker`.
+"""The reference worker process: `python -m quizapp.engine.worker`, which runs probes.
 
-JSON lines on stdin and stdout, one request and one response per line:
-
-    {"id": n, "probe": <Probe.model_dump(mode="json")>, "model_path": str | null}
-    (a null model_path resolves the probe's `model` as a bundled id, or `none`)
-    -> {"id": n, "ok": true, "value": ..., "trace": [...], "versions": {...}}
-    -> {"id": n, "ok": false, "error": "one line"}
-    {"id": 0, "ping": true} -> {"id": 0, "ok": true, "ready": true}   (after torch imports)
-
-stdout carries nothing but the protocol: the real stdout is kept on a private descriptor and
-file descriptor 1 is pointed at stderr, so prints and warnings from torch, diffusers or C
-extensions cannot corrupt a response. The process exits when stdin closes.
+It answers `engine/protocol.py`'s requests on stdin and stdout (`engine/child.py` serves
+them): `RunProbe` with a `ProbeOutcome` (a null `model_path` resolves the probe's `model` as
+a bundled id, or `none`) or a one-line `Failure`; the ping with `Ready` once torch and
+diffusers are imported. It exits when stdin closes or its parent dies.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TextIO
 
-from quizapp.oneline import describe_exception, error_line
+from quizapp.engine.child import protocol_stream, serve
+from quizapp.engine.lifeline import watch_parent
+from quizapp.engine.protocol import Answer, Failure, Ping, ProbeOutcome, Ready, Request, RunProbe
+from quizapp.oneline import describe_exception
 
 #: Address space the worker may use before loading any model: the interpreter, torch and
 #: diffusers (about 0.8 GB), the bundled model and the probe budget, with room to spare.
@@ -72,95 +65,41 @@ def _allow_model(model_path: Path | None) -> None:
     limit_memory(2 * sum(_model_bytes.values()))
 
 
-def _protocol_stream() -> TextIO:
-    """Keep the real stdout for responses and send everything else written there to stderr."""
-    sys.stdout.flush()
-    protocol = os.fdopen(os.dup(1), "w", encoding="utf-8", buffering=1)
-    os.dup2(2, 1)
-    sys.stdout = sys.stderr
-    return protocol
-
-
-def handle(request: dict[str, Any]) -> dict[str, Any]:
+def handle(request: Request) -> Answer | Failure:
     """Answer one request; never raises."""
-    from pydantic import ValidationError
-
     from quizapp.engine.load import versions
     from quizapp.engine.reference.errors import MEMORY_LIMIT, ProbeError, memory_exhausted
     from quizapp.engine.reference.run import run_probe
     from quizapp.packs.modelref import ModelNotFound
-    from quizapp.packs.models import Probe
 
-    request_id = request.get("id")
-    if request.get("ping"):
-        return {"id": request_id, "ok": True, "ready": True}
+    if isinstance(request, Ping):
+        return Ready()
+    if not isinstance(request, RunProbe):
+        return Failure(f"bad request: the reference worker does not answer {request.kind!r}")
     try:
-        probe = Probe.model_validate(request.get("probe"))
-        model_path = _model_path(probe, request.get("model_path"))
+        model_path = _model_path(request)
         _allow_model(model_path)
-        result = run_probe(probe, model_path)
-    except ValidationError as error:
-        first = error.errors()[0] if error.errors() else {"loc": (), "msg": str(error)}
-        where = ".".join(str(part) for part in first["loc"])
-        return {"id": request_id, "ok": False, "error": f"bad probe: {where}: {first['msg']}"}
+        result = run_probe(request.probe, model_path)
     except (ProbeError, ModelNotFound) as error:
-        return {"id": request_id, "ok": False, "error": str(error)}
+        return Failure(str(error))
     except Exception as error:  # a bug in the reference must not kill the worker
-        reason = MEMORY_LIMIT if memory_exhausted(error) else describe_exception(error)
-        return {"id": request_id, "ok": False, "error": reason}
-    return {
-        "id": request_id,
-        "ok": True,
-        "value": result.value,
-        "trace": list(result.trace),
-        "versions": versions(),
-    }
+        return Failure(MEMORY_LIMIT if memory_exhausted(error) else describe_exception(error))
+    return ProbeOutcome(result.value, result.trace, versions())
 
 
-def _model_path(probe: Any, raw_path: object) -> Path | None:
+def _model_path(request: RunProbe) -> Path | None:
     """The request's model folder; without one, the probe's `model` resolved as a bundled id."""
     from quizapp.packs.modelref import resolve_model
 
-    if isinstance(raw_path, str) and raw_path:
-        return Path(raw_path)
-    return resolve_model(probe.model)
-
-
-def serve(
-    lines: TextIO,
-    out: TextIO,
-    answer: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
-) -> None:
-    """Answer requests from `lines` on `out` until end of input.
-
-    Args:
-        lines: One JSON object per line.
-        out: Where each response goes, one JSON line each, flushed.
-        answer: Turns a request into its response (default: `handle`, a probe run); the
-            code server passes its own, so both speak the same line protocol.
-    """
-    for line in lines:
-        if not line.strip():
-            continue
-        try:
-            request = json.loads(line)
-            if not isinstance(request, dict):
-                raise ValueError("a request is a JSON object")
-        except ValueError as error:
-            response: dict[str, Any] = {
-                "id": None,
-                "ok": False,
-                "error": f"bad request: {error_line(error)}",
-            }
-        else:
-            response = (answer or handle)(request)
-        out.write(json.dumps(response) + "\n")
-        out.flush()
+    if request.model_path:
+        return Path(request.model_path)
+    return resolve_model(request.probe.model)
 
 
 def main() -> None:
     """Import torch and diffusers, then serve stdin until it closes."""
-    protocol = _protocol_stream()
+    watch_parent()
+    protocol = protocol_stream()
     # Before torch: a probe that slips past validation's size estimate must fail here, as
     # "memory limit", rather than drive the machine into swap.
     limit_memory()
@@ -173,7 +112,7 @@ def main() -> None:
     configure_torch()
     torch.manual_seed(0)
     try:
-        serve(sys.stdin, protocol)
+        serve(sys.stdin, protocol, handle)
     except KeyboardInterrupt:
         # Ctrl+C in the terminal reaches the whole process group; the UI reports it.
         sys.exit(130)

@@ -1,10 +1,13 @@
-"""The UI-process side of the reference worker: spawn it, send probes, survive its failures.
+"""The UI-process side of the engine's children: spawn one, talk to it, survive its failures.
 
-This module must not import torch or diffusers (the UI process never does). The worker is a
-child process speaking JSON lines (see `engine/worker.py`); a reader thread turns its stdout
-into a queue so every wait has a deadline, and a second thread drains stderr so a chatty
-library can never block the child on a full pipe. A worker that crashes, hangs past its
-deadline or writes garbage is killed and reaped; the next `run` starts a fresh one.
+`JsonLinesChild` is a child process speaking the typed JSON-lines protocol of
+`engine/protocol.py`. `ProbeRunner` is the reference worker (`engine/worker.py`), which runs
+probes; `grading/code_grading.CodeGrader` drives the code server through another. This
+module must not import torch or diffusers (the UI process never does). A reader thread turns
+the child's stdout into a queue so every wait has a deadline, and a second thread drains
+stderr so a chatty library can never block the child on a full pipe. A child that crashes,
+hangs past its deadline or writes anything but valid answers is killed and reaped; the next
+call starts a fresh one.
 """
 
 from __future__ import annotations
@@ -20,28 +23,16 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import IO, Any
+from typing import IO, Any, Self
 
+from quizapp.engine import lifeline, protocol
+from quizapp.engine.protocol import PING_ID, AnswerT, Failure, ProbeOutcome, Request, RunProbe
 from quizapp.grading.errors import ProbeFailed
 from quizapp.packs.models import Probe
 
-_PING_ID = 0
+__all__ = ["ABANDONED", "JsonLinesChild", "ProbeOutcome", "ProbeRunner"]
+
 _STDERR_LINES = 20
-
-
-@dataclass(frozen=True)
-class ProbeOutcome:
-    """What the worker computed for one probe.
-
-    Attributes:
-        value: The observed value: list[int], float, list[float] or str.
-        trace: What ran, line by line (versions, scheduler, t, shapes).
-        versions: {"torch": ..., "diffusers": ...} of the worker that computed it.
-    """
-
-    value: Any
-    trace: tuple[str, ...]
-    versions: dict[str, str]
 
 
 @dataclass
@@ -66,15 +57,14 @@ _POLL = 0.1
 
 @dataclass
 class _Pending:
-    """One `run` between its call and its answer: waiting for the worker or in it."""
+    """One call between its start and its answer: waiting for the child or in it."""
 
-    probe_json: str
-    model: str
+    identity: str
     abandoned: threading.Event
 
 
 class _Process:
-    """One spawned worker with its reader threads; never reused after it fails."""
+    """One spawned child with its reader threads; never reused after it fails."""
 
     def __init__(self, command: list[str]) -> None:
         self.started = time.monotonic()
@@ -90,6 +80,8 @@ class _Process:
             encoding="utf-8",
             errors="replace",
             bufsize=1,
+            # The child watches this process and exits when it dies (engine/lifeline.py).
+            env=lifeline.child_environment(),
         )
         assert self.popen.stdout is not None and self.popen.stderr is not None
         self._threads = [
@@ -110,7 +102,7 @@ class _Process:
                 continue
             if not isinstance(message, dict):
                 self.messages.put(_Garbage(line.strip()))
-            elif message.get("id") == _PING_ID:
+            elif message.get("id") == PING_ID:
                 # Any answer to the ping means the worker reads and writes the protocol.
                 self.ready.set()
             else:
@@ -122,9 +114,9 @@ class _Process:
             if line.strip():
                 self.stderr_tail.append(line.strip())
 
-    def send(self, message: dict[str, Any]) -> None:
+    def send(self, request_id: int, request: Request) -> None:
         assert self.popen.stdin is not None
-        self.popen.stdin.write(json.dumps(message) + "\n")
+        self.popen.stdin.write(protocol.encode_request(request_id, request) + "\n")
         self.popen.stdin.flush()
 
     def alive(self) -> bool:
@@ -161,37 +153,34 @@ class _Process:
                 stream.close()
 
 
-def _identity(probe: Probe, model_path: Path | None) -> tuple[str, str]:
-    """What makes two runs the same computation: the probe's content and its model folder."""
-    return json.dumps(probe.model_dump(mode="json"), sort_keys=True), str(model_path)
-
-
-class ReferenceWorker:
-    """A crash- and hang-proof handle on the reference worker process.
+class JsonLinesChild:
+    """A crash- and hang-proof handle on one engine child process.
 
     Args:
-        timeout: Seconds one probe may take once the worker is ready.
-        startup_timeout: Seconds the worker may take to import torch and diffusers.
-        command: The worker command line; tests substitute fake workers. Defaults to
-            `python -m quizapp.engine.worker` with this interpreter.
+        command: The child's command line; tests substitute fakes.
+        name: What the child is, for errors ("the code server").
+        timeout: Seconds one request may take once the child is ready.
+        startup_timeout: Seconds the child may take to import torch and warm up.
     """
 
     def __init__(
         self,
+        command: list[str],
+        name: str,
         timeout: float = 60.0,
         startup_timeout: float = 120.0,
-        command: list[str] | None = None,
     ) -> None:
+        self.command = command
+        self.name = name
         self.timeout = timeout
         self.startup_timeout = startup_timeout
-        self.command = command or [sys.executable, "-m", "quizapp.engine.worker"]
         self._process: _Process | None = None
         self._lock = threading.Lock()
-        self._next_id = _PING_ID
+        self._next_id = PING_ID
         self._pending: list[_Pending] = []
         self._pending_lock = threading.Lock()
 
-    def __enter__(self) -> ReferenceWorker:
+    def __enter__(self) -> Self:
         self.start()
         return self
 
@@ -205,62 +194,81 @@ class ReferenceWorker:
 
     @property
     def ready(self) -> bool:
-        """True once the running worker has imported torch and diffusers."""
+        """True once the running child has answered the ping (it is warm)."""
         process = self._process
         return process is not None and process.ready.is_set() and process.alive()
 
     def start(self) -> None:
-        """Spawn the worker if none is running; returns at once (imports run in the child)."""
+        """Spawn the child if none is running; returns at once (imports run in the child)."""
         with self._lock:
             self._ensure_process()
 
-    def run(self, probe: Probe, model_path: Path | None) -> ProbeOutcome:
-        """Compute `probe`'s value in the worker; blocks until it answers.
-
-        Args:
-            probe: The probe to execute.
-            model_path: Its resolved model folder, or None for model `none`.
-
-        Raises:
-            ProbeFailed: the worker rejected the probe, crashed, timed out or wrote garbage.
-        """
-        request = {
-            "probe": probe.model_dump(mode="json"),
-            "model_path": str(model_path) if model_path is not None else None,
-        }
-        pending = self._register(probe, model_path)
-        try:
-            response = self.call(request, pending=pending)
-        finally:
-            with self._pending_lock:
-                self._pending.remove(pending)
-        if not response.get("ok"):
-            raise ProbeFailed(str(response.get("error") or "worker gave no reason"))
-        trace = response.get("trace") or []
-        versions = response.get("versions") or {}
-        return ProbeOutcome(
-            value=response.get("value"),
-            trace=tuple(str(line) for line in trace),
-            versions={str(k): str(v) for k, v in versions.items()},
-        )
-
     def call(
         self,
-        request: dict[str, Any],
+        request: Request,
+        expected: type[AnswerT],
         timeout: float | None = None,
-        pending: _Pending | None = None,
-    ) -> dict[str, Any]:
-        """Send one request (an id is added) and return the response; blocks until it comes.
+        identity: str | None = None,
+    ) -> AnswerT:
+        """Send one request and return its validated answer; blocks until it comes.
 
         Args:
-            request: The JSON object to send.
-            timeout: Seconds to wait once the worker is ready; default `self.timeout`.
-            pending: The probe run this request is, so that `abandon` can drop it.
+            request: The request.
+            expected: The answer's class.
+            timeout: Seconds to wait once the child is ready; default `self.timeout`.
+            identity: What makes two calls the same computation, so that `abandon_calls`
+                can drop this one.
 
         Raises:
-            ProbeFailed: the worker crashed, timed out or wrote garbage, or the run was
-                abandoned.
+            ProbeFailed: the child refused the request (its one-line reason), crashed, timed
+                out or broke the protocol, or the call was abandoned.
         """
+        pending = self._register(identity) if identity is not None else None
+        try:
+            answer = self._exchange(request, expected, timeout, pending)
+        finally:
+            if pending is not None:
+                with self._pending_lock:
+                    self._pending.remove(pending)
+        if isinstance(answer, Failure):
+            raise ProbeFailed(answer.error)
+        return answer
+
+    def abandon_calls(self, identity: str) -> bool:
+        """Nobody waits for the calls made with `identity` any more: drop them.
+
+        A call still queued for the child ends at once; one the child is computing is
+        stopped by restarting the child (a denoising step cannot be interrupted), so the
+        next call starts on a fresh child instead of queueing behind it. Each abandoned
+        call raises ProbeFailed(ABANDONED). Returns True if any call was dropped.
+        """
+        found = False
+        with self._pending_lock:
+            for pending in self._pending:
+                if pending.identity == identity:
+                    pending.abandoned.set()
+                    found = True
+        return found
+
+    def close(self) -> None:
+        """Stop the child (end of input first, then kill) and reap it.
+
+        It does not wait for the lock: closing the app must not wait out a hung probe. A
+        call in progress then sees the child exit and raises ProbeFailed.
+        """
+        process, self._process = self._process, None
+        if process is not None:
+            process.stop(grace=2.0)
+
+    def _exchange(
+        self,
+        request: Request,
+        expected: type[AnswerT],
+        timeout: float | None,
+        pending: _Pending | None,
+    ) -> AnswerT | Failure:
+        """Send `request` with the next id and return its answer, validated under the lock
+        (a child that answers nonsense is discarded before anyone else can use it)."""
         if pending is not None:
             self._acquire(pending)
         else:
@@ -270,45 +278,22 @@ class ReferenceWorker:
             self._next_id += 1
             request_id = self._next_id
             try:
-                process.send({"id": request_id, **request})
+                process.send(request_id, request)
             except OSError:
                 self._discard()
                 raise ProbeFailed(process.exit_reason()) from None
             wait = self.timeout if timeout is None else timeout
-            return self._await(process, request_id, wait, pending)
+            message = self._await(process, request_id, wait, pending)
+            try:
+                return protocol.decode_answer(message, expected)
+            except protocol.ProtocolError as error:
+                self._discard()
+                raise ProbeFailed(f"worker broke the protocol: {error}") from None
         finally:
             self._lock.release()
 
-    def abandon(self, probe: Probe, model_path: Path | None) -> bool:
-        """Nobody waits for `probe` any more: drop its runs, so later probes need not wait.
-
-        A run still queued for the worker ends at once; one the worker is computing is
-        stopped by restarting the worker (a denoising step cannot be interrupted), so the
-        next question's probe starts on a fresh worker instead of queueing behind it. Each
-        abandoned `run` raises ProbeFailed(ABANDONED). Returns True if any run was dropped.
-        """
-        probe_json, model = _identity(probe, model_path)
-        found = False
-        with self._pending_lock:
-            for pending in self._pending:
-                if pending.probe_json == probe_json and pending.model == model:
-                    pending.abandoned.set()
-                    found = True
-        return found
-
-    def close(self) -> None:
-        """Stop the worker (end of input first, then kill) and reap it.
-
-        It does not wait for the lock: closing the app must not wait out a hung probe. A
-        `run` in progress then sees the worker exit and raises ProbeFailed.
-        """
-        process, self._process = self._process, None
-        if process is not None:
-            process.stop(grace=2.0)
-
-    def _register(self, probe: Probe, model_path: Path | None) -> _Pending:
-        probe_json, model = _identity(probe, model_path)
-        pending = _Pending(probe_json, model, threading.Event())
+    def _register(self, identity: str) -> _Pending:
+        pending = _Pending(identity, threading.Event())
         with self._pending_lock:
             self._pending.append(pending)
         return pending
@@ -329,10 +314,10 @@ class ReferenceWorker:
             try:
                 process = _Process(self.command)
             except OSError as error:
-                raise ProbeFailed(f"cannot start the reference worker: {error}") from None
+                raise ProbeFailed(f"cannot start {self.name}: {error}") from None
             self._process = process
             try:
-                process.send({"id": _PING_ID, "ping": True})
+                process.send(PING_ID, protocol.Ping())
             except OSError:
                 # A worker that dies at once closes its stdin before the ping: say why it died.
                 reason = process.exit_reason()
@@ -350,7 +335,7 @@ class ReferenceWorker:
     ) -> dict[str, Any]:
         """The response to `request_id`, within the deadline; discards the worker on failure.
 
-        An abandoned request discards the worker too: it is the only way to stop a step.
+        An abandoned request discards the child too: it is the only way to stop a step.
         """
         now = time.monotonic()
         was_ready = process.ready.is_set()
@@ -389,3 +374,45 @@ class ReferenceWorker:
             if message.get("id") == request_id:
                 return message
             # A response without our id (a bad-request echo) is not ours; keep waiting.
+
+
+class ProbeRunner(JsonLinesChild):
+    """The reference worker (`python -m quizapp.engine.worker`): it runs probes.
+
+    Args:
+        timeout: Seconds one probe may take once the worker is ready.
+        startup_timeout: Seconds the worker may take to import torch and diffusers.
+        command: The worker command line; tests substitute fake workers. Defaults to
+            `python -m quizapp.engine.worker` with this interpreter.
+    """
+
+    def __init__(
+        self,
+        timeout: float = 60.0,
+        startup_timeout: float = 120.0,
+        command: list[str] | None = None,
+    ) -> None:
+        default = [sys.executable, "-m", "quizapp.engine.worker"]
+        super().__init__(command or default, "the reference worker", timeout, startup_timeout)
+
+    def run(self, probe: Probe, model_path: Path | None) -> ProbeOutcome:
+        """Compute `probe`'s value in the worker; blocks until it answers.
+
+        Args:
+            probe: The probe to execute.
+            model_path: Its resolved model folder, or None for model `none`.
+
+        Raises:
+            ProbeFailed: the worker rejected the probe, crashed, timed out or wrote garbage.
+        """
+        path = str(model_path) if model_path is not None else None
+        return self.call(RunProbe(probe, path), ProbeOutcome, identity=_identity(probe, model_path))
+
+    def abandon(self, probe: Probe, model_path: Path | None) -> bool:
+        """Nobody waits for `probe` any more: drop its runs (see `abandon_calls`)."""
+        return self.abandon_calls(_identity(probe, model_path))
+
+
+def _identity(probe: Probe, model_path: Path | None) -> str:
+    """What makes two runs the same computation: the probe's content and its model folder."""
+    return json.dumps([probe.model_dump(mode="json"), str(model_path)], sort_keys=True)

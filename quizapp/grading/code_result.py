@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, get_args
+
+from quizapp.engine.protocol import CaseRow, CodeReport, RunStatus
+from quizapp.packs.harnesses import MISTAKE_TEXT
 
 #: How a run ended: `done` (every case ran), or why it stopped early.
-RUN_STATUSES = ("done", "syntax", "exception", "no_function", "timeout", "memory", "crashed")
+RUN_STATUSES: tuple[str, ...] = get_args(RunStatus)
 
 
 @dataclass(frozen=True)
@@ -35,17 +38,17 @@ class CaseVerdict:
     mistake: str | None = None
 
     @classmethod
-    def from_json(cls, row: dict[str, Any]) -> CaseVerdict:
-        """A row of the code server's response."""
+    def of(cls, row: CaseRow) -> CaseVerdict:
+        """A row of the code server's report."""
         return cls(
-            case=str(row.get("case", "")),
-            ok=bool(row.get("ok")),
-            max_abs_err=_float(row.get("max_abs_err")),
-            tolerance=str(row.get("tolerance") or ""),
-            expected_shape=_shape(row.get("expected_shape")),
-            got_shape=_shape(row.get("got_shape")),
-            error=row.get("error") or None,
-            mistake=row.get("mistake") or None,
+            case=row.case,
+            ok=row.ok,
+            max_abs_err=row.max_abs_err,
+            tolerance=row.tolerance,
+            expected_shape=row.expected_shape,
+            got_shape=row.got_shape,
+            error=row.error or None,
+            mistake=row.mistake or None,
         )
 
     def as_json(self) -> dict[str, Any]:
@@ -86,6 +89,22 @@ class CodeRun:
     solution: str = ""
     seconds: float = 0.0
 
+    @classmethod
+    def of(cls, report: CodeReport, solution: str = "") -> CodeRun:
+        """The code server's report as a run; `solution` is shown after the cases."""
+        mistake = report.mistake or None
+        return cls(
+            status=report.status,
+            cases=tuple(CaseVerdict.of(row) for row in report.cases),
+            error=report.error or None,
+            mistake=mistake,
+            mistake_text=MISTAKE_TEXT.get(mistake) if mistake else None,
+            output=report.output,
+            output_bytes=report.output_bytes,
+            solution=solution,
+            seconds=report.seconds,
+        )
+
     @property
     def passed(self) -> int:
         """Cases that passed."""
@@ -100,13 +119,3 @@ class CodeRun:
     def output_cut(self) -> bool:
         """True when more was printed than `output` holds."""
         return self.output_bytes > len(self.output.encode("utf-8", errors="replace"))
-
-
-def _float(value: object) -> float | None:
-    return float(value) if isinstance(value, int | float) else None
-
-
-def _shape(value: object) -> tuple[int, ...] | None:
-    if isinstance(value, list) and all(isinstance(v, int) for v in value):
-        return tuple(value)
-    return None

@@ -19,7 +19,7 @@ from concurrent.futures import Future, ThreadPoolExecutor, wait
 from pathlib import Path
 from typing import Protocol
 
-from quizapp.grading.client import ProbeOutcome, ReferenceWorker
+from quizapp.grading.client import ProbeOutcome, ProbeRunner
 from quizapp.grading.code_grading import CodeGrader
 from quizapp.grading.computed_traps import computed_probes, computed_trap_named, resolve_traps
 from quizapp.grading.errors import ProbeFailed
@@ -53,7 +53,7 @@ class MemoryCache:
         self._rows[key] = (value_json, trace_json)
 
 
-WorkerFactory = Callable[[], ReferenceWorker]
+WorkerFactory = Callable[[], ProbeRunner]
 CodeGraderFactory = Callable[[], CodeGrader]
 
 
@@ -63,12 +63,12 @@ class GradingService:
     def __init__(
         self,
         cache: ProbeCache | None = None,
-        worker_factory: WorkerFactory = ReferenceWorker,
+        worker_factory: WorkerFactory = ProbeRunner,
         code_factory: CodeGraderFactory = CodeGrader,
     ) -> None:
         self._cache: ProbeCache = cache if cache is not None else MemoryCache()
         self._worker_factory = worker_factory
-        self._worker: ReferenceWorker | None = None
+        self._worker: ProbeRunner | None = None
         self._code_factory = code_factory
         self._code: CodeGrader | None = None
         self._examples: dict[str, dict[str, str]] | None = None
@@ -99,7 +99,7 @@ class GradingService:
         """True once the code server is warm."""
         return self._code is not None and self._code.ready
 
-    def _get_worker(self) -> ReferenceWorker:
+    def _get_worker(self) -> ProbeRunner:
         with self._lock:
             if self._worker is None:
                 self._worker = self._worker_factory()

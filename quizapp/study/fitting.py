@@ -24,6 +24,7 @@ from pathlib import Path
 from fsrs import Card, Rating, Scheduler
 from fsrs.scheduler import DEFAULT_PARAMETERS
 
+from quizapp.engine import lifeline
 from quizapp.store.db import Store
 
 #: py-fsrs 6's optimizer: `mini_batch_size` (below it, no fit) and `max_seq_len`.
@@ -139,7 +140,11 @@ def run_fit_worker(store_path: Path, timeout: float = FIT_TIMEOUT_SECONDS) -> tu
     """
     command = [sys.executable, "-m", "quizapp.engine.fit_worker", str(store_path)]
     try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
+        # The optimizer exits if this process dies (engine/lifeline.py): no orphaned fit.
+        environment = lifeline.child_environment()
+        done = subprocess.run(
+            command, capture_output=True, text=True, timeout=timeout, env=environment
+        )
     except subprocess.TimeoutExpired:
         raise FitError(f"the optimizer took more than {timeout:.0f}s; stopped") from None
     lines = done.stdout.strip().splitlines()

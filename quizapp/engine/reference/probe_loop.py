@@ -85,11 +85,13 @@ def run_loop(probe: Probe, model_path: Path | None) -> StepRecord:
     record.trace.append(f"model: {probe.model}{shown}")
     if mistake.name != "none":
         record.trace.append(f"mistake: {mistake.name}")
-    guidance = Guidance(probe.guidance_scale, probe.guidance_rescale)
-    loop = Loop(family, None, guidance, denoiser=denoiser, mistake=mistake)
     with torch.no_grad():
         try:
-            _run(probe, loop, scheduler_cls, base, shape, record)
+            # 1. Scheduler from the model's config with the probe's overrides.
+            scheduler = scheduler_cls.from_config({**base, **probe.scheduler_config})
+            guidance = Guidance(probe.guidance_scale, probe.guidance_rescale)
+            loop = Loop(family, scheduler, guidance, denoiser=denoiser, mistake=mistake)
+            _run(probe, loop, shape, record)
         except ProbeError:
             raise
         except Exception as error:  # the loop's own failure is a probe value (`raises`)
@@ -144,17 +146,9 @@ def controlnet_path(probe: Probe) -> Path | None:
         raise ProbeError(str(error)) from error
 
 
-def _run(
-    probe: Probe,
-    loop: Loop,
-    scheduler_cls: Any,
-    base: dict[str, Any],
-    shape: Shape,
-    record: StepRecord,
-) -> None:
-    # 1. Scheduler from the model's config with the probe's overrides, then its timesteps.
-    scheduler = scheduler_cls.from_config({**base, **probe.scheduler_config})
-    loop.scheduler = scheduler
+def _run(probe: Probe, loop: Loop, shape: Shape, record: StepRecord) -> None:
+    # 1. ...then the scheduler's timesteps, and the part of them the loop walks.
+    scheduler = loop.scheduler
     record.scheduler = scheduler
     record.trace.append(_describe_scheduler(scheduler))
     walked = None

@@ -1,4 +1,4 @@
-"""What one run of the reference loop leaves behind for the observables to read."""
+"""What one run of a probe's loop leaves behind for the observables to read."""
 
 from __future__ import annotations
 

@@ -25,7 +25,7 @@ class ProbeResult:
 
 
 def run_probe(probe: Probe, model_path: Path | None) -> ProbeResult:
-    """Run the reference loop of `probe` and read its observable.
+    """Run the loop of `probe` and read its observable.
 
     Args:
         probe: The validated probe.

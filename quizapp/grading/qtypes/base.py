@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
+from quizapp.grading.code_result import CodeRun
 from quizapp.grading.compare import values_match
 from quizapp.grading.formatting import format_number
 from quizapp.grading.result import GradeResult
@@ -42,10 +43,13 @@ class Reference:
     Attributes:
         value: The author's typed answer, or the value the probe computed.
         trace: For a probe, what ran (versions, scheduler, t, shapes); copied to the result.
+        run: For an answer graded by running it (a code question), that run; `value` is
+            then its status.
     """
 
     value: Value
     trace: tuple[str, ...] = ()
+    run: CodeRun | None = None
 
 
 #: Grades an answer (raw text) against a reference; raises `AnswerSyntaxError` for text

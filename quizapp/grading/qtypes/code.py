@@ -2,23 +2,23 @@
 
 The reference of a code answer is its run: the type registers a `HarnessRun`, through which
 `GradingService` sends the source to the code server (`grading/code_grading.CodeGrader`;
-learner code never runs in this process) and hands the server's response here as the
-`Reference` value (its JSON text). Right when every case passes. Code that never reached
-the cases (a SyntaxError, or an exception while the module loads) is not a wrong answer:
-it is `AnswerSyntaxError`, shown once with its line, and the learner fixes it.
+learner code never runs in this process) and hands the run here as the `Reference`'s `run`
+(a `CodeRun`, read from the server's typed `CodeReport`). Right when every case passes.
+Code that never reached the cases (a SyntaxError, or an exception while the module loads)
+is not a wrong answer: it is `AnswerSyntaxError`, shown once with its line, and the
+learner fixes it.
 """
 
 from __future__ import annotations
 
-import json
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from quizapp.grading.code_result import CaseVerdict, CodeRun
+from quizapp.engine.protocol import CodeReport
+from quizapp.grading.code_result import CodeRun
 from quizapp.grading.parsers import AnswerSyntaxError
 from quizapp.grading.qtypes import base
 from quizapp.grading.qtypes.base import Reference
 from quizapp.grading.result import GradeResult
-from quizapp.packs.harnesses import MISTAKE_TEXT
 from quizapp.packs.models import CodeQuestion
 
 if TYPE_CHECKING:
@@ -31,21 +31,16 @@ def typed_reference(question: CodeQuestion) -> Reference | None:
 
 
 def grade(question: CodeQuestion, answer: str, reference: Reference) -> GradeResult:
-    """Read the run (the code server's response) into a verdict per case.
+    """The verdict of the run, case by case.
 
     Raises:
         AnswerSyntaxError: The code did not load (`did_not_load`), with the error's line.
     """
-    try:
-        response = json.loads(reference.value) if isinstance(reference.value, str) else None
-    except ValueError:
-        response = None
-    if not isinstance(response, dict):
+    if reference.run is None:
         return base.unreadable(reference, "text", "")
-    result = result_of(question, response)
-    if result.code is not None and did_not_load(result.code):
-        raise AnswerSyntaxError(result.code.error or result.code.status)
-    return result
+    if did_not_load(reference.run):
+        raise AnswerSyntaxError(reference.run.error or reference.run.status)
+    return result_of(question, reference.run)
 
 
 def did_not_load(run: CodeRun) -> bool:
@@ -54,26 +49,13 @@ def did_not_load(run: CodeRun) -> bool:
     return run.status == "syntax" or (run.status == "exception" and not run.cases)
 
 
-def run_of(response: dict[str, Any], solution: str = "") -> CodeRun:
-    """The server's response as a `CodeRun`."""
-    rows = response.get("cases") or []
-    mistake = response.get("mistake") or None
-    return CodeRun(
-        status=str(response.get("status") or "crashed"),
-        cases=tuple(CaseVerdict.from_json(row) for row in rows if isinstance(row, dict)),
-        error=response.get("error") or None,
-        mistake=mistake,
-        mistake_text=MISTAKE_TEXT.get(mistake) if mistake else None,
-        output=str(response.get("output") or ""),
-        output_bytes=int(response.get("output_bytes") or 0),
-        solution=solution,
-        seconds=float(response.get("seconds") or 0.0),
-    )
+def run_of(report: CodeReport, solution: str = "") -> CodeRun:
+    """The server's report as a `CodeRun`."""
+    return CodeRun.of(report, solution)
 
 
-def result_of(question: CodeQuestion, response: dict[str, Any]) -> GradeResult:
+def result_of(question: CodeQuestion, run: CodeRun) -> GradeResult:
     """The grade of one run: right when every case passes."""
-    run = run_of(response, question.solution)
     total = len(run.cases)
     return GradeResult(
         correct=run.all_passed,
