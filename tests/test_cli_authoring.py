@@ -72,6 +72,10 @@ def test_new_writes_a_valid_pack_and_never_overwrites(
     monkeypatch.chdir(tmp_path)
     code, out, _ = run_cli(["new", "my-pack"])
     assert code == 0 and "wrote my-pack.yaml" in out
+    # The same story as the README's "Writing a pack": preview, then check.
+    assert "`quizapp preview my-pack.yaml`" in out and "`quizapp check my-pack.yaml`" in out
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    assert "quizapp preview my-pack.yaml" in readme and "quizapp check my-pack.yaml" in readme
     written = (tmp_path / "my-pack.yaml").read_text()
     code, _, err = run_cli(["validate", "my-pack.yaml"])
     assert code == 0, err

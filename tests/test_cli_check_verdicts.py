@@ -86,9 +86,11 @@ def test_wrong_expect_fails_with_both_values(tmp_path: Path, run_cli: RunCli) ->
     precompute(path)
     code, out, _ = run_cli(["check", str(path)])
     assert code == 1
+    # The reason points at the `expect` line, path:line:col like the warnings.
+    expect_at = HEADER.count("\n") + ALPHA_QUESTION.count("\n") + 1
     assert out.splitlines()[:2] == [
         "FAIL  verdicts/alpha-bar  alphas_cumprod[500] = 0.276332",
-        "      expect 0.2 but the probe computed 0.276332",
+        f"      {path}:{expect_at}:13: expect 0.2 but the probe computed 0.276332",
     ]
 
 

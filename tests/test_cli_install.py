@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 from datetime import UTC, datetime
@@ -32,7 +33,8 @@ def test_install_a_file_then_list_it(run_cli: RunCli) -> None:
     assert installed_files() == ["test-good.yaml"]
     code, out, _ = run_cli(["packs"])
     assert code == 0
-    assert "test-good  v1   Test pack" in out
+    # One column for installed and bundled packs, as wide as the longest id.
+    assert re.search(r"^test-good +v1   Test pack$", out, re.MULTILINE), out
     assert f"from {GOOD.resolve()} · installed " in out
     # The installed pack is loaded like any other.
     assert run_cli(["validate", "test-good"])[0] == 0
@@ -155,7 +157,12 @@ def test_uninstall_keeps_progress(run_cli: RunCli) -> None:
     assert code == 2 and "no installed pack 'test-good'" in err
     code, _, err = run_cli(["uninstall", "denoising-step"])
     assert code == 2 and "not installed: nothing to uninstall" in err
-    assert "no installed pack" in run_cli(["packs"])[1]
+    listing = run_cli(["packs"])[1]
+    assert "no installed pack" in listing
+    # The bundled packs load too: listed, and said to be bundled.
+    bundled = [line for line in listing.splitlines() if line.endswith("(bundled)")]
+    assert len(bundled) == len(list(locations.content_dir().glob("*.yaml")))
+    assert any(line.startswith("denoising-step ") for line in bundled)
 
 
 def test_links_and_non_regular_files_are_refused(tmp_path: Path, run_cli: RunCli) -> None:

@@ -15,6 +15,7 @@ from quizapp.anki.deck import note_guid, stable_id
 from quizapp.anki.export import plan_export, selected
 from quizapp.grading.grader import Reference
 from quizapp.packs.loader import load_pack
+from quizapp.packs.models import AnyQuestion
 
 UI_PACK = Path(__file__).parent / "ui" / "packs" / "ui-basics.yaml"
 PROBED = Path(__file__).parent / "packs" / "probed" / "probed.yaml"
@@ -57,8 +58,10 @@ def test_export_writes_notes_with_fields_and_skips_explain(tmp_path: Path, run_c
     choice = notes[note_guid("ui-basics", "choice-noise")]
     fields = choice["fields"]
     assert "<code>noise_pred</code>" in fields["Prompt"]
-    assert "<b>b)</b> The denoised image in pixel space" in fields["Choices"]
-    assert "Correct: a) The noise the model predicts" in fields["Answer"]
+    # The choices in the order of a first review (not the file's), letters following them.
+    assert "<b>a)</b> The denoised image in pixel space" in fields["Choices"]
+    assert "<b>b)</b> The noise the model predicts" in fields["Choices"]
+    assert "Correct: b) The noise the model predicts" in fields["Answer"]
     assert "pixels only appear after vae.decode" in fields["Traps"]
     assert fields["Source"] == "ui-basics / choice-noise"
     assert choice["mid"] == stable_id("model", "ui-basics")
@@ -130,10 +133,10 @@ def test_a_failed_probe_skips_that_question_only() -> None:
 
     loaded = load_pack(PROBED)
 
-    def reference_of(question: object) -> Reference | None:
+    def reference_of(question: AnyQuestion) -> tuple[AnyQuestion, Reference | None]:
         if getattr(question, "executed", False):
             raise ProbeFailed("worker timed out")
-        return None
+        return question, None
 
     questions = selected(loaded.id, list(loaded.pack.questions))
     plan = plan_export("test-probed", questions, reference_of)
@@ -155,6 +158,25 @@ def test_export_runs_the_probes_for_executed_questions(
     fields = notes[note_guid("test-probed", "alpha-bar")]["fields"]
     assert fields["Answer"].startswith("Computed: 0.2763")
     assert "DDPMScheduler" in fields["Trace"] and "diffusers" in fields["Trace"]
+
+
+@pytest.mark.torch
+def test_export_of_a_family_computes_each_variant_and_its_traps(
+    tmp_path: Path, run_cli: RunCli
+) -> None:
+    family_pack = Path(__file__).parent / "packs" / "families" / "family.yaml"
+    target = tmp_path / "family.apkg"
+    code, _, err = run_cli(["export", str(family_pack), "--anki", "-o", str(target)])
+    assert code == 0, err
+    notes = read_apkg(target, tmp_path)["notes"]
+    assert isinstance(notes, dict)
+    guid = note_guid("families", "unet-batch", "height=256, batch_size=1, guidance_scale=7.5")
+    fields = notes[guid]["fields"]
+    assert "tiny-sd, 256x512, batch 1, guidance_scale 7.5." in fields["Prompt"]
+    assert fields["Answer"] == "Computed: (2, 4, 32, 64)"
+    # The computed trap's value in this variant (noise_pred after guidance), never None.
+    assert "<b>(1, 4, 32, 64)</b>: That is the guided prediction." in fields["Traps"]
+    assert fields["Trace"].startswith("<pre>variant: height=256, batch_size=1")
 
 
 def hostile_pack(tmp_path: Path) -> Path:

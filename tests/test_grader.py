@@ -385,3 +385,21 @@ class TestReferences:
         result = grade(TestShape.question, "(2, 4)", Reference(0.5))
         assert result.correct is None
         assert "is not a shape" in result.detail
+
+
+def test_a_dtype_question_is_graded_and_explained_as_a_dtype() -> None:
+    from quizapp.grading.qtypes.text import names_a_dtype
+
+    question = TextQuestion.model_validate(
+        _base(type="text", probe=_probe("prev_sample.dtype", dtype="float16"))
+    )
+    assert names_a_dtype(question)
+    result = grade(question, "float16", Reference("float16"))
+    assert result.correct is True
+    assert result.detail == "the step gave torch.float16"
+    assert "raised" not in result.detail
+    raises = TextQuestion.model_validate(_base(type="text", probe=_probe("raises")))
+    assert not names_a_dtype(raises)
+    assert grade(raises, "ValueError", Reference("ValueError")).detail == (
+        "the loop raised ValueError"
+    )

@@ -61,6 +61,17 @@ def test_nothing_right_in_most_questions_offering_it_is_flagged() -> None:
     assert any("letter b) is the right answer in 3 of the 4" in m for m in found)
 
 
+def test_the_last_choice_right_too_often_is_flagged_across_lengths() -> None:
+    # No one letter is right in most questions (c) in 2 of 5; d) is offered twice), yet the
+    # last choice is right in 4 of 5: a learner who always picks the last one learns that.
+    three, four = ["A one", "B two", "C three"], ["A one", "B two", "C three", "D four"]
+    qs = [choice("q0", three, 2), choice("q1", three, 2), choice("q2", four, 3)]
+    qs += [choice("q3", four, 3), choice("q4", three, 0)]
+    found = messages(pack(*qs))
+    assert any("the last choice is the right answer in 4 of the 5" in m for m in found), found
+    assert not any("letter c)" in m for m in found), found
+
+
 def test_varied_answers_pass() -> None:
     texts = ["ValueError", "Nothing is raised", "IndexError"]
     qs = [choice(f"q{i}", texts, i % 3) for i in range(6)]

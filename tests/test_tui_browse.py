@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Static
-from tui_helpers import BASIC_PACKS, SIZE, make_app
+from tui_helpers import BASIC_PACKS, SIZE, FamilyWorker, make_app
 
 from quizapp.grading.client import ProbeOutcome
 from quizapp.grading.errors import ProbeFailed
@@ -356,3 +356,47 @@ async def test_preview_styles_the_explain_notes_box_without_app_css() -> None:
         await pilot.pause()
         assert isinstance(app.screen, TryScreen)
         assert app.screen.query_one("#answer-notes").outer_size.height == 8  # 6 rows + border
+
+
+async def test_trying_an_explain_question_shows_the_model_answer_once() -> None:
+    app = PreviewApp(BASIC_PACKS / "ui-basics.yaml", GradingService())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press(*["down"] * 6, "t")
+        await pilot.pause()
+        await pilot.press("ctrl+r")  # the model answer and the rubric
+        await pilot.pause()
+        await pilot.press("space", "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, TryScreen)
+        grade = screen.query_one(GradeView)
+        assert grade.result is not None and grade.display
+        shown = [str(widget.render()) for widget in screen.query("Static, Markdown, MarkdownBlock")]
+        model = "guidance mixes the two halves"
+        assert sum(model in text for text in shown) == 1, shown
+
+
+# -- computed traps: each shown with its value in the variant shown ----------------------
+
+FAMILY_PACK = Path(__file__).parent / "packs" / "families" / "family.yaml"
+
+
+async def test_a_computed_trap_shows_its_value_for_the_variant_shown() -> None:
+    worker = FamilyWorker()
+    app = PreviewApp(FAMILY_PACK, GradingService(worker_factory=lambda: worker))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await app.workers.wait_for_complete()
+        await pilot.press("v")  # variant 2: guidance 7.5, where the trap differs
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        shown = reference_text(app)
+        assert "Computed: (2, 4, 32, 64)" in shown
+        assert "Trap (noise_pred.shape): (1, 4, 32, 64) — That is the guided prediction." in shown
+        assert "Trap: (1, 77, 768) — That is the text embedding." in shown
+        assert "None" not in shown and "check fails" not in shown, shown
+    assert worker.calls[-2:] == ["unet_output.shape", "noise_pred.shape"]

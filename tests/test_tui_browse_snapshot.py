@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from tui_helpers import BASIC_PACKS, CACHED_TRACE, SIZE, hold_cursors, make_app
+from tui_helpers import BASIC_PACKS, CACHED_TRACE, SIZE, FamilyWorker, hold_cursors, make_app
 
 from quizapp.grading.probekey import probe_key
 from quizapp.grading.service import GradingService, MemoryCache
@@ -22,6 +22,7 @@ from quizapp.preview_app import PreviewApp
 from quizapp.store.db import Store
 
 BROWSE_DIR = Path(__file__).parent / "ui" / "browse"
+FAMILIES = Path(__file__).parent / "packs" / "families"
 
 
 def test_browse_executed_question(snap_compare: Any, store: Store) -> None:
@@ -62,3 +63,23 @@ def test_preview_try_explain_has_a_six_row_notes_box(
     monkeypatch.chdir(BASIC_PACKS)
     app = PreviewApp(Path("ui-basics.yaml"), GradingService())
     assert snap_compare(app, terminal_size=SIZE, run_before=try_explain_in_preview)
+
+
+async def wait_for_traps(pilot: Pilot[Any]) -> None:
+    """On variant 2 (guidance 7.5, where the trap differs): the reference, then the
+    computed trap (two workers, one after the other)."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.press("v")
+    for _ in range(3):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+def test_preview_family_with_a_computed_trap(
+    snap_compare: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(FAMILIES)
+    worker = FamilyWorker()
+    app = PreviewApp(Path("family.yaml"), GradingService(worker_factory=lambda: worker))
+    assert snap_compare(app, terminal_size=SIZE, run_before=wait_for_traps)

@@ -166,7 +166,7 @@ async def test_override_rating_on_feedback(store: Store) -> None:
     app = make_app(store)
     async with app.run_test(size=SIZE) as pilot:
         await start(pilot)
-        await answer(pilot, "a", choice=True)
+        await answer(pilot, RIGHT["choice-noise"], choice=True)
         suggested_due = store.card("ui-basics", "choice-noise").due  # type: ignore[union-attr]
         await pilot.press("1")
         await pilot.pause()
@@ -253,7 +253,7 @@ async def test_resume_after_restart_counts_due_and_new(store: Store) -> None:
     app = make_app(store, clock)
     async with app.run_test(size=SIZE) as pilot:
         await start(pilot)
-        await answer(pilot, "b", choice=True)  # wrong: due again soon
+        await answer(pilot, WRONG["choice-noise"], choice=True)  # wrong: due again soon
         await pilot.press("enter")
         await pilot.pause()
         await answer(pilot, "1x4x64x64")  # right: due in days
@@ -299,7 +299,7 @@ async def test_flag_from_the_feedback_view(store: Store) -> None:
     app = make_app(store)
     async with app.run_test(size=SIZE) as pilot:
         await start(pilot)
-        await answer(pilot, "b", choice=True)
+        await answer(pilot, WRONG["choice-noise"], choice=True)
         assert isinstance(app.screen, FeedbackScreen)
         await pilot.press("f")
         await pilot.pause()

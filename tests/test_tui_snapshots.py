@@ -14,6 +14,7 @@ from tui_helpers import (
     BASIC_PACKS,
     CACHED_TRACE,
     EXECUTED_PACKS,
+    RIGHT,
     SIZE,
     Clock,
     make_app,
@@ -85,7 +86,7 @@ def test_summary(snap_compare: Any, store: Store) -> None:
     async def run_before(pilot: Pilot[Any]) -> None:
         await pilot.press("p")
         await pilot.pause()
-        await pilot.press("a")
+        await pilot.press(RIGHT["choice-noise"])
         await settle(pilot)
         await pilot.press("enter")
         await pilot.pause()

@@ -10,7 +10,9 @@ from typing import Any
 from textual.pilot import Pilot
 
 from quizapp.app import QuizApp
+from quizapp.grading.client import ProbeOutcome
 from quizapp.grading.service import GradingService
+from quizapp.packs.models import Probe
 from quizapp.packs.registry import Registry
 from quizapp.store.db import Store
 from quizapp.study.practice import PracticeOptions
@@ -27,16 +29,17 @@ CACHED_TRACE = [
     "alphas_cumprod[500] = 0.276332",
 ]
 
-#: ui-basics, in pack order, with a right and a wrong answer each (typed as keys).
+#: ui-basics, in pack order, with a right and a wrong answer each (typed as keys). Choices
+#: are in the order of a first review (`in_review_order`): "The noise..." is b) there.
 RIGHT = {
-    "choice-noise": "a",
+    "choice-noise": "b",
     "shape-latent": "(1, 4, 64, 64)",
     "numeric-scaling": "0.18215",
     "text-owner": "the Scheduler",
     "sequence-ddim": "750, 500, 250, 0",
 }
 WRONG = {
-    "choice-noise": "b",
+    "choice-noise": "a",
     "shape-latent": "1x3x512x512",
     "numeric-scaling": "0.5",
     "text-owner": "unet",
@@ -88,3 +91,32 @@ async def settle(pilot: Pilot[Any]) -> None:
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
     await pilot.pause()
+
+
+#: What the probes of unet-batch (tests/packs/families) compute at 256x512, guidance 7.5.
+FAMILY_SHAPES: dict[str, list[int]] = {
+    "unet_output.shape": [2, 4, 32, 64],
+    "noise_pred.shape": [1, 4, 32, 64],
+}
+
+
+class FamilyWorker:
+    """The reference worker's stand-in: the shapes of unet-batch at 256x512, guidance 7.5."""
+
+    ready = True
+
+    def __init__(self) -> None:
+        self.calls: list[str] = []
+
+    def start(self) -> None:
+        pass
+
+    def run(self, probe: Probe, model_path: Path | None) -> ProbeOutcome:
+        self.calls.append(probe.observe)
+        return ProbeOutcome(FAMILY_SHAPES[probe.observe], ("scheduler: DDIMScheduler",), {})
+
+    def abandon(self, probe: Probe, model_path: Path | None) -> bool:
+        return False
+
+    def close(self) -> None:
+        pass

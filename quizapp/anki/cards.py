@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from quizapp.anki import inert
 from quizapp.grading.answers import answer_lines
+from quizapp.grading.computed_traps import unresolved
 from quizapp.grading.formatting import choice_letter as letter
 from quizapp.grading.formatting import format_value
 from quizapp.grading.grader import Reference
@@ -67,14 +68,19 @@ def markdown(text: str) -> str:
     return inert.markdown(text)
 
 
-def card_fields(pack_id: str, question: AnyQuestion, reference: Reference | None) -> CardFields:
+def card_fields(
+    pack_id: str, question: AnyQuestion, reference: Reference | None, variant: str | None = None
+) -> CardFields:
     """The note of `question`.
 
     Args:
         pack_id: The pack the question belongs to (shown on the back).
-        question: One of `CARD_TYPES`.
+        question: One of `CARD_TYPES`, concrete: a family pinned to one variant, its
+            computed traps resolved for it (`grading.computed_traps.resolve_traps`).
         reference: Its typed or computed reference; None for flashcards.
+        variant: A family's settings in words, shown on the back; None otherwise.
     """
+    source = f"{pack_id} / {question.id}" + ("" if variant is None else f" · {variant}")
     return CardFields(
         prompt=markdown(question.prompt),
         choices=inert.inert(_choices(question)),
@@ -82,7 +88,7 @@ def card_fields(pack_id: str, question: AnyQuestion, reference: Reference | None
         explanation=markdown(question.explanation),
         traps=inert.inert(_traps(question)),
         trace=inert.inert(_trace(reference) if question.executed else ""),
-        source=inert.inert(html.escape(f"{pack_id} / {question.id}")),
+        source=inert.inert(html.escape(source)),
     )
 
 
@@ -111,6 +117,8 @@ def _traps(question: AnyQuestion) -> str:
                 items.append(f"<b>{label}</b>: {_inline(choice.why)}")
     kind = reference_kind(question)
     for trap in getattr(question, "traps", []):
+        if unresolved(trap):
+            continue  # no value in this variant, so not a wrong answer in it
         shown = format_value(trap.answer, kind) if kind else str(trap.answer)
         items.append(f"<b>{html.escape(shown)}</b>: {_inline(trap.why)}")
     if not items:

@@ -1,9 +1,10 @@
 """A pack as an Anki package (.apkg) with genanki.
 
-Identity is what makes re-exporting safe: a note's GUID comes from the pack id and the
-question id, so importing a new export after an edit updates the learner's cards (and keeps
-their Anki history) instead of adding duplicates; the model and deck ids are derived from
-the pack id alone, so every export of a pack lands in the same deck with the same note type.
+Identity is what makes re-exporting safe: a note's GUID comes from the pack id, the
+question id and, for a family's note, the variant's settings, so importing a new export
+after an edit updates the learner's cards (and keeps their Anki history) instead of adding
+duplicates; the model and deck ids are derived from the pack id alone, so every export of
+a pack lands in the same deck with the same note type.
 """
 
 from __future__ import annotations
@@ -43,11 +44,15 @@ code { font-size: 0.9em; }"""
 
 @dataclass(frozen=True)
 class NoteSpec:
-    """One note to write: its question id (for the GUID), tags and fields."""
+    """One note to write: its question id and variant (for the GUID), tags and fields.
+
+    `variant` is a family's settings in words (`families.describe`); None otherwise.
+    """
 
     question_id: str
     tags: tuple[str, ...]
     fields: CardFields
+    variant: str | None = None
 
 
 def stable_id(kind: str, pack_id: str) -> int:
@@ -56,9 +61,16 @@ def stable_id(kind: str, pack_id: str) -> int:
     return _ID_FLOOR + int.from_bytes(digest[:4], "big") % _ID_FLOOR
 
 
-def note_guid(pack_id: str, question_id: str) -> str:
-    """The GUID of a question's note: the same across exports, whatever the fields say."""
-    guid: str = genanki.guid_for("quizapp", pack_id, question_id)
+def note_guid(pack_id: str, question_id: str, variant: str | None = None) -> str:
+    """The GUID of a question's note (of one variant's, for a family): the same across
+    exports, whatever the fields say. A plain question's GUID has no variant part, so
+    notes imported before families existed keep their history."""
+    parts = (
+        ("quizapp", pack_id, question_id)
+        if variant is None
+        else ("quizapp", pack_id, question_id, variant)
+    )
+    guid: str = genanki.guid_for(*parts)
     return guid
 
 
@@ -82,7 +94,7 @@ def build_package(pack_id: str, title: str, notes: list[NoteSpec]) -> genanki.Pa
             genanki.Note(
                 model=model,
                 fields=spec.fields.as_list(),
-                guid=note_guid(pack_id, spec.question_id),
+                guid=note_guid(pack_id, spec.question_id, spec.variant),
                 tags=[anki_tag(tag) for tag in spec.tags if tag.strip()],
             )
         )

@@ -103,4 +103,8 @@ def new(pack_id: str) -> None:
         raise UserError(f"{target.name} already exists; choose another id") from None
     except OSError as error:
         raise UserError(f"cannot write {target}: {error.strerror or error}") from None
-    click.echo(f"wrote {target.name}: edit it, then `quizapp validate {target.name}`")
+    # The README's story: preview while writing (errors inline, reloads on save), then check.
+    click.echo(
+        f"wrote {target.name}: `quizapp preview {target.name}` to see it as a learner does"
+        f" while you edit it, then `quizapp check {target.name}` to run its probes"
+    )

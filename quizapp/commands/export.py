@@ -9,6 +9,8 @@ import click
 from quizapp.commands.common import Context, pass_context
 from quizapp.commands.errors import UserError
 from quizapp.commands.grading import find_pack, grading_service
+from quizapp.grading.grader import Reference
+from quizapp.packs.models import AnyQuestion
 
 
 @click.command()
@@ -36,13 +38,15 @@ def export(
     Flashcard, choice, text, numeric, shape and sequence questions become notes: the
     front holds the prompt and choices, the back the answer, the explanation, the traps
     and, for executed questions, the value diffusers computed and the step that produced
-    it. Re-exporting updates the cards already imported instead of duplicating them.
+    it. A family becomes a note per variant (at most 4, its settings filled in, each with
+    its own computed answer and traps). Re-exporting updates the cards already imported
+    instead of duplicating them.
     """
     if not anki:
         raise UserError("say which format: --anki (the only one so far)")
     # Imported here: genanki is only needed by this command.
     from quizapp.anki.deck import build_package, write_package
-    from quizapp.anki.export import plan_export, selected
+    from quizapp.anki.export import card_variants, plan_export, selected
     from quizapp.study.planning import Filters
 
     loaded = find_pack(ctx, pack)
@@ -55,13 +59,19 @@ def export(
         raise UserError(f"{target}: an Anki package ends in .apkg")
     if not target.parent.is_dir():
         raise UserError(f"{target.parent}: no such folder")
-    executed = sum(question.executed for question in questions)
+    executed = sum(len(card_variants(loaded.id, q)) for q in questions if q.executed)
     if executed:
         click.echo(f"computing {executed} executed answer(s) (cached ones are instant)…", err=True)
+    pack_dir = loaded.path.parent
     with grading_service() as service:
-        plan = plan_export(
-            loaded.id, questions, lambda question: service.reference(question, loaded.path.parent)
-        )
+
+        def resolve(question: AnyQuestion) -> tuple[AnyQuestion, Reference | None]:
+            reference = service.reference(question, pack_dir)
+            if reference is not None and question.executed:
+                question = service.with_computed_traps(question, reference, pack_dir)
+            return question, reference
+
+        plan = plan_export(loaded.id, questions, resolve)
     for skipped in plan.skipped:
         click.echo(f"skipped {loaded.id}/{skipped.question_id}: {skipped.reason}", err=True)
     if not plan.notes:

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+import yaml
 
 from quizapp.boundedread import UnreadableAnswer, read_answer_file
 from quizapp.commands.authoring import registry_for
@@ -267,6 +268,7 @@ def check(ctx: Context, paths: tuple[str, ...], as_json: bool, strict: bool) -> 
     rows: list[CheckRow] = []
     computed: dict[str, dict[str, Value]] = {}
     correct: dict[str, dict[str, frozenset[int]]] = {}
+    where = FailLocations()
     with grading_service() as service:
         for loaded, question in registry.questions():
             harness_run = question_type(question).harness_run
@@ -274,7 +276,7 @@ def check(ctx: Context, paths: tuple[str, ...], as_json: bool, strict: bool) -> 
                 row = check_code(service, loaded, harness_run.question(question))
                 rows.append(row)
                 if not as_json:
-                    echo_rows([row], question)
+                    echo_rows([row], question, where.of(loaded, question))
                 continue
             executed = question.executed
             found = check_one(service, loaded, question)
@@ -291,7 +293,7 @@ def check(ctx: Context, paths: tuple[str, ...], as_json: bool, strict: bool) -> 
             if executed or any(not row.ok or row.warnings for row in found):
                 rows.extend(found)
                 if not as_json:
-                    echo_rows(found, question)
+                    echo_rows(found, question, where.of(loaded, question))
     groups = group_sizes(loaded.pack for loaded in registry.packs.values())
     lints = [
         line
@@ -335,9 +337,44 @@ def lint_lines(
     ]
 
 
-def echo_rows(rows: list[CheckRow], question: AnyQuestion) -> None:
+class FailLocations:
+    """`path:line:col` of a question in its pack file, for `check`'s failure lines.
+
+    Each file is parsed for its marks only when one of its questions fails: a clean
+    `check` reads no file twice.
+    """
+
+    def __init__(self) -> None:
+        self._roots: dict[Path, yaml.Node | None] = {}
+
+    def of(self, loaded: LoadedPack, question: AnyQuestion) -> Callable[[str], str]:
+        """Where a failure of `question` points: its `expect` for an expect error, else
+        its id."""
+
+        def where(error: str) -> str:
+            index = next(
+                (i for i, q in enumerate(loaded.pack.questions) if q.id == question.id), None
+            )
+            if index is None:
+                return str(loaded.path)
+            if loaded.path not in self._roots:
+                try:
+                    self._roots[loaded.path] = compose(loaded.path.read_text(encoding="utf-8"))
+                except (OSError, yaml.YAMLError):
+                    self._roots[loaded.path] = None
+            key = "expect" if error.startswith("expect") and hasattr(question, "expect") else "id"
+            line, col = locate(self._roots[loaded.path], ("questions", index, key))
+            return f"{loaded.path}:{line + 1}:{col + 1}"
+
+        return where
+
+
+def echo_rows(
+    rows: list[CheckRow], question: AnyQuestion, where: Callable[[str], str] | None = None
+) -> None:
     """One line per question (`pack/question  observe = value`, or its variant count for a
-    family), then each failing variant and reason, one per line."""
+    family), then each failing variant and reason, one per line, at `path:line:col` (given
+    by `where`, from the reason) like the lints' warnings."""
     kind = reference_kind(question)
     first = rows[0]
     status = "ok" if all(row.ok for row in rows) else "FAIL"
@@ -357,7 +394,8 @@ def echo_rows(rows: list[CheckRow], question: AnyQuestion) -> None:
         )
     for row in rows:
         if row.error:
-            where = f"[{describe(row.variant)}] " if row.variant is not None else ""
-            click.echo(f"      {where}{row.error}")
+            variant = f"[{describe(row.variant)}] " if row.variant is not None else ""
+            at = f"{where(row.error)}: " if where is not None else ""
+            click.echo(f"      {at}{variant}{row.error}")
     for warning in dict.fromkeys(w for row in rows for w in row.warnings):
         click.echo(f"      warning: {warning}")

@@ -58,22 +58,30 @@ def install(ctx: Context, source: str, replace: bool) -> None:
 @click.command()
 @pass_context
 def packs(ctx: Context) -> None:
-    """List installed packs with their version and source."""
+    """List the packs: installed ones with their version and source, then the bundled ones."""
+    registry = ctx.registry()
     try:
-        rows = installed(ctx.registry())
+        rows = installed(registry)
     except InstallError as error:
         raise _fail(error) from None
+    content = locations.content_dir().resolve()
+    bundled = sorted(
+        (p for p in registry.packs.values() if p.path.resolve().is_relative_to(content)),
+        key=lambda loaded: loaded.id,
+    )
+    width = max([len(row.id) for row in rows] + [len(loaded.id) for loaded in bundled], default=0)
+    for row in rows:
+        commit = f" @ {row.commit[:12]}" if row.commit else ""
+        click.echo(f"{row.id:<{width}}  v{row.version:<3} {row.title}")
+        click.echo(f"{'':<{width}}  from {row.source}{commit} · installed {row.installed_at}")
+    for loaded in bundled:
+        meta = loaded.pack.pack
+        click.echo(f"{loaded.id:<{width}}  v{meta.version:<3} {meta.title}  (bundled)")
     if not rows:
         click.echo(
             f"no installed pack in {locations.user_packs_dir()}; add one with "
             "`quizapp install PATH|GIT_URL`"
         )
-        return
-    width = max(len(row.id) for row in rows)
-    for row in rows:
-        commit = f" @ {row.commit[:12]}" if row.commit else ""
-        click.echo(f"{row.id:<{width}}  v{row.version:<3} {row.title}")
-        click.echo(f"{'':<{width}}  from {row.source}{commit} · installed {row.installed_at}")
 
 
 @click.command()

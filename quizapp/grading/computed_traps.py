@@ -83,6 +83,25 @@ def resolve_traps(question: AnyQuestion, answer: Value, run: ProbeRunner) -> Any
     return question.model_copy(update={"traps": resolved})
 
 
+def unresolved(trap: Trap) -> bool:
+    """A computed trap whose value in this variant is not known yet (`resolve_traps` fills
+    it, or drops the trap)."""
+    return trap.computed is not None and trap.answer is None
+
+
+def needs_resolving(question: AnyQuestion) -> bool:
+    """Whether the question has a computed trap without its value yet."""
+    return any(unresolved(trap) for trap in getattr(question, "traps", []))
+
+
+def without_unresolved_traps(question: AnyQuestion) -> AnyQuestion:
+    """The question with only the traps whose value is known (typed, or resolved)."""
+    if not needs_resolving(question):
+        return question
+    kept = [trap for trap in getattr(question, "traps", []) if not unresolved(trap)]
+    return question.model_copy(update={"traps": kept})
+
+
 def tolerance_of(question: AnyQuestion) -> Tolerance:
     """The question's tolerance, or the default one."""
     if isinstance(question, NumericQuestion | SequenceQuestion) and question.tolerance:

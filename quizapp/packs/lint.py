@@ -162,6 +162,8 @@ def _dominant_answers(pack: Pack, correct: Mapping[str, frozenset[int]]) -> list
         if not indices:
             continue
         classes = {f"letter {chr(ord('a') + i)})": {i} for i in range(len(question.choices))}
+        # "Last" spans 3- and 4-choice questions, where no one letter is always the last.
+        classes["the last choice"] = {len(question.choices) - 1}
         nothing = {i for i, c in enumerate(question.choices) if _is_nothing(c.text, c.value)}
         if nothing:
             classes['"nothing"/"none"'] = nothing

@@ -24,6 +24,8 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
+from quizapp.grading.computed_traps import needs_resolving
+from quizapp.grading.grader import Reference
 from quizapp.grading.service import GradingService
 from quizapp.packs.errors import PackError, PackLoadError
 from quizapp.packs.families import describe, is_family, pin, variants
@@ -314,7 +316,43 @@ class BrowseScreen(Screen[None]):
         elif lookup.pending:
             view.show_computing(COMPUTING if self.references.worker_ready else STARTING)
         else:
-            view.show_reference(lookup.reference)
+            self.show_reference(lookup.reference)
+
+    def show_reference(self, reference: Reference | None) -> None:
+        """Show the reference; computed traps follow once their probes have run."""
+        view = self.query_one("#browse-reference", ReferenceView)
+        view.show_reference(reference)
+        question = view.question
+        if reference is not None and question is not None and needs_resolving(question):
+            self.resolve_traps(self.token(), question, reference)
+
+    @work(thread=True, exclusive=True, group="browse-traps", exit_on_error=False)
+    def resolve_traps(
+        self, token: tuple[int, str], question: AnyQuestion, reference: Reference
+    ) -> None:
+        """Run the computed traps' probes for the variant shown (cached after the first)."""
+        loaded = self.loaded
+        pack_dir = loaded.path.parent if loaded is not None else None
+        resolved = self.grading.with_computed_traps(question, reference, pack_dir)
+        self.post_message(self.TrapsResolved(token, resolved, reference))
+
+    class TrapsResolved(Message):
+        """The shown question's computed traps have their values for its variant."""
+
+        def __init__(
+            self, token: tuple[int, str], question: AnyQuestion, reference: Reference
+        ) -> None:
+            super().__init__()
+            self.token = token
+            self.question = question
+            self.reference = reference
+
+    def on_browse_screen_traps_resolved(self, event: TrapsResolved) -> None:
+        if event.token != self.token():
+            return  # for a question (or variant) no longer shown
+        view = self.query_one("#browse-reference", ReferenceView)
+        view.question = event.question
+        view.show_reference(event.reference)
 
     def covers_text(self, question: AnyQuestion) -> str:
         """The objectives the question covers, in words."""
@@ -334,7 +372,7 @@ class BrowseScreen(Screen[None]):
         if event.failure is not None:
             view.show_failure(event.failure)
         else:
-            view.show_reference(event.reference)
+            self.show_reference(event.reference)
 
     # -- actions -------------------------------------------------------------------------
 

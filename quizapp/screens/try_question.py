@@ -54,8 +54,11 @@ class TryScreen(Screen[None]):
         yield Header()
         with VerticalScroll(id="try-area"):
             yield QuestionCard(self.question, f"trying {self.where} · not recorded", id="card")
-            yield answer_input_for(self.question)
-            grade_view = GradeView(self.question, id="try-grade")
+            answer_input = answer_input_for(self.question)
+            yield answer_input
+            grade_view = GradeView(
+                self.question, id="try-grade", answer_shown=answer_input.SHOWS_MODEL_ANSWER
+            )
             grade_view.display = False
             yield grade_view
         yield Footer()

@@ -3,7 +3,8 @@
 The draw depends only on the question and how many times it was reviewed, so a session
 can be replayed; a per-question permutation walks through every variant before any
 repeats, and its consecutive entries differ, so the variant asked last time is skipped
-whenever the family has more than one.
+whenever the family has more than one. A choice question's order of choices is drawn the
+same way (`grading.qtypes.choice.in_review_order`).
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ import random
 from collections.abc import Iterable, Mapping
 from typing import Any, Protocol
 
+from quizapp.grading.qtypes.choice import in_review_order
 from quizapp.packs.families import is_family, pin, variants
+from quizapp.packs.models import ChoiceQuestion
 from quizapp.study.planning import StudyItem
 
 
@@ -47,14 +50,20 @@ def draw(pack_id: str, question_id: str, count: int, reviews: int, last: int | N
 
 
 def draw_item(item: StudyItem, history: VariantHistory) -> StudyItem:
-    """The item with its question pinned to the drawn variant (as is when no family)."""
-    if not is_family(item.question):
+    """The item as this review asks it: a family pinned to the drawn variant, a choice
+    question's choices in this review's order; any other question as is."""
+    question = item.question
+    if not is_family(question) and not isinstance(question, ChoiceQuestion):
         return item
-    all_settings = variants(item.question)
     reviews, last_settings = history.variant_history(*item.key)
-    last = _index_of(all_settings, last_settings)
-    index = draw(item.pack_id, item.question.id, len(all_settings), reviews, last)
-    return StudyItem(item.pack_id, pin(item.question, all_settings[index]))
+    if is_family(question):
+        all_settings = variants(question)
+        last = _index_of(all_settings, last_settings)
+        index = draw(item.pack_id, question.id, len(all_settings), reviews, last)
+        question = pin(question, all_settings[index])
+    if isinstance(question, ChoiceQuestion):
+        question = in_review_order(question, item.pack_id, reviews)
+    return StudyItem(item.pack_id, question)
 
 
 def draw_items(items: Iterable[StudyItem], history: VariantHistory) -> list[StudyItem]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Input, Static, TextArea
@@ -24,6 +26,10 @@ class AnswerInput(Widget):
     only their own actions: the screen owns its keys (hint, skip, flag…) and offers control
     keys for them while `is_typing` says that letters type into a text box.
     """
+
+    #: True when the input itself shows the model answer before submitting (explain's
+    #: rubric step): a grade shown beside it then leaves the answer out, not saying it twice.
+    SHOWS_MODEL_ANSWER: ClassVar[bool] = False
 
     DEFAULT_CSS = """
     AnswerInput { height: auto; margin-top: 1; }

@@ -1,12 +1,23 @@
-"""A list of tick boxes where `space` ticks and `enter` confirms (SelectionList ticks on both)."""
+"""A list of tick boxes where `space` ticks and `enter` confirms (SelectionList ticks on both).
+
+SelectionList draws every box as `▐X▌` and tells ticked from unticked by colour alone; here
+a ticked box holds ✓ and an unticked one is empty, readable without colour (a monochrome
+terminal, a colour-blind learner, a screen reader's text).
+"""
 
 from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.segment import Segment
 from textual.binding import Binding, BindingType
 from textual.message import Message
+from textual.strip import Strip
 from textual.widgets import SelectionList
+from textual.widgets.option_list import OptionDoesNotExist
+
+TICKED = "✓"
+UNTICKED = " "
 
 
 class CheckList(SelectionList[int]):
@@ -29,6 +40,21 @@ class CheckList(SelectionList[int]):
         def control(self) -> CheckList:
             """The list that sent the message."""
             return self.checklist
+
+    def render_line(self, y: int) -> Strip:
+        """SelectionList's line, its box's inner `X` replaced by the tick state in text."""
+        line = super().render_line(y)
+        try:
+            selection = self.get_option_at_index(self.scroll_offset.y + y)
+        except OptionDoesNotExist:
+            return line
+        segments = list(line)
+        if len(segments) < 3:
+            return line
+        mark = TICKED if selection.value in self.selected else UNTICKED
+        inner = segments[1]
+        segments[1] = Segment(mark, inner.style, inner.control)
+        return Strip(segments, line.cell_length)
 
     def action_done(self) -> None:
         """Confirm the ticked items."""

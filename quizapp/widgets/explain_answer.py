@@ -24,6 +24,8 @@ class ExplainAnswer(AnswerInput):
     # offered while the notes box (a descendant) has focus and the rubric is not shown.
     BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+r", "reveal", "Model answer")]
 
+    SHOWS_MODEL_ANSWER: ClassVar[bool] = True
+
     question: ExplainQuestion
 
     def __init__(self, question: ExplainQuestion, *, id: str | None = None) -> None:

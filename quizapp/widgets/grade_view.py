@@ -52,9 +52,14 @@ class GradeView(Vertical):
     result: reactive[GradeResult | None] = reactive(None, recompose=True)
     pending: reactive[str] = reactive("grading…", recompose=True)
 
-    def __init__(self, question: AnyQuestion, *, id: str | None = None) -> None:
+    def __init__(
+        self, question: AnyQuestion, *, id: str | None = None, answer_shown: bool = False
+    ) -> None:
+        """`answer_shown`: the model answer is already on screen (beside an explain input):
+        a self-rated result then leaves it out instead of printing it a second time."""
         super().__init__(id=id)
         self.question = question
+        self.answer_shown = answer_shown
 
     def compose(self) -> ComposeResult:
         result = self.result
@@ -74,7 +79,7 @@ class GradeView(Vertical):
         repeats_trap = result.trap is not None and result.trap in result.detail
         if result.detail and kind != "self" and not repeats_trap:
             yield Static(result.detail, id="detail", markup=False)
-        if result.expected:
+        if result.expected and not (kind == "self" and self.answer_shown):
             label = "Answer" if kind == "self" else "Expected"
             yield Static(f"[b]{label}:[/] {_escape(result.expected)}", id="expected")
         if result.got and self.question.type != "flashcard":

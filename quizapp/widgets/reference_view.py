@@ -2,6 +2,9 @@
 
 For an executed question the value is what the probe computed, which can take a while (the
 reference worker imports torch), so the view has three states: computing, shown, failed.
+Computed traps (`{observe: X}`, `{mistake: M}`) are probes of their own: until the screen
+hands over the question with their values for the variant shown, they read "computing…",
+and `check` judges the traps already known.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from textual.widgets import Static
 
 from quizapp.grading.answers import answer_lines
 from quizapp.grading.check import check_question
+from quizapp.grading.computed_traps import unresolved, without_unresolved_traps
 from quizapp.grading.formatting import format_value
 from quizapp.grading.grader import Reference
 from quizapp.grading.qtypes import reference_kind
@@ -31,10 +35,14 @@ def reference_text(question: AnyQuestion, reference: Reference | None) -> Text:
     if expect is not None and kind is not None:
         text.append(f"Expect: {format_value(expect, kind)}\n")
     for trap in getattr(question, "traps", []):
+        if unresolved(trap):
+            text.append(f"Trap ({trap.computed}): computing… — {trap.why}\n", style="yellow")
+            continue
         shown = format_value(trap.answer, kind) if kind else str(trap.answer)
-        text.append(f"Trap: {shown} — {trap.why}\n", style="yellow")
+        label = f"Trap ({trap.computed})" if trap.computed else "Trap"
+        text.append(f"{label}: {shown} — {trap.why}\n", style="yellow")
     if reference is not None:
-        verdict = check_question(question, reference)
+        verdict = check_question(without_unresolved_traps(question), reference)
         for error in verdict.errors:
             text.append(f"check fails: {error}\n", style="bold red")
         for warning in verdict.warnings:

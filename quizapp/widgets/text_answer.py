@@ -12,6 +12,7 @@ from quizapp.grading.parsers import (
     parse_sequence,
     parse_shape,
 )
+from quizapp.grading.qtypes.text import names_a_dtype
 from quizapp.packs.models import AnyQuestion, TextQuestion
 from quizapp.widgets.answer_input import AnswerInput
 from quizapp.widgets.safe_inputs import SafeInput
@@ -51,7 +52,11 @@ class TextAnswer(AnswerInput):
     def compose(self) -> ComposeResult:
         placeholder = PLACEHOLDERS.get(self.question.type, "your answer")
         if isinstance(self.question, TextQuestion) and self.question.probe is not None:
-            placeholder = "an exception class name, e.g. ValueError, or none"
+            placeholder = (
+                "a torch dtype name, e.g. float32"
+                if names_a_dtype(self.question)
+                else "an exception class name, e.g. ValueError, or none"
+            )
         yield SafeInput(placeholder=placeholder, id="answer-text")
         yield self.error_label()
 

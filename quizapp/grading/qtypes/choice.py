@@ -2,9 +2,16 @@
 
 Without a probe the choices marked `correct: true` are right; with one, the choices whose
 `value` equals the computed result.
+
+Each review asks the choices in its own order (`in_review_order`): where the author put
+the right one must not be learnable. The reordered question is what the session shows,
+grades and reports, so letters always name the choices as shown.
 """
 
 from __future__ import annotations
+
+import hashlib
+import random
 
 from quizapp.grading.compare import fold_text, values_match
 from quizapp.grading.formatting import choice_letter, format_value
@@ -15,6 +22,18 @@ from quizapp.grading.result import GradeResult
 from quizapp.grading.values import ValueKind
 from quizapp.packs.models import ChoiceQuestion
 from quizapp.packs.vocabulary import observable_kind
+
+
+def in_review_order(question: ChoiceQuestion, pack_id: str, reviews: int) -> ChoiceQuestion:
+    """The question with its choices in the order review number `reviews` asks them.
+
+    Deterministic from (pack, question, review count), like a family's variant, so a
+    session can be replayed; a new review count gives a new order.
+    """
+    seed = hashlib.sha256(f"{pack_id}/{question.id}/choices/{reviews}".encode()).digest()
+    order = list(range(len(question.choices)))
+    random.Random(seed).shuffle(order)
+    return question.model_copy(update={"choices": [question.choices[i] for i in order]})
 
 
 def typed_reference(question: ChoiceQuestion) -> Reference | None:

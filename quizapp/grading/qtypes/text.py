@@ -1,5 +1,6 @@
-"""`text`: a typed phrase matched against `accept`/`accept_regex`; with a probe, the name
-of the exception the loop raises (or "none"), compared case-insensitively."""
+"""`text`: a typed phrase matched against `accept`/`accept_regex`; with a probe, a name
+compared case-insensitively: the exception the loop raises (or "none"), or for a
+`….dtype` observable the torch dtype (float16)."""
 
 from __future__ import annotations
 
@@ -39,14 +40,24 @@ def _grade_name(question: TextQuestion, answer: str, reference: Reference) -> Gr
     if expected is None:
         return base.unreadable(reference, "name", got)
     if names_equal(got, expected):
-        detail = "the loop raised nothing" if got == "none" else f"the loop raised {expected}"
+        if names_a_dtype(question):
+            detail = f"the step gave torch.{expected}"
+        elif got == "none":
+            detail = "the loop raised nothing"
+        else:
+            detail = f"the loop raised {expected}"
         return base.result(True, expected, got, detail, reference)
     trap = base.matching_trap(question.traps, got, "name", DEFAULT_TOLERANCE)
     return base.wrong(expected, got, f"expected {expected}, got {got}", "", trap, reference)
 
 
+def names_a_dtype(question: TextQuestion) -> bool:
+    """Whether the probe observes a dtype (`prev_sample.dtype`), not the exception raised."""
+    return question.probe is not None and question.probe.observe.endswith(".dtype")
+
+
 def reference_kind(question: TextQuestion) -> ValueKind:
-    # A text question's probe can only observe `raises`: the answer is a class name.
+    # A text question's probe observes `raises` or a dtype: either way the answer is a name.
     return "name" if question.probe is not None else "text"
 
 
