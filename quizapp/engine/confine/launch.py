@@ -1,0 +1,144 @@
+"""Start one confined run: the process layout, and the order the locks go on.
+
+    caller ─fork→ keeper (outside the namespaces; waits, then exits as the runner did)
+                    └─fork→ runner (PID 1 of new PID, network and IPC namespaces)
+
+The keeper exists because a process cannot move itself into a new PID namespace: its next
+child is the namespace's PID 1. It holds no descriptor the caller gave. The runner keeps
+only the descriptors it is given, then, in order: limits (address space, CPU, file size,
+no core), no capabilities, no_new_privs, Landlock, seccomp. Seccomp goes last because it
+forbids nothing the earlier steps need, and Landlock before it because `restrict_self`
+is itself a syscall a later filter might refuse.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import resource
+import signal
+from dataclasses import dataclass
+
+from quizapp.engine.confine import landlock, namespaces, paths, privileges, seccomp
+from quizapp.engine.confine.support import support
+
+#: The runner's exit code when it spent its CPU time (PID 1 ignores SIGXCPU's default).
+EXIT_CPU = 128 + signal.SIGXCPU
+#: Bytes one file in the run's folder may grow to (a run cannot fill the disk).
+FILE_LIMIT = 64 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one run may use.
+
+    Attributes:
+        memory_mb: Address space beyond what the warm process maps at the fork.
+        cpu_seconds: CPU time, all threads together.
+    """
+
+    memory_mb: int
+    cpu_seconds: int
+
+
+def start(workdir: str, keep: tuple[int, ...], limits: Limits) -> int:
+    """Fork a run: returns 0 in the runner (confined as far as the kernel allows), else
+    the pid of the run's keeper, whose exit status is the runner's.
+
+    `keep` are the descriptors the runner keeps (besides 0, 1 and 2); the caller should
+    close its copies of them after the fork.
+    """
+    pid = os.fork()
+    if pid:
+        return pid
+    code = 70
+    try:
+        os.setpgid(0, 0)  # the judge kills the whole group on a timeout
+        privileges.die_with_parent()
+        if support().namespaces:
+            namespaces.isolate()
+            runner = os.fork()
+            if runner:
+                _keep(runner)
+            privileges.die_with_parent()
+        confine(workdir, keep, limits)
+        return 0
+    except BaseException:
+        os._exit(code)  # the runner never returns into the caller's code on failure
+
+
+def _keep(runner: int) -> None:
+    """The keeper: hold nothing, wait for the runner, exit the way it did."""
+    os.closerange(3, _max_fd())
+    while True:
+        try:
+            _, status = os.waitpid(runner, 0)
+            break
+        except ChildProcessError:
+            os._exit(70)
+        except InterruptedError:
+            continue
+    if os.WIFSIGNALED(status):
+        number = os.WTERMSIG(status)
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+        signal.signal(number, signal.SIG_DFL)
+        os.kill(os.getpid(), number)
+    os._exit(os.waitstatus_to_exitcode(status) if os.WIFEXITED(status) else 70)
+
+
+def confine(workdir: str, keep: tuple[int, ...], limits: Limits) -> None:
+    """Lock the calling (single-threaded, freshly forked) process down, as far as it can."""
+    _close_all_but({0, 1, 2, *keep})
+    os.chdir(workdir)
+    os.environ["TMPDIR"] = workdir
+    _limit(limits)
+    available = support()
+    if not available.complete:
+        return  # run as before, with the limits only; the server has said so once
+    readable = paths.readable()
+    privileges.drop_capabilities()
+    seccomp.set_no_new_privs()
+    landlock.restrict(readable, [workdir, "/dev/null"], available.landlock_abi)
+    seccomp.install()
+
+
+def _limit(limits: Limits) -> None:
+    mapped = _mapped_bytes()
+    if mapped is not None:
+        cap = mapped + limits.memory_mb * 1024 * 1024
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+    cpu = limits.cpu_seconds
+    with contextlib.suppress(ValueError, OSError):
+        resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 2))
+    signal.signal(signal.SIGXCPU, lambda *_: os._exit(EXIT_CPU))
+    with contextlib.suppress(ValueError, OSError):
+        resource.setrlimit(resource.RLIMIT_FSIZE, (FILE_LIMIT, FILE_LIMIT))
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails with EFBIG
+    with contextlib.suppress(ValueError, OSError):
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+
+def _mapped_bytes() -> int | None:
+    """VmSize of this process: the warm state the cap comes on top of."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            return next(int(line.split()[1]) * 1024 for line in status if line.startswith("VmSize"))
+    except (OSError, StopIteration, ValueError):
+        return None
+
+
+def _close_all_but(keep: set[int]) -> None:
+    try:
+        open_fds = [int(name) for name in os.listdir("/proc/self/fd")]
+    except OSError:
+        open_fds = list(range(_max_fd()))
+    for fd in open_fds:
+        if fd not in keep:
+            with contextlib.suppress(OSError):
+                os.close(fd)
+
+
+def _max_fd() -> int:
+    soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
+    return soft if 0 < soft < 1 << 20 else 4096
