@@ -18,7 +18,8 @@ from typing import Any
 
 import pytest
 
-from quizapp.engine.confine import launch, namespaces, seccomp
+from quizapp import locations
+from quizapp.engine.confine import launch, namespaces, paths, seccomp
 from quizapp.engine.confine.support import support
 
 pytestmark = pytest.mark.skipif(not support().complete, reason=support().summary())
@@ -36,7 +37,7 @@ def workdir(tmp_path: Path) -> Iterator[Path]:
 def in_run(body: Callable[[], Any], workdir: Path, limits: launch.Limits = LIMITS) -> Any:
     """Run `body` in a confined runner; its return value (JSON), or {"raised": "Type: msg"}."""
     read, write = os.pipe()
-    pid = launch.start(str(workdir), (write,), limits)
+    pid = launch.start(str(workdir), None, (write,), limits)
     if pid == 0:
         try:
             try:
@@ -233,6 +234,15 @@ def test_a_setsid_daemon_dies_with_the_pid_namespace() -> None:
     while Path(f"/proc/{daemon}").exists() and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not Path(f"/proc/{daemon}").exists()
+
+
+def test_the_grants_name_no_process_and_nothing_of_the_users_data() -> None:
+    granted = [Path(path) for path in paths.readable()]
+    assert not any(str(path).startswith("/proc/") for path in granted)
+    models = locations.models_dir().resolve()
+    for folder in (locations.data_dir().resolve(), locations.content_dir().resolve()):
+        assert all(path == models or not paths._inside(path, folder) for path in granted)
+    assert Path(os.environ.get("HOME", "/")).resolve() not in granted
 
 
 def test_the_filter_refuses_clone_without_clone_thread() -> None:

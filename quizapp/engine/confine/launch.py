@@ -41,12 +41,12 @@ class Limits:
     cpu_seconds: int
 
 
-def start(workdir: str, keep: tuple[int, ...], limits: Limits) -> int:
+def start(workdir: str, output: int | None, keep: tuple[int, ...], limits: Limits) -> int:
     """Fork a run: returns 0 in the runner (confined as far as the kernel allows), else
     the pid of the run's keeper, whose exit status is the runner's.
 
-    `keep` are the descriptors the runner keeps (besides 0, 1 and 2); the caller should
-    close its copies of them after the fork.
+    The runner's stdin is /dev/null, its stdout and stderr `output` (or /dev/null), and
+    `keep` are the only other descriptors it holds; the caller closes its own copies.
     """
     pid = os.fork()
     if pid:
@@ -61,7 +61,7 @@ def start(workdir: str, keep: tuple[int, ...], limits: Limits) -> int:
             if runner:
                 _keep(runner)
             privileges.die_with_parent()
-        confine(workdir, keep, limits)
+        confine(workdir, output, keep, limits)
         return 0
     except BaseException:
         os._exit(code)  # the runner never returns into the caller's code on failure
@@ -86,8 +86,12 @@ def _keep(runner: int) -> None:
     os._exit(os.waitstatus_to_exitcode(status) if os.WIFEXITED(status) else 70)
 
 
-def confine(workdir: str, keep: tuple[int, ...], limits: Limits) -> None:
+def confine(workdir: str, output: int | None, keep: tuple[int, ...], limits: Limits) -> None:
     """Lock the calling (single-threaded, freshly forked) process down, as far as it can."""
+    null = os.open(os.devnull, os.O_RDWR)
+    os.dup2(null, 0)
+    os.dup2(null if output is None else output, 1)
+    os.dup2(null if output is None else output, 2)
     _close_all_but({0, 1, 2, *keep})
     os.chdir(workdir)
     os.environ["TMPDIR"] = workdir
@@ -95,10 +99,10 @@ def confine(workdir: str, keep: tuple[int, ...], limits: Limits) -> None:
     available = support()
     if not available.complete:
         return  # run as before, with the limits only; the server has said so once
-    readable = paths.readable()
+    readable = (*paths.readable(), "/proc/self")  # opened here, it names the runner
     privileges.drop_capabilities()
     seccomp.set_no_new_privs()
-    landlock.restrict(readable, [workdir, "/dev/null"], available.landlock_abi)
+    landlock.restrict(readable, (workdir, "/dev/null"), available.landlock_abi)
     seccomp.install()
 
 
