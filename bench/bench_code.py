@@ -57,8 +57,8 @@ def direct_loop(solution: str) -> Callable[[], None]:
     """The same function on the same case inputs, in this (warm) process."""
     import torch
 
-    from quizapp.grading import code_server
-    from quizapp.grading.harness import registry
+    from quizapp.engine import code_server
+    from quizapp.engine.harness import registry
 
     code_server.warm_up()
     cases = registry.cases_for("denoise_loop", registry.default_params("denoise_loop"))

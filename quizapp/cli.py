@@ -15,7 +15,9 @@ from pathlib import Path
 import click
 
 from quizapp import __version__, startup_gc
-from quizapp.commands.common import Context, UserError
+from quizapp.commands.common import Context
+from quizapp.commands.errors import UserError
+from quizapp.oneline import one_line
 from quizapp.textsafe import SafeStream
 
 #: Command name → "module:function" under quizapp.commands.
@@ -118,7 +120,7 @@ def _run(argv: list[str] | None) -> int:
         return 130
     except click.ClickException as error:
         # One line, not click's usage block: the message says what to fix.
-        click.echo(f"quizapp: error: {_one_line(error.format_message())}", err=True)
+        click.echo(f"quizapp: error: {one_line(error.format_message())}", err=True)
         return error.exit_code
     except BrokenPipeError:
         # `quizapp schema | head`: the reader left; nothing more to say to it.
@@ -137,10 +139,6 @@ def _run(argv: list[str] | None) -> int:
         click.echo(report_crash(error), err=True)
         return CRASH_EXIT
     return 0
-
-
-def _one_line(message: str) -> str:
-    return " ".join(message.split())
 
 
 def _silence_stdout() -> None:

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from quizapp import __version__, locations
+from quizapp.oneline import one_line
 from quizapp.textsafe import safe_text
 
 #: The log is rotated once it grows past this, keeping one previous file.
@@ -45,9 +46,7 @@ def write_crash_log(error: BaseException) -> Path | None:
 
 def crash_line(error: BaseException, log: Path | None) -> str:
     """One line for the terminal: what went wrong and where the full traceback is."""
-    detail = " ".join(str(error).split())
-    if len(detail) > 200:
-        detail = detail[:197] + "..."
+    detail = one_line(error, 200)
     what = f"{type(error).__name__}: {detail}" if detail else type(error).__name__
     where = f"traceback written to {log}" if log else "the traceback could not be written"
     return safe_text(f"quizapp: crashed ({what}); {where}")

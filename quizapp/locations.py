@@ -20,13 +20,6 @@ def data_dir() -> Path:
     return path
 
 
-def ensure_data_dir() -> Path:
-    """The data folder, created if missing."""
-    path = data_dir()
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
 def db_path() -> Path:
     """The SQLite progress store."""
     return data_dir() / "quizapp.db"

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.torch
 
 torch = pytest.importorskip("torch")
 
-from quizapp.grading import code_server  # noqa: E402
+from quizapp.engine import code_server  # noqa: E402
 from quizapp.locations import content_dir  # noqa: E402
 from quizapp.packs.harnesses import HARNESSES  # noqa: E402
 from quizapp.packs.loader import load_pack  # noqa: E402

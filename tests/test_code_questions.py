@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from quizapp.grading.code_server import overall_mistake
+from quizapp.engine.code_server import overall_mistake
 from quizapp.grading.qtypes.code import describe_run, result_of, run_of
 from quizapp.packs.errors import PackLoadError
 from quizapp.packs.harnesses import HARNESSES, MISTAKE_TEXT, Param, case_problems

@@ -13,8 +13,8 @@ pytestmark = pytest.mark.torch
 
 pytest.importorskip("torch")
 
-from quizapp.grading import code_server  # noqa: E402
-from quizapp.grading.harness.sandbox import OUTPUT_LIMIT  # noqa: E402
+from quizapp.engine import code_server  # noqa: E402
+from quizapp.engine.harness.sandbox import OUTPUT_LIMIT  # noqa: E402
 
 
 @pytest.fixture(scope="module", autouse=True)

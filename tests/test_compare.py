@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import get_args
+
 import pytest
 
 from quizapp.grading.compare import (
+    COMPARISONS,
     names_equal,
     numbers_close,
     sequences_close,
@@ -13,7 +16,7 @@ from quizapp.grading.compare import (
     values_match,
 )
 from quizapp.grading.formatting import format_number, format_sequence, format_shape, format_value
-from quizapp.grading.values import as_number, as_sequence, as_shape, is_kind
+from quizapp.grading.values import ValueKind, as_number, as_sequence, as_shape, is_kind
 from quizapp.packs.models import DEFAULT_TOLERANCE, Tolerance
 
 TIGHT = Tolerance(rel=1e-5, abs=1e-6)
@@ -113,6 +116,15 @@ class TestValuesMatch:
     def test_uses_the_tolerance(self) -> None:
         assert values_match(0.960043, 0.960129, "number", DEFAULT_TOLERANCE)
         assert not values_match(0.960043, 0.960129, "number", TIGHT)
+        assert values_match([0.960043], [0.960129], "sequence", DEFAULT_TOLERANCE)
+        assert not values_match([0.960043], [0.960129], "sequence", TIGHT)
+
+    def test_every_kind_has_one_comparison(self) -> None:
+        assert set(COMPARISONS) == set(get_args(ValueKind))
+
+    def test_a_missing_side_never_matches(self) -> None:
+        for kind in get_args(ValueKind):
+            assert not values_match(None, None, kind)
 
 
 class TestValues:

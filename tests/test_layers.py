@@ -1,4 +1,5 @@
-"""Layers: the domain imports neither textual nor torch; no import cycle among modules.
+"""Layers: the domain imports neither textual nor torch; packs import nothing from grading;
+no import cycle among modules, even through an import inside a function.
 
 The domain is discovered, not listed: every module of `packs`, `grading`, `study` and
 `store` (and `locations`), except the reference worker's side, which is the one place that
@@ -103,40 +104,47 @@ def _type_checking_block(node: ast.AST) -> bool:
     )
 
 
-def module_level_imports(name: str, known: set[str]) -> set[str]:
-    """The quizapp modules `name` imports when it is imported: module level, outside
-    `if TYPE_CHECKING:`, not inside functions (those run later, on use)."""
-    tree = ast.parse(module_file(name).read_text(encoding="utf-8"))
-    is_package = module_file(name).name == "__init__.py"
+def imports_of(name: str, known: set[str]) -> set[str]:
+    """The quizapp modules `name` imports (see `imports_in_source`)."""
+    path = module_file(name)
+    return imports_in_source(
+        path.read_text(encoding="utf-8"), name, known, is_package=path.name == "__init__.py"
+    )
+
+
+def imports_in_source(
+    source: str, name: str, known: set[str], *, is_package: bool = False
+) -> set[str]:
+    """The modules of `known` that module `name` (whose text is `source`) imports, at
+    module level or inside a function (an import on use closes a cycle as surely, only
+    later), but not under `if TYPE_CHECKING:` (never run)."""
+    tree = ast.parse(source)
     found: set[str] = set()
 
-    def visit(body: list[ast.stmt]) -> None:
-        for node in body:
-            if isinstance(node, ast.If) and _type_checking_block(node):
-                visit(node.orelse)
-                continue
-            if isinstance(node, ast.If | ast.Try | ast.With):
-                for part in ("body", "orelse", "finalbody", "handlers"):
-                    for child in getattr(node, part, []):
-                        visit(child.body if isinstance(child, ast.ExceptHandler) else [child])
-                continue
-            if isinstance(node, ast.Import):
-                found.update(alias.name for alias in node.names if alias.name in known)
-            elif isinstance(node, ast.ImportFrom):
-                base = node.module or ""
-                if node.level:
-                    parts = name.split(".")
-                    anchor = parts if is_package else parts[:-1]
-                    anchor = anchor[: len(anchor) - node.level + 1]
-                    base = ".".join([*anchor, base] if base else anchor)
-                for alias in node.names:
-                    child = f"{base}.{alias.name}"
-                    if child in known:
-                        found.add(child)
-                    elif base in known:
-                        found.add(base)
+    def visit(node: ast.AST) -> None:
+        if isinstance(node, ast.If) and _type_checking_block(node):
+            for child in node.orelse:
+                visit(child)
+            return
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names if alias.name in known)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parts = name.split(".")
+                anchor = parts if is_package else parts[:-1]
+                anchor = anchor[: len(anchor) - node.level + 1]
+                base = ".".join([*anchor, base] if base else anchor)
+            for alias in node.names:
+                child = f"{base}.{alias.name}"
+                if child in known:
+                    found.add(child)
+                elif base in known:
+                    found.add(base)
+        for child in ast.iter_child_nodes(node):
+            visit(child)
 
-    visit(tree.body)
+    visit(tree)
     found.discard(name)
     return found
 
@@ -166,7 +174,7 @@ def find_cycles(graph: dict[str, set[str]]) -> list[list[str]]:
 
 def import_graph() -> dict[str, set[str]]:
     known = set(all_modules())
-    return {name: module_level_imports(name, known) for name in sorted(known)}
+    return {name: imports_of(name, known) for name in sorted(known)}
 
 
 def test_no_import_cycle_among_quizapp_modules() -> None:
@@ -179,11 +187,34 @@ def test_the_cycle_finder_finds_cycles() -> None:
     assert find_cycles({"a": {"b"}, "b": set()}) == []
 
 
-def test_imports_on_use_and_for_type_checking_do_not_count() -> None:
+def test_imports_on_use_count_and_for_type_checking_do_not() -> None:
     graph = import_graph()
-    # app.py imports the grading service only for type checking, and the registry on use.
-    assert "quizapp.grading.service" not in graph["quizapp.app"]
-    assert "quizapp.packs.registry" not in graph["quizapp.app"]
+    # app.py imports the pack models only for type checking, the grading service on use.
+    assert "quizapp.packs.models" not in graph["quizapp.app"]
+    assert "quizapp.grading.service" in graph["quizapp.app"]
     assert "quizapp.store.db" in graph["quizapp.app"]
     # A relative-free `from package import module` counts as importing the module.
     assert "quizapp.grading.qtypes.choice" in graph["quizapp.grading.qtypes"]
+
+
+def test_a_cycle_through_an_import_on_use_is_found() -> None:
+    known = {"quizapp.first", "quizapp.second"}
+    on_use = "def later() -> None:\n    from quizapp.second import x\n"
+    checked_only = "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    import quizapp.first\n"
+    assert imports_in_source(on_use, "quizapp.first", known) == {"quizapp.second"}
+    assert imports_in_source(checked_only, "quizapp.second", known) == set()
+    graph = {"quizapp.first": {"quizapp.second"}, "quizapp.second": {"quizapp.first"}}
+    assert find_cycles(graph) == [["quizapp.first", "quizapp.second", "quizapp.first"]]
+
+
+def test_packs_import_nothing_from_grading() -> None:
+    # Packs are below grading: validation may not depend on how answers are graded.
+    graph = import_graph()
+    upward = {
+        (name, target)
+        for name, targets in graph.items()
+        if name.startswith("quizapp.packs")
+        for target in targets
+        if target.startswith("quizapp.grading")
+    }
+    assert upward == set()

@@ -10,8 +10,8 @@ pytest.importorskip("torch")
 pytest.importorskip("diffusers")
 
 from quizapp import locations
-from quizapp.grading.reference.mistakes import POLICIES, policy_for
-from quizapp.grading.reference.run import run_probe
+from quizapp.engine.reference.mistakes import POLICIES, policy_for
+from quizapp.engine.reference.run import run_probe
 from quizapp.packs.models import Probe, Value
 from quizapp.packs.vocabulary import MISTAKES
 

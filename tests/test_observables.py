@@ -11,8 +11,8 @@ torch = pytest.importorskip("torch")
 diffusers = pytest.importorskip("diffusers")
 
 from quizapp import locations
-from quizapp.grading.reference.errors import ProbeError
-from quizapp.grading.reference.run import run_probe
+from quizapp.engine.reference.errors import ProbeError
+from quizapp.engine.reference.run import run_probe
 from quizapp.packs.models import Probe, Value
 
 pytestmark = pytest.mark.torch

@@ -15,9 +15,9 @@ import torch
 from pydantic import ValidationError
 
 from quizapp import locations
-from quizapp.grading.reference.errors import ProbeError
-from quizapp.grading.reference.loop import run_loop
-from quizapp.grading.reference.run import run_probe
+from quizapp.engine.reference.errors import ProbeError
+from quizapp.engine.reference.loop import run_loop
+from quizapp.engine.reference.run import run_probe
 from quizapp.packs.models import Probe, Value
 
 pytestmark = pytest.mark.torch

@@ -11,11 +11,11 @@ torch = pytest.importorskip("torch")
 diffusers = pytest.importorskip("diffusers")
 
 from quizapp import locations
-from quizapp.grading.reference import load
-from quizapp.grading.reference.errors import ProbeError
-from quizapp.grading.reference.loop import run_loop
-from quizapp.grading.reference.record import StepRecord
-from quizapp.grading.reference.run import run_probe
+from quizapp.engine.reference import load
+from quizapp.engine.reference.errors import ProbeError
+from quizapp.engine.reference.loop import run_loop
+from quizapp.engine.reference.record import StepRecord
+from quizapp.engine.reference.run import run_probe
 from quizapp.packs.models import Probe
 
 pytestmark = pytest.mark.torch
@@ -231,7 +231,7 @@ def test_networks_are_cached_per_model_path(tiny_sd: Path) -> None:
 def test_probes_that_differ_only_in_observe_share_one_loop_run(
     tiny_sd: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from quizapp.grading.reference import run
+    from quizapp.engine.reference import run
 
     runs: list[Probe] = []
 

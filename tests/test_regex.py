@@ -9,9 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from quizapp.grading.compare import text_accepted
-from quizapp.grading.regex import MAX_PATTERN_LENGTH, RegexError, check_pattern, full_match
 from quizapp.packs.errors import PackLoadError
 from quizapp.packs.loader import load_pack_text
+from quizapp.packs.regex import MAX_PATTERN_LENGTH, RegexError, check_pattern, full_match
 
 TEXT_PACK = """\
 pack: {{id: rx, title: Regex}}

@@ -8,8 +8,8 @@ pytest.importorskip("torch")
 diffusers = pytest.importorskip("diffusers")
 from diffusers.utils.import_utils import DummyObject
 
-from quizapp.grading.reference.mistakes import POLICIES
-from quizapp.grading.reference.observables import INDEXED, OBSERVABLES
+from quizapp.engine.reference.mistakes import POLICIES
+from quizapp.engine.reference.observables import INDEXED, OBSERVABLES
 from quizapp.packs.vocabulary import (
     INDEXED_ARITY,
     MISTAKES,

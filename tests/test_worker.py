@@ -192,7 +192,7 @@ def test_real_worker_protocol_on_the_wire() -> None:
     ]
     stdin = "".join((r if isinstance(r, str) else json.dumps(r)) + "\n" for r in requests)
     done = subprocess.run(
-        [sys.executable, "-m", "quizapp.grading.worker"],
+        [sys.executable, "-m", "quizapp.engine.worker"],
         input=stdin,
         capture_output=True,
         text=True,

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import click
 
-from quizapp.commands.common import Context, UserError, pass_context
+from quizapp.commands.common import Context, pass_context
+from quizapp.commands.errors import UserError
 from quizapp.packs.coverage import format_coverage, pack_coverage
 from quizapp.packs.registry import Registry, pack_files
 from quizapp.packs.scaffold import ScaffoldError, scaffold

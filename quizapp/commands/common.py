@@ -1,4 +1,4 @@
-"""What every subcommand shares: the global options and the one-line user error.
+"""What every subcommand shares: the global options, the store, the app and the packs.
 
 Kept light on purpose: `quizapp` with no command imports only this module on its way to
 the first frame, so the pack models (pydantic) load later, in the app's background worker.
@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import click
 
 from quizapp import locations
+from quizapp.commands.errors import UserError
 from quizapp.store.db import Store, StoreError
 
 if TYPE_CHECKING:
@@ -21,12 +22,6 @@ if TYPE_CHECKING:
     from quizapp.study.interview import MockOptions
     from quizapp.study.planning import Filters
     from quizapp.study.practice import PracticeOptions
-
-
-class UserError(click.ClickException):
-    """A mistake the user can fix: printed as one line, exit status 2."""
-
-    exit_code = 2
 
 
 @dataclass

@@ -13,7 +13,8 @@ from pathlib import Path
 import click
 
 from quizapp.commands.code_output import echo_code_result
-from quizapp.commands.common import Context, UserError, pass_context
+from quizapp.commands.common import Context, pass_context
+from quizapp.commands.errors import UserError
 from quizapp.commands.grading import find_pack, grading_service
 from quizapp.grading.code_grading import function_of
 from quizapp.grading.service import GradingService

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import click
 
-from quizapp.commands.common import Context, UserError, pass_context
+from quizapp.commands.common import Context, pass_context
+from quizapp.commands.errors import UserError
 from quizapp.commands.grading import find_pack, grading_service
 
 

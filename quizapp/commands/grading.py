@@ -14,7 +14,8 @@ import click
 
 from quizapp.commands.authoring import registry_for
 from quizapp.commands.code_output import echo_code_result
-from quizapp.commands.common import Context, UserError, open_store, pass_context
+from quizapp.commands.common import Context, open_store, pass_context
+from quizapp.commands.errors import UserError
 from quizapp.grading.code_check import check_code_question
 from quizapp.grading.errors import ProbeFailed
 from quizapp.grading.formatting import format_value

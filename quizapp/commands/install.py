@@ -9,7 +9,8 @@ from pathlib import Path
 import click
 
 from quizapp import locations
-from quizapp.commands.common import Context, UserError, pass_context
+from quizapp.commands.common import Context, pass_context
+from quizapp.commands.errors import UserError
 from quizapp.packs.install import InstallError, installed
 from quizapp.packs.install import install as install_packs
 from quizapp.packs.install import uninstall as remove_pack

@@ -4,14 +4,8 @@ from __future__ import annotations
 
 import click
 
-from quizapp.commands.common import (
-    Context,
-    UserError,
-    open_store,
-    pass_context,
-    require_matching,
-    run_tui,
-)
+from quizapp.commands.common import Context, open_store, pass_context, require_matching, run_tui
+from quizapp.commands.errors import UserError
 from quizapp.commands.params import COUNT, MINUTES, SEED
 from quizapp.study.interview import MockOptions
 from quizapp.study.planning import Filters

@@ -7,7 +7,8 @@ from datetime import UTC, date, datetime
 
 import click
 
-from quizapp.commands.common import Context, UserError, open_store, pass_context
+from quizapp.commands.common import Context, open_store, pass_context
+from quizapp.commands.errors import UserError
 
 
 @click.command()

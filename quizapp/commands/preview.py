@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from quizapp.commands.common import UserError
+from quizapp.commands.errors import UserError
 from quizapp.commands.grading import grading_service
 from quizapp.commands.terminal import finish, require_terminal
 

@@ -14,7 +14,8 @@ import click
 
 import quizapp
 from quizapp import locations, startup_gc
-from quizapp.commands.common import Context, UserError, pass_context
+from quizapp.commands.common import Context, pass_context
+from quizapp.commands.errors import UserError
 
 _PROFILE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 

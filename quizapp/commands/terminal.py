@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from quizapp.commands.common import UserError
+from quizapp.commands.errors import UserError
 
 
 def require_terminal() -> None:

@@ -1,5 +1,5 @@
 """Grading: answer parsers, comparison, probes and the reference worker client.
 
-Nothing here imports torch or diffusers except `grading/reference/` and `grading/worker.py`,
-which only ever run inside the reference worker process.
+Nothing here imports torch or diffusers: what runs them lives in `quizapp/engine/`, in child
+processes this package's client starts.
 """

@@ -1,7 +1,7 @@
 """The UI-process side of the reference worker: spawn it, send probes, survive its failures.
 
 This module must not import torch or diffusers (the UI process never does). The worker is a
-child process speaking JSON lines (see `grading/worker.py`); a reader thread turns its stdout
+child process speaking JSON lines (see `engine/worker.py`); a reader thread turns its stdout
 into a queue so every wait has a deadline, and a second thread drains stderr so a chatty
 library can never block the child on a full pipe. A worker that crashes, hangs past its
 deadline or writes garbage is killed and reaped; the next `run` starts a fresh one.
@@ -173,7 +173,7 @@ class ReferenceWorker:
         timeout: Seconds one probe may take once the worker is ready.
         startup_timeout: Seconds the worker may take to import torch and diffusers.
         command: The worker command line; tests substitute fake workers. Defaults to
-            `python -m quizapp.grading.worker` with this interpreter.
+            `python -m quizapp.engine.worker` with this interpreter.
     """
 
     def __init__(
@@ -184,7 +184,7 @@ class ReferenceWorker:
     ) -> None:
         self.timeout = timeout
         self.startup_timeout = startup_timeout
-        self.command = command or [sys.executable, "-m", "quizapp.grading.worker"]
+        self.command = command or [sys.executable, "-m", "quizapp.engine.worker"]
         self._process: _Process | None = None
         self._lock = threading.Lock()
         self._next_id = _PING_ID

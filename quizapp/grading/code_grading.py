@@ -1,6 +1,6 @@
 """Grade a `code` question: send the learner's source to the code server, read the verdicts.
 
-The UI-process side of `grading/code_server.py` (which runs the code in a forked child with
+The UI-process side of `engine/code_server.py` (which runs the code in a forked child with
 limits). This module imports neither torch nor textual. The server process is a
 `ReferenceWorker` handle started with the code server's command: the same crash- and
 hang-proof JSON-lines client, a different process.
@@ -22,7 +22,7 @@ from quizapp.packs.models import CodeQuestion
 #: (the denoise_loop harness runs the reference loop and each mistake).
 BUILD_ALLOWANCE = 120.0
 
-CODE_SERVER_COMMAND = [sys.executable, "-m", "quizapp.grading.code_server"]
+CODE_SERVER_COMMAND = [sys.executable, "-m", "quizapp.engine.code_server"]
 
 
 class CodeGrader:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
-from quizapp.grading.regex import full_match
 from quizapp.grading.values import ValueKind, as_number, as_sequence, as_shape, as_text
 from quizapp.packs.models import DEFAULT_TOLERANCE, Tolerance
+from quizapp.packs.regex import full_match
+
+T = TypeVar("T")
 
 
 def numbers_close(got: float, expected: float, tol: Tolerance = DEFAULT_TOLERANCE) -> bool:
@@ -47,7 +51,7 @@ def text_accepted(text: str, accept: Sequence[str], accept_regex: str | None) ->
 
     Both sides are compared case- and whitespace-folded. The regex must match the whole
     (whitespace-collapsed) answer, case-insensitively, so that `adam` does not accept
-    `not adam`. It runs on RE2 (`grading/regex.py`): linear time, no backtracking blowup.
+    `not adam`. It runs on RE2 (`packs/regex.py`): linear time, no backtracking blowup.
     """
     folded = fold_text(text)
     if any(folded == fold_text(answer) for answer in accept):
@@ -57,6 +61,24 @@ def text_accepted(text: str, accept: Sequence[str], accept_regex: str | None) ->
     return full_match(accept_regex, " ".join(text.split()))
 
 
+@dataclass(frozen=True)
+class Comparison(Generic[T]):
+    """How loose values compare as one kind: read each side as the kind, then compare."""
+
+    read: Callable[[object], T | None]
+    equal: Callable[[T, T, Tolerance], bool]
+
+
+#: One comparison per `ValueKind`: a new kind is one row here (a test checks all are).
+COMPARISONS: dict[ValueKind, Comparison[Any]] = {
+    "shape": Comparison(as_shape, lambda got, expected, tol: shapes_equal(got, expected)),
+    "number": Comparison(as_number, numbers_close),
+    "sequence": Comparison(as_sequence, sequences_close),
+    "name": Comparison(as_text, lambda got, expected, tol: names_equal(got, expected)),
+    "text": Comparison(as_text, lambda got, expected, tol: fold_text(got) == fold_text(expected)),
+}
+
+
 def values_match(
     got: object, expected: object, kind: ValueKind, tol: Tolerance = DEFAULT_TOLERANCE
 ) -> bool:
@@ -64,39 +86,10 @@ def values_match(
 
     Used where a pack's own values meet: a trap or a choice's `value` against the reference.
     """
-    match kind:
-        case "shape":
-            got_shape, expected_shape = as_shape(got), as_shape(expected)
-            return (
-                got_shape is not None
-                and expected_shape is not None
-                and shapes_equal(got_shape, expected_shape)
-            )
-        case "number":
-            got_number, expected_number = as_number(got), as_number(expected)
-            return (
-                got_number is not None
-                and expected_number is not None
-                and numbers_close(got_number, expected_number, tol)
-            )
-        case "sequence":
-            got_list, expected_list = as_sequence(got), as_sequence(expected)
-            return (
-                got_list is not None
-                and expected_list is not None
-                and sequences_close(got_list, expected_list, tol)
-            )
-        case "name":
-            got_name, expected_name = as_text(got), as_text(expected)
-            return (
-                got_name is not None
-                and expected_name is not None
-                and names_equal(got_name, expected_name)
-            )
-        case "text":
-            got_text, expected_text = as_text(got), as_text(expected)
-            return (
-                got_text is not None
-                and expected_text is not None
-                and fold_text(got_text) == fold_text(expected_text)
-            )
+    comparison = COMPARISONS[kind]
+    got_value, expected_value = comparison.read(got), comparison.read(expected)
+    return (
+        got_value is not None
+        and expected_value is not None
+        and comparison.equal(got_value, expected_value, tol)
+    )

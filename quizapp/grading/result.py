@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from quizapp.grading.code_result import CodeRun
+from quizapp.oneline import one_line
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,7 @@ class GradeResult:
             got: The learner's answer as typed, or as far as it was read.
             trace: What ran, when a reference was computed but could not be compared.
         """
-        line = " ".join(reason.split()) or "unexpected error"
+        line = one_line(reason) or "unexpected error"
         return cls(
             correct=None,
             expected="?",

@@ -3,7 +3,7 @@
 A harness fixes the function the learner writes, the parameters a case may set, its default
 cases and the classic mistakes it recognises. Packs stay data: they name a harness and may
 replace its cases with plain values checked here. The torch side that builds the cases and
-computes the expected outputs with diffusers is `quizapp/grading/harness/`; a test keeps the
+computes the expected outputs with diffusers is `quizapp/engine/harness/`; a test keeps the
 two in step.
 """
 

@@ -13,6 +13,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
+from quizapp.oneline import describe_exception, one_line
 from quizapp.packs import models
 from quizapp.packs.errors import PackError, PackLoadError
 from quizapp.packs.family_checks import FamilyIssue, check_families
@@ -66,7 +67,7 @@ def load_pack_text(text: str, path: Path) -> LoadedPack:
     except RecursionError:
         raise _fail(path, 0, 0, "nested too deeply to load") from None
     except Exception as error:  # the safety net: one located line instead of a traceback
-        raise _fail(path, 0, 0, f"could not load ({type(error).__name__}: {error})") from None
+        raise _fail(path, 0, 0, f"could not load ({describe_exception(error)})") from None
 
 
 def _load(text: str, path: Path) -> LoadedPack:
@@ -157,24 +158,14 @@ def _read(path: Path) -> str:
 
 
 def _fail(path: Path, line: int, col: int, message: str) -> PackLoadError:
-    return PackLoadError([PackError(path, line + 1, col + 1, _one_line(message))])
-
-
-#: A message quoting a 100,000-character value must still fit a terminal line or two.
-MAX_MESSAGE = 300
-
-
-def _one_line(message: str) -> str:
-    """Errors print one per line, so messages never span several (nor run on for pages)."""
-    line = " ".join(message.split())
-    return line if len(line) <= MAX_MESSAGE else line[: MAX_MESSAGE - 1] + "…"
+    return PackLoadError([PackError(path, line + 1, col + 1, one_line(message))])
 
 
 def _at(
     path: Path, root: yaml.Node, loc: tuple[int | str, ...], message: str, at_key: bool = False
 ) -> PackError:
     line, col = locate(root, loc, at_key)
-    return PackError(path, line + 1, col + 1, _one_line(message))
+    return PackError(path, line + 1, col + 1, one_line(message))
 
 
 def _at_issue(path: Path, root: yaml.Node, text: str, data: Any, issue: FamilyIssue) -> PackError:
@@ -182,7 +173,7 @@ def _at_issue(path: Path, root: yaml.Node, text: str, data: Any, issue: FamilyIs
     if issue.needle is None:
         return _at(path, root, issue.loc, message, issue.at_key)
     line, col = locate_needle(root, text, issue.loc, issue.needle, issue.occurrence)
-    return PackError(path, line + 1, col + 1, _one_line(message))
+    return PackError(path, line + 1, col + 1, one_line(message))
 
 
 def _located(path: Path, root: yaml.Node, data: Any, errors: list[ErrorDetails]) -> list[PackError]:

@@ -11,7 +11,6 @@ import importlib.util
 from collections.abc import Iterator
 from pathlib import Path
 
-from quizapp.grading.regex import check_pattern
 from quizapp.packs.code_checks import check_code_question, check_excerpt
 from quizapp.packs.modelref import ModelNotFound, resolve_model
 from quizapp.packs.models import (
@@ -29,6 +28,7 @@ from quizapp.packs.models import (
     Value,
 )
 from quizapp.packs.probebudget import budget_problem
+from quizapp.packs.regex import check_pattern
 from quizapp.packs.vocabulary import (
     NEEDS_UNET,
     NEEDS_VAE,

@@ -12,6 +12,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from quizapp.oneline import one_line
 from quizapp.packs.files import PACK_SUFFIXES, pack_files
 
 #: URL schemes git clones from, and scp-like `user@host:path`.
@@ -96,7 +97,7 @@ def _clone(source: str, scratch: Path) -> Fetched:
     except subprocess.TimeoutExpired:
         raise SourceError(f"{source}: git clone took over {_CLONE_SECONDS} s") from None
     except subprocess.CalledProcessError as error:
-        reason = " ".join((error.stderr or "").split()) or f"exit status {error.returncode}"
+        reason = one_line(error.stderr or "") or f"exit status {error.returncode}"
         raise SourceError(f"{source}: git clone failed: {reason}") from None
     files = pack_files(checkout)
     if not files:

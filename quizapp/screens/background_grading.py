@@ -24,6 +24,7 @@ from quizapp.grading.grader import Reference
 from quizapp.grading.parsers import AnswerSyntaxError
 from quizapp.grading.result import GradeResult
 from quizapp.grading.service import GradingService
+from quizapp.oneline import error_line
 from quizapp.packs.models import AnyQuestion
 
 
@@ -40,10 +41,6 @@ class Lookup:
     reference: Reference | None = None
     failure: str | None = None
     pending: bool = False
-
-
-def _one_line(error: BaseException) -> str:
-    return " ".join(str(error).split()) or type(error).__name__
 
 
 class BackgroundGrading:
@@ -180,7 +177,7 @@ class BackgroundGrading:
             unreadable = str(error)
             result = GradeResult.ungraded(unreadable, answer)
         except Exception as error:  # a bug in grading: that one question is not graded
-            result = GradeResult.ungraded(_one_line(error), answer)
+            result = GradeResult.ungraded(error_line(error), answer)
         self._screen.post_message(self.Graded(tag, result, unreadable))
 
     def _reference(self, tag: Hashable, question: AnyQuestion, pack_dir: Path | None) -> None:
@@ -190,6 +187,6 @@ class BackgroundGrading:
             self._screen.post_message(self.ReferenceReady(tag, None, failure.reason))
             return
         except Exception as error:  # a bug in the worker client: shown, not raised
-            self._screen.post_message(self.ReferenceReady(tag, None, _one_line(error)))
+            self._screen.post_message(self.ReferenceReady(tag, None, error_line(error)))
             return
         self._screen.post_message(self.ReferenceReady(tag, reference, None))

@@ -25,6 +25,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
 
+from quizapp.oneline import error_line, one_line
 from quizapp.store.migrations import APPLICATION_ID, LATEST_VERSION, pending
 from quizapp.store.opening import (
     BUSY_TIMEOUT_SECONDS,
@@ -103,10 +104,6 @@ class _Existing:
     version: int
 
 
-def _one_line(error: BaseException) -> str:
-    return " ".join(str(error).split()) or type(error).__name__
-
-
 def _inspect(path: Path) -> _Existing:
     """Check, without writing, that `path` is new, empty, or a store we can migrate.
 
@@ -121,7 +118,7 @@ def _inspect(path: Path) -> _Existing:
         with path.open("rb") as handle:
             header = handle.read(len(_SQLITE_HEADER))
     except OSError as error:
-        raise StoreError(f"cannot read {path}: {_one_line(error)}") from error
+        raise StoreError(f"cannot read {path}: {error_line(error)}") from error
     if not header:
         # SQLite itself treats a zero-byte file as a new database: there is nothing to lose.
         return _Existing(version=0)
@@ -137,7 +134,7 @@ def _inspect(path: Path) -> _Existing:
     try:
         probe = sqlite3.connect(uri, uri=True)
     except sqlite3.Error as error:
-        raise StoreError(f"cannot open {path}: {_one_line(error)}") from error
+        raise StoreError(f"cannot open {path}: {error_line(error)}") from error
     try:
         application_id = probe.execute("PRAGMA application_id").fetchone()[0]
         version = probe.execute("PRAGMA user_version").fetchone()[0]
@@ -159,11 +156,11 @@ def _inspect(path: Path) -> _Existing:
             "ok" if _checked_since(path) else probe.execute("PRAGMA quick_check(1)").fetchone()[0]
         )
         if check != "ok":
-            detail = " ".join(str(check).split())
+            detail = one_line(check)
             raise StoreError(f"{path} is corrupt ({detail}); move it aside to start fresh")
     except sqlite3.DatabaseError as error:
         raise StoreError(
-            f"{path} is corrupt ({_one_line(error)}); move it aside to start fresh"
+            f"{path} is corrupt ({error_line(error)}); move it aside to start fresh"
         ) from error
     finally:
         probe.close()
@@ -211,14 +208,14 @@ class Store:
                 path, isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_SECONDS
             )
         except (OSError, sqlite3.Error) as error:
-            raise StoreError(f"cannot open {path}: {_one_line(error)}") from error
+            raise StoreError(f"cannot open {path}: {error_line(error)}") from error
         connection.row_factory = sqlite3.Row
         try:
             # Another process may be creating the same store right now: retry while locked.
             retry_locked(lambda: _prepare(connection, path, existing.version))
         except sqlite3.Error as error:
             connection.close()
-            raise StoreError(f"cannot prepare {path}: {_one_line(error)}") from error
+            raise StoreError(f"cannot prepare {path}: {error_line(error)}") from error
         except StoreError:
             connection.close()
             raise

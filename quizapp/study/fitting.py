@@ -1,7 +1,7 @@
 """Fitting FSRS to the learner: the optimizer's input, its minimum, and the log loss.
 
 The fit itself (py-fsrs's `Optimizer`, which needs torch) runs in its own process,
-`quizapp.study.fit_worker`; this module stays torch-free so the CLI and the dashboard can
+`quizapp.engine.fit_worker`; this module stays torch-free so the CLI and the dashboard can
 prepare the input and judge the result.
 
 py-fsrs's optimizer only learns from reviews made a day or more after the card's previous
@@ -138,7 +138,7 @@ def run_fit_worker(store_path: Path, timeout: float = FIT_TIMEOUT_SECONDS) -> tu
     Raises:
         FitError: If the process fails, times out or answers nonsense.
     """
-    command = [sys.executable, "-m", "quizapp.study.fit_worker", str(store_path)]
+    command = [sys.executable, "-m", "quizapp.engine.fit_worker", str(store_path)]
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
     except subprocess.TimeoutExpired:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import random
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import Literal
 
 from quizapp.packs.models import AnyQuestion
@@ -120,8 +120,3 @@ def plan_mock(
         kinds[question_kind(question)] += 1
         covered.update((best.pack_id, c) for c in question.covers)
     return sorted(chosen, key=lambda item: item.question.difficulty)
-
-
-def topics_of(items: Sequence[StudyItem]) -> Counter[str]:
-    """How many questions of each topic, for the mock's intro screen."""
-    return Counter(item.question.topic for item in items)

@@ -4,6 +4,10 @@ Python's `re` backtracks: `(a+)+b` against 34 a's takes minutes, and a pack is u
 input. RE2 guarantees time linear in the answer's length by refusing the features that need
 backtracking (backreferences, lookaround); a pattern using them is refused when the pack is
 validated, with RE2's reason, instead of being a hang later.
+
+It lives in `packs/` because both sides use it: validation (`packs/semantics.py`) refuses a
+pattern RE2 cannot run, and grading (`grading/compare.py`) matches answers with it; packs
+import nothing from grading.
 """
 
 from __future__ import annotations
@@ -12,6 +16,8 @@ from functools import lru_cache
 from typing import Any
 
 import re2
+
+from quizapp.oneline import one_line
 
 #: Longest pattern accepted: enough for any list of alternatives an author writes by hand.
 MAX_PATTERN_LENGTH = 1000
@@ -69,4 +75,4 @@ def check_pattern(pattern: str) -> str | None:
 def _reason(error: Exception) -> str:
     detail = error.args[0] if error.args else error
     text = detail.decode("utf-8", "replace") if isinstance(detail, bytes) else str(detail)
-    return " ".join(text.split()) or "not a valid pattern"
+    return one_line(text) or "not a valid pattern"

@@ -20,15 +20,15 @@ from typing import Any
 import torch
 from diffusers.guiders.guider_utils import rescale_noise_cfg
 
-from quizapp.grading.reference import inpainting, load, part_way
-from quizapp.grading.reference.errors import (
+from quizapp.engine.reference import inpainting, load, part_way
+from quizapp.engine.reference.errors import (
     MEMORY_LIMIT,
     ProbeError,
     describe_exception,
     memory_exhausted,
 )
-from quizapp.grading.reference.mistakes import LoopPolicy, policy_for
-from quizapp.grading.reference.record import StepRecord
+from quizapp.engine.reference.mistakes import LoopPolicy, policy_for
+from quizapp.engine.reference.record import StepRecord
 from quizapp.packs.models import Fill, Probe
 
 #: The probe's `dtype` names.

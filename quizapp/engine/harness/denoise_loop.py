@@ -12,7 +12,7 @@ from typing import Any
 
 import torch
 
-from quizapp.grading.harness import base
+from quizapp.engine.harness import base
 from quizapp.packs.harnesses import HARNESSES
 
 SPEC = HARNESSES["denoise_loop"]

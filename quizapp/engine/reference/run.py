@@ -7,10 +7,10 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
-from quizapp.grading.reference.errors import ProbeError
-from quizapp.grading.reference.loop import run_loop
-from quizapp.grading.reference.observables import observe
-from quizapp.grading.reference.record import StepRecord
+from quizapp.engine.reference.errors import ProbeError
+from quizapp.engine.reference.loop import run_loop
+from quizapp.engine.reference.observables import observe
+from quizapp.engine.reference.record import StepRecord
 from quizapp.packs.models import MODEL_NONE, Probe, Value
 from quizapp.packs.vocabulary import NEEDS_UNET, NEEDS_VAE
 

@@ -1,4 +1,4 @@
-"""The reference worker process: `python -m quizapp.grading.worker`.
+"""The reference worker process: `python -m quizapp.engine.worker`.
 
 JSON lines on stdin and stdout, one request and one response per line:
 
@@ -80,7 +80,7 @@ def _protocol_stream() -> TextIO:
 
 
 def _one_line(text: str) -> str:
-    from quizapp.grading.reference.errors import one_line
+    from quizapp.engine.reference.errors import one_line
 
     return one_line(text) or "unknown error"
 
@@ -89,14 +89,14 @@ def handle(request: dict[str, Any]) -> dict[str, Any]:
     """Answer one request; never raises."""
     from pydantic import ValidationError
 
-    from quizapp.grading.reference.errors import (
+    from quizapp.engine.reference.errors import (
         MEMORY_LIMIT,
         ProbeError,
         describe_exception,
         memory_exhausted,
     )
-    from quizapp.grading.reference.load import versions
-    from quizapp.grading.reference.run import run_probe
+    from quizapp.engine.reference.load import versions
+    from quizapp.engine.reference.run import run_probe
     from quizapp.packs.modelref import ModelNotFound
     from quizapp.packs.models import Probe
 
@@ -177,7 +177,7 @@ def main() -> None:
     import diffusers  # noqa: F401
     import torch
 
-    from quizapp.grading.reference.load import configure_torch
+    from quizapp.engine.reference.load import configure_torch
 
     configure_torch()
     torch.manual_seed(0)

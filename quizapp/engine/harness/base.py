@@ -12,7 +12,7 @@ from typing import Any
 
 import torch
 
-from quizapp.grading.reference import load
+from quizapp.engine.reference import load
 from quizapp.packs.modelref import resolve_model
 
 #: allclose tolerances: float32 re-derivations and UNet thread noise sit well inside them.

@@ -8,7 +8,7 @@ from typing import Any
 
 import torch
 
-from quizapp.grading.harness import (
+from quizapp.engine.harness import (
     base,
     cfg_combine,
     ddim_step,

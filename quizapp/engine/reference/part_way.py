@@ -11,7 +11,7 @@ from typing import Any
 
 import torch
 
-from quizapp.grading.reference.errors import ProbeError
+from quizapp.engine.reference.errors import ProbeError
 from quizapp.packs.models import Fill, Probe
 
 

@@ -1,4 +1,4 @@
-"""The code server: `python -m quizapp.grading.code_server`, a warm fork server for learner code.
+"""The code server: `python -m quizapp.engine.code_server`, a warm fork server for learner code.
 
 It imports torch and diffusers once, loads tiny-sd and answers JSON lines on stdin:
 
@@ -10,7 +10,7 @@ It imports torch and diffusers once, loads tiny-sd and answers JSON lines on std
     -> {"id": n, "ok": false, "error": "one line"}            (a bad request or harness bug)
 
 Cases are built here, by trusted code, and cached; the learner's code runs only in a forked
-child (`grading/harness/sandbox.py`). This is a separate process from the reference worker:
+child (`engine/harness/sandbox.py`). This is a separate process from the reference worker:
 learner code never shares a process with the probes' references. `harness: null` runs the
 source alone (the limits, without cases). stdout carries nothing but the protocol (as in the
 reference worker).
@@ -21,14 +21,14 @@ from __future__ import annotations
 import sys
 from typing import Any, TextIO
 
-from quizapp.grading import worker
-from quizapp.grading.worker import _protocol_stream
+from quizapp.engine import worker
+from quizapp.engine.worker import _protocol_stream
 
 
 def handle(request: dict[str, Any]) -> dict[str, Any]:
     """Answer one request; never raises."""
-    from quizapp.grading.harness import registry, sandbox
-    from quizapp.grading.reference.errors import describe_exception
+    from quizapp.engine.harness import registry, sandbox
+    from quizapp.engine.reference.errors import describe_exception
     from quizapp.packs.harnesses import HARNESSES
 
     request_id = request.get("id")
@@ -81,7 +81,7 @@ def overall_mistake(rows: list[dict[str, Any]], names: tuple[str, ...]) -> str |
 
 def examples() -> dict[str, dict[str, str]]:
     """Harness name → {mistake name: learner-style source that makes it}."""
-    from quizapp.grading.harness import registry
+    from quizapp.engine.harness import registry
 
     return {name: dict(module.EXAMPLES) for name, module in registry.MODULES.items()}
 
@@ -105,8 +105,8 @@ def warm_up() -> None:
     """
     import torch
 
-    from quizapp.grading.harness import base, registry  # noqa: F401
-    from quizapp.grading.reference.load import configure_torch
+    from quizapp.engine.harness import base, registry  # noqa: F401
+    from quizapp.engine.reference.load import configure_torch
 
     configure_torch()
     torch.manual_seed(0)
@@ -119,7 +119,7 @@ def warm_up() -> None:
 def main() -> None:
     """Warm up, then serve stdin until it closes."""
     protocol = _protocol_stream()
-    from quizapp.grading.harness import sandbox
+    from quizapp.engine.harness import sandbox
 
     sandbox.PRIVATE_FDS.append(protocol.fileno())
     warm_up()

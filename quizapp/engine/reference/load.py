@@ -17,7 +17,7 @@ import torch
 from diffusers import AutoencoderKL, UNet2DConditionModel
 from diffusers.utils.import_utils import DummyObject
 
-from quizapp.grading.reference.errors import ProbeError, describe_exception
+from quizapp.engine.reference.errors import ProbeError, describe_exception
 from quizapp.packs.vocabulary import SCHEDULER_NEEDS
 
 #: Latent downsampling factor when there is no VAE to read it from (model `none`).
@@ -57,7 +57,10 @@ def scheduler_class(name: str) -> Any:
         package = SCHEDULER_NEEDS.get(name) or ", ".join(backends)
         if package:
             raise ProbeError(f"{name} needs the {package} package, which quizapp does not install")
-        # e.g. the deprecated KarrasVeScheduler: a placeholder even with torch installed.
+    # A deprecated scheduler (KarrasVe, ScoreSdeVp) is a placeholder or the real class
+    # depending on which optional packages happen to be installed (transformers, say): the
+    # answer must not depend on that, and neither fits the denoising loop.
+    if isinstance(cls, DummyObject) or ".deprecated." in getattr(cls, "__module__", ""):
         raise ProbeError(
             f"diffusers {diffusers.__version__} exports {name} only as a placeholder; "
             "it cannot be run"

@@ -11,7 +11,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from quizapp.grading.harness import base
+from quizapp.engine.harness import base
 from quizapp.packs.harnesses import HARNESSES
 
 SPEC = HARNESSES["denoise_step"]

@@ -8,7 +8,7 @@ from typing import Any
 
 import torch
 
-from quizapp.grading.harness import base
+from quizapp.engine.harness import base
 from quizapp.packs.harnesses import HARNESSES
 
 SPEC = HARNESSES["ddim_step"]

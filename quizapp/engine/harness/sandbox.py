@@ -29,7 +29,7 @@ from typing import Any
 
 import torch
 
-from quizapp.grading.harness.base import Case
+from quizapp.engine.harness.base import Case
 
 FILENAME = "solution.py"
 OUTPUT_LIMIT = 4096

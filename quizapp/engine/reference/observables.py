@@ -12,9 +12,9 @@ from typing import Any
 
 import torch
 
-from quizapp.grading.reference import load
-from quizapp.grading.reference.errors import ProbeError, describe_exception
-from quizapp.grading.reference.record import StepRecord
+from quizapp.engine.reference import load
+from quizapp.engine.reference.errors import ProbeError, describe_exception
+from quizapp.engine.reference.record import StepRecord
 from quizapp.packs.models import Value
 from quizapp.packs.vocabulary import parse_indexed
 

@@ -1,4 +1,4 @@
-"""The optimizer process: `python -m quizapp.study.fit_worker STORE_PATH`.
+"""The optimizer process: `python -m quizapp.engine.fit_worker STORE_PATH`.
 
 Fits FSRS parameters to the store's rated practice reviews with py-fsrs's `Optimizer`
 (torch, imported only here) and prints one JSON line: `{"parameters": [...]}`, or
