@@ -9,8 +9,10 @@ It imports torch and diffusers once, loads tiny-sd and answers JSON lines on std
         "output": str, "output_bytes": n, "seconds": s}
     -> {"id": n, "ok": false, "error": "one line"}            (a bad request or harness bug)
 
-Cases are built here, by trusted code, and cached; the learner's code runs only in a forked
-child (`engine/harness/sandbox.py`). This is a separate process from the reference worker:
+Cases are built here, by trusted code, and cached; this process is the judge. The learner's
+code runs only in a confined runner forked by the zygote (`engine/sandbox/`), which never
+holds an expected output, and sends back raw outputs the judge compares. This is a
+separate process from the reference worker:
 learner code never shares a process with the probes' references. `harness: null` runs the
 source alone (the limits, without cases). stdout carries nothing but the protocol (as in the
 reference worker).
@@ -19,6 +21,7 @@ reference worker).
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable, Iterator
 from typing import Any, TextIO
 
 from quizapp.engine import worker
@@ -27,13 +30,18 @@ from quizapp.engine.worker import _protocol_stream
 
 def handle(request: dict[str, Any]) -> dict[str, Any]:
     """Answer one request; never raises."""
-    from quizapp.engine.harness import registry, sandbox
+    from quizapp.engine.confine.support import support
+    from quizapp.engine.harness import registry
     from quizapp.engine.reference.errors import describe_exception
+    from quizapp.engine.sandbox import submission, zygote
     from quizapp.packs.harnesses import HARNESSES
 
     request_id = request.get("id")
     if request.get("ping"):
-        return {"id": request_id, "ok": True, "ready": True}
+        return {"id": request_id, "ok": True, "ready": True, "confinement": support().summary()}
+    refusal = unconfined_refusal()
+    if refusal:
+        return {"id": request_id, "ok": False, "error": refusal}
     source = request.get("source")
     harness = request.get("harness")
     if not isinstance(source, str):
@@ -41,7 +49,7 @@ def handle(request: dict[str, Any]) -> dict[str, Any]:
     if harness is not None and harness not in HARNESSES:
         return {"id": request_id, "ok": False, "error": f"unknown harness {harness!r}"}
     timeout = float(request.get("timeout") or 10.0)
-    memory_mb = int(request.get("memory_mb") or sandbox.DEFAULT_MEMORY_MB)
+    memory_mb = int(request.get("memory_mb") or submission.DEFAULT_MEMORY_MB)
     function = None
     cases = []
     if harness is not None:
@@ -58,9 +66,30 @@ def handle(request: dict[str, Any]) -> dict[str, Any]:
         spec_mistakes = spec.mistakes
     else:
         spec_mistakes = ()
-    report = sandbox.run_submission(source, function, cases, timeout, memory_mb)
+    try:
+        report = submission.run(zygote.current(), source, function, cases, timeout, memory_mb)
+    except zygote.ZygoteDied as error:  # the server exits after this answer, to be restarted
+        return {"id": request_id, "ok": False, "error": f"the code runner stopped: {error}"}
     report["mistake"] = overall_mistake(report["cases"], spec_mistakes)
     return {"id": request_id, "ok": True, **report}
+
+
+#: Set by `quizapp serve` on a host others can reach, unless --allow-unconfined-code.
+NEEDS_CONFINEMENT = "QUIZAPP_CODE_NEEDS_CONFINEMENT"
+
+
+def unconfined_refusal() -> str | None:
+    """Why this server refuses to run learner code (it cannot confine it), or None."""
+    import os
+
+    from quizapp.engine.confine.support import support
+
+    if os.environ.get(NEEDS_CONFINEMENT) != "1" or support().complete:
+        return None
+    return (
+        f"code questions are off on this server: {support().summary()} "
+        "(start `quizapp serve` with --allow-unconfined-code to run them anyway)"
+    )
 
 
 def overall_mistake(rows: list[dict[str, Any]], names: tuple[str, ...]) -> str | None:
@@ -94,8 +123,19 @@ def answer(request: dict[str, Any]) -> dict[str, Any]:
 
 
 def serve(lines: TextIO, out: TextIO) -> None:
-    """Answer requests from `lines` on `out` until end of input (the worker's protocol)."""
-    worker.serve(lines, out, answer)
+    """Answer requests from `lines` on `out` until end of input (the worker's protocol), or
+    until the zygote has died: the server then exits, and its client starts a fresh one
+    (a zygote cannot be forked again from a judge that has built cases)."""
+    worker.serve(_while_the_zygote_lives(lines), out, answer)
+
+
+def _while_the_zygote_lives(lines: Iterable[str]) -> Iterator[str]:
+    from quizapp.engine.sandbox import zygote
+
+    for line in lines:
+        yield line
+        if zygote.died():
+            return
 
 
 def warm_up() -> None:
@@ -117,12 +157,16 @@ def warm_up() -> None:
 
 
 def main() -> None:
-    """Warm up, then serve stdin until it closes."""
+    """Warm up, fork the zygote, then serve stdin until it closes."""
     protocol = _protocol_stream()
-    from quizapp.engine.harness import sandbox
-
-    sandbox.PRIVATE_FDS.append(protocol.fileno())
     warm_up()
+    from quizapp.engine.confine.support import support
+    from quizapp.engine.sandbox import zygote
+
+    # Forked before the first case is built, so that no expected output is in its memory.
+    zygote.current(private=(protocol.fileno(), sys.stdin.fileno()))
+    if not support().complete:
+        print(support().summary(), file=sys.stderr, flush=True)  # said once, per server
     try:
         serve(sys.stdin, protocol)
     except KeyboardInterrupt:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -136,7 +136,7 @@ def _model_path(probe: Any, raw_path: object) -> Path | None:
 
 
 def serve(
-    lines: TextIO,
+    lines: Iterable[str],
     out: TextIO,
     answer: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
 ) -> None:

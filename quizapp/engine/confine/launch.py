@@ -48,6 +48,8 @@ def start(workdir: str, output: int | None, keep: tuple[int, ...], limits: Limit
     The runner's stdin is /dev/null, its stdout and stderr `output` (or /dev/null), and
     `keep` are the only other descriptors it holds; the caller closes its own copies.
     """
+    if any(fd < 3 for fd in (*keep, output or 3)):
+        raise ValueError("the run's descriptors must not be 0, 1 or 2 (they become its stdio)")
     pid = os.fork()
     if pid:
         return pid
