@@ -23,7 +23,10 @@ pytestmark = pytest.mark.torch
 pytest.importorskip("torch")
 
 from quizapp.engine import code_server  # noqa: E402
+from quizapp.engine.confine import support as support_module  # noqa: E402
 from quizapp.engine.confine.support import support  # noqa: E402
+from quizapp.engine.sandbox import submission  # noqa: E402
+from quizapp.grading import confinement_policy  # noqa: E402
 from quizapp.grading.code_grading import CodeGrader  # noqa: E402
 from quizapp.grading.qtypes.code import result_of  # noqa: E402
 from quizapp.packs.loader import load_pack  # noqa: E402
@@ -223,11 +226,10 @@ def test_no_socket_reaches_a_server_on_this_machine(server: Server, tmp_path: Pa
 
 
 def test_a_public_server_refuses_code_it_cannot_confine(monkeypatch: pytest.MonkeyPatch) -> None:
-    from quizapp.engine.confine import support as support_module
-
-    monkeypatch.setenv(code_server.NEEDS_CONFINEMENT, "1")
     missing = support_module.Support(0, True, True, "no Landlock (kernel 5.4)")
-    monkeypatch.setattr(support_module, "support", lambda: missing)
+    monkeypatch.setattr(submission, "support", lambda: missing)
+    assert submission.refusal() is None  # a loopback server runs it, unconfined
+    monkeypatch.setenv(confinement_policy.ENV, "1")
     response = code_server.handle({"id": 1, "source": "pass", "harness": None})
     assert response == {
         "id": 1,
@@ -236,5 +238,3 @@ def test_a_public_server_refuses_code_it_cannot_confine(monkeypatch: pytest.Monk
         "here: no Landlock (kernel 5.4) (start `quizapp serve` with "
         "--allow-unconfined-code to run them anyway)",
     }
-    monkeypatch.delenv(code_server.NEEDS_CONFINEMENT)
-    assert code_server.unconfined_refusal() is None

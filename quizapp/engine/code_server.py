@@ -30,7 +30,6 @@ from quizapp.engine.worker import _protocol_stream
 
 def handle(request: dict[str, Any]) -> dict[str, Any]:
     """Answer one request; never raises."""
-    from quizapp.engine.confine.support import support
     from quizapp.engine.harness import registry
     from quizapp.engine.reference.errors import describe_exception
     from quizapp.engine.sandbox import submission, zygote
@@ -38,8 +37,8 @@ def handle(request: dict[str, Any]) -> dict[str, Any]:
 
     request_id = request.get("id")
     if request.get("ping"):
-        return {"id": request_id, "ok": True, "ready": True, "confinement": support().summary()}
-    refusal = unconfined_refusal()
+        return {"id": request_id, "ok": True, "ready": True}
+    refusal = submission.refusal()
     if refusal:
         return {"id": request_id, "ok": False, "error": refusal}
     source = request.get("source")
@@ -72,24 +71,6 @@ def handle(request: dict[str, Any]) -> dict[str, Any]:
         return {"id": request_id, "ok": False, "error": f"the code runner stopped: {error}"}
     report["mistake"] = overall_mistake(report["cases"], spec_mistakes)
     return {"id": request_id, "ok": True, **report}
-
-
-#: Set by `quizapp serve` on a host others can reach, unless --allow-unconfined-code.
-NEEDS_CONFINEMENT = "QUIZAPP_CODE_NEEDS_CONFINEMENT"
-
-
-def unconfined_refusal() -> str | None:
-    """Why this server refuses to run learner code (it cannot confine it), or None."""
-    import os
-
-    from quizapp.engine.confine.support import support
-
-    if os.environ.get(NEEDS_CONFINEMENT) != "1" or support().complete:
-        return None
-    return (
-        f"code questions are off on this server: {support().summary()} "
-        "(start `quizapp serve` with --allow-unconfined-code to run them anyway)"
-    )
 
 
 def overall_mistake(rows: list[dict[str, Any]], names: tuple[str, ...]) -> str | None:

@@ -19,12 +19,24 @@ import tempfile
 import time
 from typing import Any
 
+from quizapp.engine.confine.support import support
 from quizapp.engine.harness.base import Case
 from quizapp.engine.sandbox import channel, judge
 from quizapp.engine.sandbox.zygote import Zygote
+from quizapp.grading import confinement_policy
 
 OUTPUT_LIMIT = 4096
 DEFAULT_MEMORY_MB = 1024
+
+
+def refusal() -> str | None:
+    """Why this server refuses to run learner code (it must confine it and cannot), or None."""
+    if not confinement_policy.required() or support().complete:
+        return None
+    return (
+        f"code questions are off on this server: {support().summary()} "
+        "(start `quizapp serve` with --allow-unconfined-code to run them anyway)"
+    )
 
 
 def run(
