@@ -30,7 +30,6 @@ from textual.screen import Screen
 
 from quizapp import locations, startup_gc
 from quizapp.app_crash import CrashToLog
-from quizapp.screens.context import StudyContext
 from quizapp.screens.home import HomeScreen
 from quizapp.screens.messages import (
     BrowseRequested,
@@ -39,6 +38,7 @@ from quizapp.screens.messages import (
     StatsRequested,
 )
 from quizapp.store.db import Store
+from quizapp.study.context import StudyContext
 
 if TYPE_CHECKING:
     from quizapp.grading.service import GradingService

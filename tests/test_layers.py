@@ -2,8 +2,8 @@
 no import cycle among modules, even through an import inside a function.
 
 The domain is discovered, not listed: every module of `packs`, `grading`, `study` and
-`store` (and `locations`), except the reference worker's side, which is the one place that
-imports torch and diffusers.
+`store` (and `locations`). The child processes live apart, in `quizapp/engine/`, the one
+place that imports torch and diffusers.
 """
 
 from __future__ import annotations
@@ -18,14 +18,6 @@ from pathlib import Path
 import quizapp
 
 DOMAIN_PACKAGES = ("packs", "grading", "study", "store")
-#: Run only inside the reference worker process or the code server; they import torch and
-#: diffusers.
-WORKER_SIDE = (
-    "quizapp.grading.reference",
-    "quizapp.grading.worker",
-    "quizapp.grading.harness",
-    "quizapp.grading.code_server",
-)
 
 PACKAGE_DIR = Path(quizapp.__file__).parent
 
@@ -40,10 +32,7 @@ def all_modules() -> list[str]:
 def domain_modules() -> list[str]:
     prefixes = tuple(f"quizapp.{name}" for name in DOMAIN_PACKAGES)
     return [
-        name
-        for name in all_modules()
-        if (name.startswith(prefixes) or name == "quizapp.locations")
-        and not name.startswith(WORKER_SIDE)
+        name for name in all_modules() if name.startswith(prefixes) or name == "quizapp.locations"
     ]
 
 
@@ -65,11 +54,12 @@ def test_the_domain_is_discovered_not_listed() -> None:
         "quizapp.packs.models",
         "quizapp.grading.qtypes.numeric",
         "quizapp.study.recording",
+        "quizapp.study.context",
         "quizapp.store.db",
         "quizapp.locations",
     ):
         assert name in found
-    assert not any(name.startswith(WORKER_SIDE) for name in found)
+    assert not any(name.startswith("quizapp.engine") for name in found)
     assert len(found) > 40
 
 

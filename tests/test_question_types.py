@@ -11,7 +11,6 @@ from quizapp.grading.result import GradeResult
 from quizapp.packs.models import (
     QUESTION_MODELS,
     QUESTION_TYPES,
-    SELF_RATED_TYPES,
     FlashcardQuestion,
     NumericQuestion,
 )
@@ -40,9 +39,23 @@ def test_the_widget_and_the_grader_are_picked_by_the_question_type(type_name: st
 
 
 def test_self_rated_comes_from_the_model() -> None:
-    flags = {entry.name: entry.self_rated for entry in registered()}
-    assert {name for name, flag in flags.items() if flag} == SELF_RATED_TYPES
-    assert {"flashcard", "explain"} == SELF_RATED_TYPES
+    assert {entry.name for entry in registered() if entry.model.self_rated} == {
+        "flashcard",
+        "explain",
+    }
+
+
+@pytest.mark.parametrize("type_name", QUESTION_TYPES)
+def test_every_surface_asks_the_model_whether_it_is_self_rated(type_name: str) -> None:
+    # The feedback's headline and the mock's end-of-interview scoring follow the one flag.
+    from quizapp.study.interview import Slot
+    from quizapp.study.planning import StudyItem
+    from quizapp.widgets.grade_view import verdict
+
+    q = question(f"q-{type_name}", type_name)
+    ungraded = GradeResult(correct=None, expected="?", got="", detail="")
+    assert (verdict(ungraded, q)[1] == "self") is q.self_rated
+    assert Slot(StudyItem("pack", q), budget=60).self_scored is q.self_rated
 
 
 def test_a_type_cannot_be_registered_twice() -> None:
@@ -50,21 +63,45 @@ def test_a_type_cannot_be_registered_twice() -> None:
         raise AssertionError("never called")
 
     with pytest.raises(ValueError, match="registered twice"):
-        register(NumericQuestion, grade, lambda question: None, "number")
+        register(NumericQuestion, grade, lambda question: None, "number", budget_seconds=120)
 
 
 def test_an_objective_grade_function_cannot_register_a_self_rated_model() -> None:
     from quizapp.grading.qtypes.base import register_self_rated
 
     with pytest.raises(ValueError, match="not self-rated"):
-        register_self_rated(NumericQuestion, lambda question, answer: None)  # type: ignore[arg-type,return-value]
+        register_self_rated(NumericQuestion, lambda question, answer: None, budget_seconds=45)  # type: ignore[arg-type,return-value]
     assert FlashcardQuestion.self_rated
 
 
-def test_every_type_has_a_mock_interview_budget() -> None:
-    from quizapp.study.mock_plan import BASE_BUDGET_SECONDS
+def test_every_type_has_its_mock_interview_budget() -> None:
+    # Seconds at difficulty 3, as an interviewer would allow; writing code takes longest.
+    assert {entry.name: entry.budget_seconds for entry in registered()} == {
+        "flashcard": 45,
+        "choice": 60,
+        "text": 75,
+        "shape": 90,
+        "numeric": 120,
+        "sequence": 120,
+        "explain": 180,
+        "code": 480,
+    }
 
-    assert set(BASE_BUDGET_SECONDS) == set(QUESTION_TYPES)
+
+def test_only_code_is_graded_by_a_harness_run() -> None:
+    assert [entry.name for entry in registered() if entry.harness_run is not None] == ["code"]
+
+
+@pytest.mark.parametrize("type_name", QUESTION_TYPES)
+def test_every_surface_asks_the_registry_whether_the_answer_runs(type_name: str) -> None:
+    # The card's kind line and the mock's kind follow the capability, not the type's name.
+    from quizapp.study.mock_plan import question_kind
+    from quizapp.widgets.question_card import kind_line
+
+    q = question(f"q-{type_name}", type_name)
+    runs = question_type(q).harness_run is not None
+    assert ("graded by running your code" in kind_line(q)) is runs
+    assert (question_kind(q) == "code") is runs
 
 
 @pytest.mark.parametrize(

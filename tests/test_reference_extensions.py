@@ -16,7 +16,7 @@ from pydantic import ValidationError
 
 from quizapp import locations
 from quizapp.engine.reference.errors import ProbeError
-from quizapp.engine.reference.loop import run_loop
+from quizapp.engine.reference.probe_loop import run_loop
 from quizapp.engine.reference.run import run_probe
 from quizapp.packs.models import Probe, Value
 

@@ -9,11 +9,13 @@ import pytest
 
 torch = pytest.importorskip("torch")
 diffusers = pytest.importorskip("diffusers")
+from diffusers import UNet2DConditionModel
 
 from quizapp import locations
-from quizapp.engine.reference import load
+from quizapp.engine import load
+from quizapp.engine.families import sd15
 from quizapp.engine.reference.errors import ProbeError
-from quizapp.engine.reference.loop import run_loop
+from quizapp.engine.reference.probe_loop import run_loop
 from quizapp.engine.reference.record import StepRecord
 from quizapp.engine.reference.run import run_probe
 from quizapp.packs.models import Probe
@@ -225,7 +227,7 @@ def test_model_folder_that_does_not_load(tmp_path: Path, tiny_sd: Path) -> None:
 
 
 def test_networks_are_cached_per_model_path(tiny_sd: Path) -> None:
-    assert load.load_unet(tiny_sd) is load.load_unet(tiny_sd)
+    assert load.load_part(tiny_sd, "unet", UNet2DConditionModel) is sd15.FAMILY.load(tiny_sd)
 
 
 def test_probes_that_differ_only_in_observe_share_one_loop_run(

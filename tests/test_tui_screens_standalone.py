@@ -23,7 +23,6 @@ from quizapp.grading.service import GradingService
 from quizapp.packs.models import AnyQuestion
 from quizapp.packs.registry import Registry
 from quizapp.screens.background_grading import BackgroundGrading
-from quizapp.screens.context import StudyContext
 from quizapp.screens.home import HomeScreen
 from quizapp.screens.messages import (
     BrowseRequested,
@@ -34,6 +33,7 @@ from quizapp.screens.messages import (
 from quizapp.screens.report import ReportScreen
 from quizapp.screens.stats import StatsScreen
 from quizapp.store.db import Store
+from quizapp.study.context import StudyContext
 
 pytestmark = pytest.mark.anyio
 

@@ -8,8 +8,9 @@ pytest.importorskip("torch")
 diffusers = pytest.importorskip("diffusers")
 from diffusers.utils.import_utils import DummyObject
 
-from quizapp.engine.reference.mistakes import POLICIES
+from quizapp.engine.mistakes import MISTAKES as ENGINE_MISTAKES
 from quizapp.engine.reference.observables import INDEXED, OBSERVABLES
+from quizapp.packs.harnesses import HARNESSES
 from quizapp.packs.vocabulary import (
     INDEXED_ARITY,
     MISTAKES,
@@ -35,8 +36,12 @@ def test_every_observable_has_an_implementation() -> None:
     assert set(INDEXED) == set(INDEXED_ARITY)
 
 
-def test_every_mistake_has_a_policy() -> None:
-    assert set(POLICIES) == set(MISTAKES)
+def test_every_mistake_a_probe_or_a_harness_names_is_in_the_one_table() -> None:
+    assert set(MISTAKES) <= set(ENGINE_MISTAKES)
+    for spec in HARNESSES.values():
+        assert set(spec.mistakes) <= set(ENGINE_MISTAKES), spec.name
+    named = set(MISTAKES) | {name for spec in HARNESSES.values() for name in spec.mistakes}
+    assert set(ENGINE_MISTAKES) == named, "a mistake nothing can name is dead"
 
 
 def test_schedulers_needing_packages_are_placeholders_here() -> None:

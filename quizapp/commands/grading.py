@@ -21,14 +21,15 @@ from quizapp.grading.errors import ProbeFailed
 from quizapp.grading.formatting import format_value
 from quizapp.grading.grader import Reference, correct_choices
 from quizapp.grading.parsers import AnswerSyntaxError
-from quizapp.grading.qtypes import reference_kind
+from quizapp.grading.qtypes import question_type, reference_kind
+from quizapp.grading.qtypes.base import HarnessQuestion
 from quizapp.grading.service import GradingService
 from quizapp.grading.variant_check import check_variants
 from quizapp.packs.errors import PackLoadError
 from quizapp.packs.families import Settings, describe, is_family, parse_settings, pin
 from quizapp.packs.lint import lint_pack
 from quizapp.packs.loader import LoadedPack, load_pack
-from quizapp.packs.models import AnyQuestion, ChoiceQuestion, CodeQuestion, Probe, Value
+from quizapp.packs.models import AnyQuestion, ChoiceQuestion, Probe, Value
 from quizapp.packs.yamlnodes import compose, locate
 from quizapp.store.db import Store
 
@@ -125,7 +126,7 @@ def grade(
             raise UserError(str(error)) from None
     if as_json:
         click.echo(json.dumps(result.as_json()))
-    elif isinstance(found, CodeQuestion):
+    elif question_type(found).harness_run is not None:
         echo_code_result(result)
     else:
         verdict = {True: "correct", False: "wrong", None: "not graded"}[result.correct]
@@ -235,7 +236,7 @@ def check_one(service: GradingService, loaded: LoadedPack, question: AnyQuestion
     ]
 
 
-def check_code(service: GradingService, loaded: LoadedPack, question: CodeQuestion) -> CheckRow:
+def check_code(service: GradingService, loaded: LoadedPack, question: HarnessQuestion) -> CheckRow:
     """Run the question's solution, starter and its harness's mistake examples."""
     grader = service.code_grader()
     try:
@@ -268,8 +269,9 @@ def check(ctx: Context, paths: tuple[str, ...], as_json: bool, strict: bool) -> 
     correct: dict[str, dict[str, frozenset[int]]] = {}
     with grading_service() as service:
         for loaded, question in registry.questions():
-            if isinstance(question, CodeQuestion):
-                row = check_code(service, loaded, question)
+            harness_run = question_type(question).harness_run
+            if harness_run is not None:
+                row = check_code(service, loaded, harness_run.question(question))
                 rows.append(row)
                 if not as_json:
                     echo_rows([row], question)
@@ -333,10 +335,10 @@ def echo_rows(rows: list[CheckRow], question: AnyQuestion) -> None:
     first = rows[0]
     status = "ok" if all(row.ok for row in rows) else "FAIL"
     observed = f"{first.observe}" if first.observe else "answer"
-    if isinstance(question, CodeQuestion):
-        click.echo(
-            f"{status:4}  {first.pack}/{first.question}  {question.harness}: {first.value or '-'}"
-        )
+    harness_run = question_type(question).harness_run
+    if harness_run is not None:
+        harness = harness_run.question(question).harness
+        click.echo(f"{status:4}  {first.pack}/{first.question}  {harness}: {first.value or '-'}")
     elif first.variant is None:
         shown = format_value(first.value, kind) if (kind and first.value is not None) else "-"
         click.echo(f"{status:4}  {first.pack}/{first.question}  {observed} = {shown}")

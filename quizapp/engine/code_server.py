@@ -31,8 +31,8 @@ from quizapp.engine.worker import _protocol_stream
 def handle(request: dict[str, Any]) -> dict[str, Any]:
     """Answer one request; never raises."""
     from quizapp.engine.harness import registry
-    from quizapp.engine.reference.errors import describe_exception
     from quizapp.engine.sandbox import submission, zygote
+    from quizapp.oneline import describe_exception
     from quizapp.packs.harnesses import HARNESSES
 
     request_id = request.get("id")
@@ -127,7 +127,7 @@ def warm_up() -> None:
     import torch
 
     from quizapp.engine.harness import base, registry  # noqa: F401
-    from quizapp.engine.reference.load import configure_torch
+    from quizapp.engine.load import configure_torch
 
     configure_torch()
     torch.manual_seed(0)

@@ -22,6 +22,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TextIO
 
+from quizapp.oneline import describe_exception, error_line
+
 #: Address space the worker may use before loading any model: the interpreter, torch and
 #: diffusers (about 0.8 GB), the bundled model and the probe budget, with room to spare.
 #: Allocations past it fail inside the worker, which answers "memory limit" and lives on.
@@ -79,23 +81,12 @@ def _protocol_stream() -> TextIO:
     return protocol
 
 
-def _one_line(text: str) -> str:
-    from quizapp.engine.reference.errors import one_line
-
-    return one_line(text) or "unknown error"
-
-
 def handle(request: dict[str, Any]) -> dict[str, Any]:
     """Answer one request; never raises."""
     from pydantic import ValidationError
 
-    from quizapp.engine.reference.errors import (
-        MEMORY_LIMIT,
-        ProbeError,
-        describe_exception,
-        memory_exhausted,
-    )
-    from quizapp.engine.reference.load import versions
+    from quizapp.engine.load import versions
+    from quizapp.engine.reference.errors import MEMORY_LIMIT, ProbeError, memory_exhausted
     from quizapp.engine.reference.run import run_probe
     from quizapp.packs.modelref import ModelNotFound
     from quizapp.packs.models import Probe
@@ -159,7 +150,7 @@ def serve(
             response: dict[str, Any] = {
                 "id": None,
                 "ok": False,
-                "error": f"bad request: {_one_line(str(error))}",
+                "error": f"bad request: {error_line(error)}",
             }
         else:
             response = (answer or handle)(request)
@@ -177,7 +168,7 @@ def main() -> None:
     import diffusers  # noqa: F401
     import torch
 
-    from quizapp.engine.reference.load import configure_torch
+    from quizapp.engine.load import configure_torch
 
     configure_torch()
     torch.manual_seed(0)

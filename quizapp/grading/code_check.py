@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from quizapp.grading.check import CheckVerdict
 from quizapp.grading.code_grading import CodeGrader
 from quizapp.grading.errors import ProbeFailed
+from quizapp.grading.qtypes.base import HarnessQuestion
 from quizapp.grading.qtypes.code import run_of
-from quizapp.packs.models import CodeQuestion
 
 
 @dataclass(frozen=True)
@@ -25,7 +25,7 @@ class CodeCheck:
 
 
 def check_code_question(
-    grader: CodeGrader, question: CodeQuestion, examples: dict[str, str]
+    grader: CodeGrader, question: HarnessQuestion, examples: dict[str, str]
 ) -> CodeCheck:
     """Run the solution, the starter and `examples` (mistake name → source) on the cases.
 

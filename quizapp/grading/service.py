@@ -25,10 +25,11 @@ from quizapp.grading.computed_traps import computed_probes, computed_trap_named,
 from quizapp.grading.errors import ProbeFailed
 from quizapp.grading.grader import Reference, grade, typed_reference
 from quizapp.grading.probekey import known_probe_key, probe_key
+from quizapp.grading.qtypes import question_type
 from quizapp.grading.result import GradeResult
 from quizapp.packs.families import describe, is_family, pin, pinned_settings, variants
 from quizapp.packs.modelref import ModelNotFound, resolve_model
-from quizapp.packs.models import AnyQuestion, CodeQuestion, Probe, Value
+from quizapp.packs.models import AnyQuestion, Probe, Value
 
 
 class ProbeCache(Protocol):
@@ -112,10 +113,11 @@ class GradingService:
     def warm_up_for(self, questions: Iterable[AnyQuestion]) -> bool:
         """Start the worker if any of `questions` is executed; True if it was.
 
-        A code question starts the code server instead (it has its own warm process).
+        A question graded by a harness run starts the code server instead (it has its own
+        warm process).
         """
         questions = list(questions)
-        if any(isinstance(q, CodeQuestion) for q in questions):
+        if any(question_type(q).harness_run is not None for q in questions):
             self.code_grader()
         if any(q.executed for q in questions):
             self.warm_up()
@@ -270,10 +272,11 @@ class GradingService:
         Raises:
             AnswerSyntaxError: when `answer` cannot be read as the question's type.
         """
-        if isinstance(question, CodeQuestion):
-            # The reference of a code answer is its run in the code server.
+        harness_run = question_type(question).harness_run
+        if harness_run is not None:
+            # The reference of such an answer is its own run in the code server.
             try:
-                run = self.code_grader().reference(question, answer)
+                run = harness_run.reference(self.code_grader(), question, answer)
             except ProbeFailed as failure:
                 return GradeResult.ungraded(failure.reason, answer)
             return grade(question, answer, run)

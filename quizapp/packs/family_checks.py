@@ -151,7 +151,7 @@ def _check_variants(
         else:
             problems = [
                 f"variant {describe(settings)}: {message}"
-                for _, message in probe_issues(concrete, question.type, pack_dir)
+                for _, message in probe_issues(concrete, question, pack_dir)
             ]
         for message in problems:
             key = message.split(": ", 1)[1]
@@ -254,7 +254,7 @@ def _check_traps(
                 )
             else:
                 other = probe.model_copy(update={"observe": trap.observe.replace(" ", "")})
-                for _, message in probe_issues(other, question.type, pack_dir):
+                for _, message in probe_issues(other, question, pack_dir):
                     yield FamilyIssue((*at, "observe"), message)
         if trap.mistake is not None and trap.mistake in ("none", probe.mistake):
             yield FamilyIssue(

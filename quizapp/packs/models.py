@@ -338,11 +338,6 @@ def type_name(model: type[QuestionModel]) -> str:
 
 QUESTION_TYPES: tuple[str, ...] = tuple(type_name(model) for model in QUESTION_MODELS)
 
-#: Types rated by the learner; the others are graded by comparison.
-SELF_RATED_TYPES: frozenset[str] = frozenset(
-    type_name(model) for model in QUESTION_MODELS if model.self_rated
-)
-
 
 class Pack(_Strict):
     """One YAML file: a header and its questions."""

@@ -15,7 +15,6 @@ from quizapp.packs.code_checks import check_code_question, check_excerpt
 from quizapp.packs.modelref import ModelNotFound, resolve_model
 from quizapp.packs.models import (
     MODEL_NONE,
-    SELF_RATED_TYPES,
     AnyQuestion,
     ChoiceQuestion,
     CodeQuestion,
@@ -91,7 +90,7 @@ def _check_question(question: AnyQuestion, pack_dir: Path | None) -> Iterator[Is
         yield (), f"a {question.type} question needs exactly one of `answer` or `probe`"
     probe: Probe | None = getattr(question, "probe", None)
     if probe is not None:
-        yield from _check_probe(probe, question.type, pack_dir)
+        yield from _check_probe(probe, question, pack_dir)
     elif getattr(question, "expect", None) is not None:
         yield ("expect",), "`expect` only makes sense with a `probe`"
     kind = _answer_kind(question)
@@ -146,11 +145,12 @@ def _check_text(question: TextQuestion) -> Iterator[Issue]:
             yield ("accept_regex",), f"regular expression not usable (RE2 syntax): {reason}"
 
 
-def _check_probe(probe: Probe, question_type: str, pack_dir: Path | None) -> Iterator[Issue]:
+def _check_probe(probe: Probe, question: AnyQuestion, pack_dir: Path | None) -> Iterator[Issue]:
     at: Loc = ("probe",)
     kind = observable_kind(probe.observe)
+    question_type = question.type
     wanted = _KIND_OF_TYPE.get(question_type)
-    if question_type in SELF_RATED_TYPES:
+    if question.self_rated:
         yield at, f"a {question_type} question is self-rated and cannot have a probe"
     elif wanted is not None and kind != wanted:
         yield (

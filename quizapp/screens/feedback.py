@@ -15,8 +15,8 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Markdown, Static
 
+from quizapp.grading.qtypes import question_type
 from quizapp.grading.service import GradingService
-from quizapp.packs.models import CodeQuestion
 from quizapp.screens.background_grading import BackgroundGrading
 from quizapp.screens.flag import flag_current
 from quizapp.study.practice import RATING_NAMES, Outcome, PracticeSession
@@ -86,7 +86,7 @@ class FeedbackScreen(Screen[str | None]):
     def on_mount(self) -> None:
         view = self.query_one(GradeView)
         pack_dir = self.session.pack_dir(self.item)
-        if isinstance(self.item.question, CodeQuestion):
+        if question_type(self.item.question).harness_run is not None:
             view.pending = running_code_text(self.grading)
             if not self.grading.code_ready:
                 self.set_interval(0.5, self._poll_code_runner, name="code-runner-status")

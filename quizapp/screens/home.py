@@ -13,13 +13,13 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from quizapp.screens.context import StudyContext
 from quizapp.screens.messages import (
     BrowseRequested,
     MockRequested,
     PracticeRequested,
     StatsRequested,
 )
+from quizapp.study.context import StudyContext
 from quizapp.widgets.mock_history import MockHistory
 
 if TYPE_CHECKING:

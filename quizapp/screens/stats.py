@@ -19,11 +19,11 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from quizapp.screens.context import StudyContext
 from quizapp.screens.home import mastery_bar
 from quizapp.screens.messages import PracticeRequested
 from quizapp.screens.setting_dialog import SettingScreen
 from quizapp.store.suspension import suspend, unsuspend
+from quizapp.study.context import StudyContext
 from quizapp.study.dashboard import Dashboard, collect_dashboard
 from quizapp.study.leeches import LEECH_FAILURES
 from quizapp.study.plan_text import plan_lines

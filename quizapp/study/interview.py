@@ -108,8 +108,9 @@ class Slot:
 
     @property
     def self_scored(self) -> bool:
-        """True for explain and flashcard questions: the candidate scores them at the end."""
-        return self.question.type in ("explain", "flashcard")
+        """True for self-rated questions (explain, flashcard): the candidate scores them at
+        the end."""
+        return self.question.self_rated
 
     @property
     def unanswered(self) -> bool:

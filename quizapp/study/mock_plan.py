@@ -17,23 +17,11 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Literal
 
+from quizapp.grading.qtypes import question_type
 from quizapp.packs.models import AnyQuestion
 from quizapp.study.planning import NO_FILTERS, Filters, StudyItem, matching
 
 Kind = Literal["executed", "choice", "explain", "recall", "code"]
-
-#: Seconds for a difficulty-3 question of each type, as an interviewer would allow.
-BASE_BUDGET_SECONDS: dict[str, int] = {
-    "flashcard": 45,
-    "choice": 60,
-    "text": 75,
-    "shape": 90,
-    "numeric": 120,
-    "sequence": 120,
-    "explain": 180,
-    # Writing and debugging a function takes longer than any spoken answer.
-    "code": 480,
-}
 
 #: Budget multiplier per difficulty: 0.6x for 1 up to 1.4x for 5.
 DIFFICULTY_FACTOR: dict[int, float] = {1: 0.6, 2: 0.8, 3: 1.0, 4: 1.2, 5: 1.4}
@@ -44,7 +32,7 @@ BUDGET_STEP_SECONDS = 15
 
 def question_kind(question: AnyQuestion) -> Kind:
     """The kind of question a mock interview mixes: executed, choice, explain, recall or code."""
-    if question.type == "code":
+    if question_type(question).harness_run is not None:
         return "code"
     if question.executed:
         return "executed"
@@ -54,12 +42,13 @@ def question_kind(question: AnyQuestion) -> Kind:
 
 
 def question_budget_seconds(question: AnyQuestion) -> int:
-    """The time budget of one question: its type's base scaled by difficulty.
+    """The time budget of one question: its type's base (the registry's `budget_seconds`)
+    scaled by difficulty.
 
     Returns:
         Seconds, a multiple of `BUDGET_STEP_SECONDS`.
     """
-    raw = BASE_BUDGET_SECONDS[question.type] * DIFFICULTY_FACTOR[question.difficulty]
+    raw = question_type(question).budget_seconds * DIFFICULTY_FACTOR[question.difficulty]
     return math.ceil(raw / BUDGET_STEP_SECONDS) * BUDGET_STEP_SECONDS
 
 

@@ -25,7 +25,7 @@ def verdict(result: GradeResult, question: AnyQuestion) -> tuple[str, str]:
         return "✔ Right", "right"
     if result.correct is False:
         return "✘ Wrong", "wrong"
-    if question.type in ("flashcard", "explain"):
+    if question.self_rated:
         return "Compare with the answer, then rate yourself", "self"
     return "? Could not grade", "ungraded"
 

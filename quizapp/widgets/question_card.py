@@ -6,6 +6,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Markdown, Static
 
+from quizapp.grading.qtypes import question_type
 from quizapp.packs.models import AnyQuestion
 from quizapp.widgets.code_excerpt import CodeExcerpt
 
@@ -26,7 +27,7 @@ def kind_line(question: AnyQuestion) -> str:
     parts = [TYPE_LABELS.get(question.type, question.type), f"difficulty {question.difficulty}"]
     if question.executed:
         parts.append("graded by running diffusers")
-    if question.type == "code":
+    if question_type(question).harness_run is not None:
         parts.append("graded by running your code against diffusers")
     if getattr(question, "multiple", False):
         parts.append("several answers")

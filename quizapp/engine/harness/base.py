@@ -1,7 +1,10 @@
-"""What every harness shares: the case object, tiny-sd, seeded tensors, the reference iteration.
+"""What every harness shares: the case object, tiny-sd, seeded tensors, the loop's pieces.
 
 Each harness module defines `build(params) -> Case` and `EXAMPLES`: for every mistake it
 recognises, a learner-style source that makes it (`quizapp check` proves each is recognised).
+The expected output and each mistake's output come from the engine's own code: the one loop
+(`engine/loop.py`), the SD 1.5 family's denoiser input and guidance, and the mistakes table
+(`engine/mistakes.py`), so a harness and a probe cannot disagree about a step.
 """
 
 from __future__ import annotations
@@ -12,7 +15,12 @@ from typing import Any
 
 import torch
 
-from quizapp.engine.reference import load
+from quizapp.engine import load
+from quizapp.engine.families import sd15
+from quizapp.engine.families.base import Conditioning
+from quizapp.engine.guidance import Guidance
+from quizapp.engine.loop import Loop
+from quizapp.engine.mistakes import NO_MISTAKE, Mistake, mistake_named
 from quizapp.packs.modelref import resolve_model
 
 #: allclose tolerances: float32 re-derivations and UNet thread noise sit well inside them.
@@ -20,6 +28,8 @@ RTOL = 1e-4
 ATOL = 1e-5
 
 MODEL = "tiny-sd"
+#: The family of every harness model: tiny-sd is SD 1.5's UNet at a tiny size.
+FAMILY = sd15.FAMILY
 
 
 @dataclass
@@ -48,7 +58,7 @@ def unet() -> Any:
     """The bundled tiny-sd UNet (SD 1.5's interfaces at a tiny size), loaded once."""
     path = resolve_model(MODEL)
     assert path is not None
-    return load.load_unet(path)
+    return FAMILY.load(path)
 
 
 def scheduler(name: str, **overrides: Any) -> Any:
@@ -69,26 +79,18 @@ def latent_shape(params: dict[str, Any]) -> tuple[int, int, int, int]:
 
 
 def prompt_embeds(params: dict[str, Any]) -> torch.Tensor:
-    """Stand-in embeddings: `cat([uncond, cond])` under CFG (guidance > 1), else `cond`."""
-    dim = int(unet().config.cross_attention_dim)
-    shape = (int(params["batch_size"]), int(params["prompt_length"]), dim)
-    generator = torch.Generator("cpu").manual_seed(int(params["seed"]) + 1)
-    uncond = torch.randn(shape, generator=generator)
-    cond = torch.randn(shape, generator=generator)
-    return torch.cat([uncond, cond]) if float(params["guidance_scale"]) > 1 else cond
+    """The family's stand-in embeddings: `cat([uncond, cond])` under CFG (guidance > 1)."""
+    cfg = Guidance(float(params["guidance_scale"])).cfg
+    conditioning = FAMILY.conditioning(
+        unet(), latent_shape(params), int(params["prompt_length"]), cfg, int(params["seed"])
+    )
+    return conditioning.prompt_embeds
 
 
-def guide(
-    uncond: torch.Tensor, text: torch.Tensor, scale: float, mistake: str = ""
-) -> torch.Tensor:
-    """The pipeline's guidance formula, or one classic way of getting it wrong."""
-    if mistake == "swapped_guidance":
-        return text + scale * (uncond - text)
-    if mistake == "no_unconditional_base":
-        return scale * (text - uncond)
-    if mistake == "text_only":
-        return text
-    return uncond + scale * (text - uncond)
+def loop(unet_model: Any, sched: Any, embeds: torch.Tensor, scale: float, mistake: Mistake) -> Loop:
+    """The one loop over tiny-sd with these embeddings, as a learner's function runs it."""
+    conditioning = Conditioning(embeds)
+    return Loop(FAMILY, sched, Guidance(scale), unet_model, conditioning, mistake)
 
 
 def iteration(
@@ -98,23 +100,10 @@ def iteration(
     t: Any,
     embeds: torch.Tensor,
     scale: float,
-    mistake: str = "",
+    mistake: Mistake = NO_MISTAKE,
 ) -> torch.Tensor:
-    """One iteration of the reference loop (DESIGN.md step 4): the next latents."""
-    cfg = scale > 1
-    model_input = torch.cat([latents] * 2) if cfg else latents
-    if mistake != "skip_scale_model_input":
-        model_input = sched.scale_model_input(model_input, t)
-    output = unet_model(model_input, t, encoder_hidden_states=embeds).sample
-    if cfg:
-        uncond, text = output.chunk(2)
-        noise_pred = guide(uncond, text, scale, mistake)
-    else:
-        noise_pred = output
-    if mistake == "returns_noise_pred":
-        return noise_pred
-    prev: torch.Tensor = sched.step(noise_pred, t, latents).prev_sample
-    return prev
+    """One iteration of the loop (docs/architecture.md's step 4): the next latents."""
+    return loop(unet_model, sched, embeds, scale, mistake).iteration(0, t, latents)
 
 
 def timestep_at(sched: Any, step: int) -> Any:
@@ -122,36 +111,31 @@ def timestep_at(sched: Any, step: int) -> Any:
     return sched.timesteps[step]
 
 
+#: How `describe` shows each case parameter.
+_LABELS: dict[str, Callable[[dict[str, Any]], str]] = {
+    "scheduler": lambda params: str(params.get("scheduler")).removesuffix("Scheduler"),
+    "num_inference_steps": lambda params: f"{params.get('num_inference_steps')} steps",
+    "step": lambda params: "last step" if params.get("step") == -1 else f"step {params['step']}",
+    "guidance_scale": lambda params: f"gs {params.get('guidance_scale'):g}",
+    "timestep": lambda params: f"t={params.get('timestep')}",
+    "prediction_type": lambda params: str(params.get("prediction_type")),
+    "shape": lambda params: str(latent_shape(params)),
+}
+
+
 def describe(params: dict[str, Any], keys: tuple[str, ...]) -> str:
     """A short label like `EulerDiscrete, 10 steps, step 3, gs 7.5, (1, 4, 8, 8)`."""
-    parts: list[str] = []
-    for key in keys:
-        value = params.get(key)
-        if key == "scheduler":
-            parts.append(str(value).removesuffix("Scheduler"))
-        elif key == "num_inference_steps":
-            parts.append(f"{value} steps")
-        elif key == "step":
-            parts.append("last step" if value == -1 else f"step {value}")
-        elif key == "guidance_scale":
-            parts.append(f"gs {value:g}")
-        elif key == "timestep":
-            parts.append(f"t={value}")
-        elif key == "prediction_type":
-            parts.append(str(value))
-        elif key == "shape":
-            parts.append(str(latent_shape(params)))
-    return ", ".join(parts)
+    return ", ".join(_LABELS[key](params) for key in keys)
 
 
 def outputs_of(
-    mistakes: tuple[str, ...], compute: Callable[[str], torch.Tensor]
+    mistakes: tuple[str, ...], compute: Callable[[Mistake], torch.Tensor]
 ) -> dict[str, torch.Tensor | None]:
-    """Each mistake's output; None where the mistake raises on this case."""
+    """Each named mistake's output; None where the mistake raises on this case."""
     found: dict[str, torch.Tensor | None] = {}
     for name in mistakes:
         try:
-            found[name] = compute(name)
+            found[name] = compute(mistake_named(name))
         except Exception:  # a mistake that raises here has no output to recognise
             found[name] = None
     return found

@@ -7,6 +7,7 @@ from typing import Any
 
 import torch
 
+from quizapp.engine import guidance
 from quizapp.engine.harness import base
 from quizapp.packs.harnesses import HARNESSES
 
@@ -37,8 +38,8 @@ def build(params: dict[str, Any]) -> base.Case:
     return base.Case(
         label=base.describe(params, ("guidance_scale", "timestep", "shape")),
         args=args,
-        expected=base.guide(uncond, text, scale),
+        expected=guidance.combine(uncond, text, scale),
         mistakes=base.outputs_of(
-            SPEC.mistakes, lambda name: base.guide(*copy.deepcopy(args), mistake=name)
+            SPEC.mistakes, lambda mistake: guidance.combine(*copy.deepcopy(args), mistake)
         ),
     )

@@ -9,6 +9,7 @@ from typing import Any
 import torch
 
 from quizapp.engine.harness import base
+from quizapp.engine.mistakes import Mistake
 from quizapp.packs.harnesses import HARNESSES
 
 SPEC = HARNESSES["ddim_step"]
@@ -44,20 +45,20 @@ EXAMPLES: dict[str, str] = {
 
 
 def mistaken(
-    model_output: torch.Tensor, t: Any, sample: torch.Tensor, sched: Any, mistake: str
+    model_output: torch.Tensor, t: Any, sample: torch.Tensor, sched: Any, mistake: Mistake
 ) -> torch.Tensor:
-    """The DDIM update (eta 0) with one classic error."""
+    """The DDIM update (eta 0) written by hand with one classic error."""
     t = int(t)
     alpha: torch.Tensor = sched.alphas_cumprod[t]
     pred_x0 = (sample - (1 - alpha) ** 0.5 * model_output) / alpha**0.5
-    if mistake == "returns_x0":
+    if mistake.returns == "pred_x0":
         return pred_x0
     step = sched.config.num_train_timesteps // sched.num_inference_steps
-    prev_t = t - 1 if mistake == "prev_t_minus_one" else t - step
+    prev_t = t - 1 if mistake.prev_t_minus_one else t - step
     alpha_prev: torch.Tensor
     if prev_t >= 0:
         alpha_prev = sched.alphas_cumprod[prev_t]
-    elif mistake == "final_alpha_one":
+    elif mistake.final_alpha_one:
         alpha_prev = torch.tensor(1.0)
     else:
         alpha_prev = sched.final_alpha_cumprod
@@ -80,6 +81,6 @@ def build(params: dict[str, Any]) -> base.Case:
         args=args,
         expected=expected,
         mistakes=base.outputs_of(
-            SPEC.mistakes, lambda name: mistaken(*copy.deepcopy(args), mistake=name)
+            SPEC.mistakes, lambda mistake: mistaken(*copy.deepcopy(args), mistake=mistake)
         ),
     )

@@ -13,6 +13,7 @@ from typing import Any
 import torch
 
 from quizapp.engine.harness import base
+from quizapp.engine.mistakes import NO_MISTAKE, Mistake
 from quizapp.packs.harnesses import HARNESSES
 
 SPEC = HARNESSES["denoise_loop"]
@@ -68,14 +69,13 @@ def reference(
     embeds: torch.Tensor,
     scale: float,
     steps: int,
-    mistake: str = "",
+    mistake: Mistake = NO_MISTAKE,
 ) -> torch.Tensor:
-    """The reference loop (DESIGN.md steps 1-4), or one classic way of getting it wrong."""
-    sched.set_timesteps(steps)
-    latents = noise if mistake == "no_init_noise_sigma" else noise * sched.init_noise_sigma
-    for t in sched.timesteps:
-        latents = base.iteration(unet, sched, latents, t, embeds, scale, mistake)
-    return latents
+    """The loop's steps 1, 2 and 4 (docs/architecture.md), or one classic way of getting
+    them wrong; step 3's embeddings are the learner's argument."""
+    loop = base.loop(unet, sched, embeds, scale, mistake)
+    loop.set_timesteps(steps, tuple(noise.shape))
+    return loop.run(loop.initial_latents(noise))
 
 
 def build(params: dict[str, Any]) -> base.Case:
@@ -93,7 +93,7 @@ def build(params: dict[str, Any]) -> base.Case:
         int(params["num_inference_steps"]),
     )
 
-    def run(mistake: str = "") -> torch.Tensor:
+    def run(mistake: Mistake = NO_MISTAKE) -> torch.Tensor:
         return reference(*copy.deepcopy(args, {id(unet): unet}), mistake=mistake)
 
     return base.Case(

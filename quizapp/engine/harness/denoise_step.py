@@ -12,6 +12,7 @@ import copy
 from typing import Any
 
 from quizapp.engine.harness import base
+from quizapp.engine.mistakes import NO_MISTAKE, Mistake
 from quizapp.packs.harnesses import HARNESSES
 
 SPEC = HARNESSES["denoise_step"]
@@ -62,12 +63,11 @@ def build(params: dict[str, Any]) -> base.Case:
     embeds = base.prompt_embeds(params)
     latents = base.randn(base.latent_shape(params), int(params["seed"])) * sched.init_noise_sigma
     step = int(params["step"]) % len(sched.timesteps)
-    for t in sched.timesteps[:step]:
-        latents = base.iteration(unet, sched, latents, t, embeds, scale)
+    latents = base.loop(unet, sched, embeds, scale, NO_MISTAKE).run(latents, last=step - 1)
     t = sched.timesteps[step]
     args = (unet, sched, latents, t, embeds, scale)
 
-    def run(mistake: str = "") -> Any:
+    def run(mistake: Mistake = NO_MISTAKE) -> Any:
         copied = copy.deepcopy(args, {id(unet): unet})
         return base.iteration(*copied, mistake=mistake)
 

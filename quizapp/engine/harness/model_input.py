@@ -8,7 +8,9 @@ from typing import Any
 
 import torch
 
+from quizapp.engine.guidance import Guidance
 from quizapp.engine.harness import base
+from quizapp.engine.mistakes import NO_MISTAKE, Mistake
 from quizapp.packs.harnesses import HARNESSES
 
 SPEC = HARNESSES["model_input"]
@@ -34,17 +36,12 @@ EXAMPLES: dict[str, str] = {
 
 
 def reference(
-    latents: torch.Tensor, t: Any, sched: Any, scale: float, mistake: str = ""
+    latents: torch.Tensor, t: Any, sched: Any, scale: float, mistake: Mistake = NO_MISTAKE
 ) -> torch.Tensor:
-    """The pipeline's model input, or one classic way of getting it wrong."""
-    doubled = scale > 1 or mistake == "always_concat"
-    if mistake == "no_cfg_concat":
-        doubled = False
-    model_input = torch.cat([latents] * 2) if doubled else latents
-    if mistake == "skip_scale_model_input":
-        return model_input
-    result: torch.Tensor = sched.scale_model_input(model_input, t)
-    return result
+    """The SD 1.5 family's model input (the loop's step 4a), or one classic way of getting
+    it wrong."""
+    cfg = Guidance(scale).cfg
+    return base.FAMILY.model_input(sched, latents, t, None, cfg, mistake, None)
 
 
 def build(params: dict[str, Any]) -> base.Case:
@@ -62,6 +59,6 @@ def build(params: dict[str, Any]) -> base.Case:
         args=args,
         expected=reference(*copy.deepcopy(args)),
         mistakes=base.outputs_of(
-            SPEC.mistakes, lambda name: reference(*copy.deepcopy(args), mistake=name)
+            SPEC.mistakes, lambda mistake: reference(*copy.deepcopy(args), mistake=mistake)
         ),
     )

@@ -8,6 +8,7 @@ from typing import Any
 import torch
 
 from quizapp.engine.harness import base
+from quizapp.engine.mistakes import Mistake
 from quizapp.packs.harnesses import HARNESSES
 
 SPEC = HARNESSES["predict_x0"]
@@ -40,16 +41,20 @@ EXAMPLES: dict[str, str] = {
 
 
 def mistaken(
-    model_output: torch.Tensor, sample: torch.Tensor, alpha: torch.Tensor, kind: str, mistake: str
+    model_output: torch.Tensor,
+    sample: torch.Tensor,
+    alpha: torch.Tensor,
+    kind: str,
+    mistake: Mistake,
 ) -> torch.Tensor:
-    """x0 computed with one classic error."""
+    """x0 written by hand with one classic error."""
     a, b = alpha**0.5, (1 - alpha) ** 0.5
-    if mistake == "alpha_not_sqrt":
+    if mistake.alpha_not_sqrt:
         a, b = alpha, 1 - alpha
-    if mistake == "ignores_prediction_type" or kind == "epsilon":
+    if mistake.ignores_prediction_type or kind == "epsilon":
         return (sample - b * model_output) / a
     if kind == "v_prediction":
-        sign = 1 if mistake == "v_sign_flipped" else -1
+        sign = 1 if mistake.v_sign_flipped else -1
         return a * sample + sign * b * model_output
     return model_output
 
@@ -72,6 +77,6 @@ def build(params: dict[str, Any]) -> base.Case:
         expected=expected,
         mistakes=base.outputs_of(
             SPEC.mistakes,
-            lambda name: mistaken(model_output.clone(), sample.clone(), alpha, kind, name),
+            lambda mistake: mistaken(model_output.clone(), sample.clone(), alpha, kind, mistake),
         ),
     )

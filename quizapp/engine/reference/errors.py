@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from quizapp.oneline import one_line
+
 
 class ProbeError(Exception):
     """A probe that cannot give a value; the message is one line, fit for a learner.
@@ -13,21 +15,6 @@ class ProbeError(Exception):
 
     def __init__(self, message: str) -> None:
         super().__init__(one_line(message))
-
-
-def one_line(text: str, limit: int = 300) -> str:
-    """The first non-empty line of `text`, cut to `limit` characters."""
-    for line in str(text).splitlines():
-        if line.strip():
-            line = line.strip()
-            return line if len(line) <= limit else line[: limit - 1] + "…"
-    return ""
-
-
-def describe_exception(error: BaseException) -> str:
-    """`ValueError: first line of the message`, for a one-line report."""
-    message = one_line(str(error), limit=200)
-    return f"{type(error).__name__}: {message}" if message else type(error).__name__
 
 
 #: What a learner or author sees when a probe ran out of the worker's memory.

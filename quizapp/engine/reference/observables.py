@@ -12,9 +12,9 @@ from typing import Any
 
 import torch
 
-from quizapp.engine.reference import load
-from quizapp.engine.reference.errors import ProbeError, describe_exception
+from quizapp.engine.reference.errors import ProbeError
 from quizapp.engine.reference.record import StepRecord
+from quizapp.oneline import describe_exception
 from quizapp.packs.models import Value
 from quizapp.packs.vocabulary import parse_indexed
 
@@ -165,11 +165,10 @@ def pred_original_sample_shape(record: StepRecord) -> list[int]:
 @observable("image.shape")
 def image_shape(record: StepRecord) -> list[int]:
     """Shape of `vae.decode(prev_sample / scaling_factor).sample`: pixels, (B, 3, H, W)."""
-    if record.model_path is None:
+    if record.model_path is None or record.family is None:
         raise ProbeError("image.shape needs a model with a VAE (model is `none`)")
-    vae = load.load_vae(record.model_path)
-    with torch.no_grad():
-        image = vae.decode(_prev_sample(record) / vae.config.scaling_factor).sample
+    # 5. Decode: only this observable needs the pixels, so the loop leaves it to here.
+    image = record.family.decode(record.model_path, _prev_sample(record))
     record.trace.append(f"image {tuple(image.shape)} = vae.decode(prev_sample / scaling_factor)")
     return _shape_of(image)
 

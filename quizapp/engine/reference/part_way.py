@@ -60,7 +60,7 @@ def walked_timesteps(scheduler: Any, probe: Probe, trace: list[str]) -> Any:
 def noised_image_latents(
     scheduler: Any,
     probe: Probe,
-    shape: tuple[int, int, int, int],
+    shape: tuple[int, ...],
     generator: torch.Generator,
     walked: Any,
 ) -> torch.Tensor:

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from quizapp.engine.families.base import Family
 
 
 @dataclass
 class StepRecord:
-    """The state of the observed iteration (index `step`) of the reference loop.
+    """The state of the observed iteration (index `step`) of a probe's loop.
 
     Tensors are None when that point of the loop was not reached or does not exist
     (no UNet ran, the loop raised before it). Observables turn a missing value into a
@@ -19,7 +22,8 @@ class StepRecord:
         scheduler: The scheduler object after the loop (its timesteps, sigmas, config).
         scheduler_name: The scheduler's class name.
         model_path: The model folder, or None for model `none`.
-        ran_unet: True when the UNet produced `noise_pred` (`noise_pred: model`).
+        ran_unet: True when the denoiser produced `noise_pred` (`noise_pred: model`).
+        family: The model family that ran the loop (it decodes, step 5).
         timestep: The `t` passed at the observed step (after any mistake).
         sigma: The scheduler's sigma at the observed step, when it has sigmas.
         init_noise_sigma: The factor random latents were multiplied by.
@@ -40,6 +44,7 @@ class StepRecord:
     scheduler_name: str = ""
     model_path: Path | None = None
     ran_unet: bool = False
+    family: Family | None = None
     timestep: Any = None
     sigma: float | None = None
     init_noise_sigma: float = 1.0

@@ -7,9 +7,10 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
+from quizapp.engine.families import family_for
 from quizapp.engine.reference.errors import ProbeError
-from quizapp.engine.reference.loop import run_loop
 from quizapp.engine.reference.observables import observe
+from quizapp.engine.reference.probe_loop import run_loop
 from quizapp.engine.reference.record import StepRecord
 from quizapp.packs.models import MODEL_NONE, Probe, Value
 from quizapp.packs.vocabulary import NEEDS_UNET, NEEDS_VAE
@@ -67,8 +68,12 @@ def check_offered(probe: Probe, model_path: Path | None) -> None:
     """Fail before running when the probe asks for what it cannot have.
 
     Raises:
-        ProbeError: a UNet observable without the UNet, or an image without a VAE.
+        ProbeError: an observable the model's family does not offer, a UNet observable
+            without the UNet, or an image without a VAE.
     """
+    family = family_for(model_path)
+    if not family.offers(probe.observe):
+        raise ProbeError(f"the {family.name} model family does not offer {probe.observe}")
     if probe.observe in NEEDS_UNET and probe.noise_pred != "model":
         raise ProbeError(f"{probe.observe} exists only when the UNet runs (noise_pred: model)")
     if probe.observe in NEEDS_VAE and (model_path is None or probe.model == MODEL_NONE):

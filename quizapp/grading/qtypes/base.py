@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from quizapp.grading.compare import values_match
 from quizapp.grading.formatting import format_number
@@ -25,6 +25,9 @@ from quizapp.packs.models import (
     Value,
     type_name,
 )
+
+if TYPE_CHECKING:
+    from quizapp.grading.code_grading import CodeGrader
 
 Q = TypeVar("Q", bound=QuestionModel)
 
@@ -50,6 +53,45 @@ class Reference:
 Grade = Callable[[Any, str, Reference | None], GradeResult]
 
 
+class HarnessQuestion(Protocol):
+    """What a harness run reads off a question: the harness, its cases, the sources."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def harness(self) -> str: ...
+
+    @property
+    def cases(self) -> list[dict[str, int | float | str]] | None: ...
+
+    @property
+    def timeout(self) -> float: ...
+
+    @property
+    def solution(self) -> str: ...
+
+    @property
+    def starter(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class HarnessRun:
+    """The capability of a type graded by a harness run: its answer is source code, run on
+    the question's cases in the code server (never in this process), and that run is the
+    reference its `grade` reads. The service starts the code server for it, `quizapp check`
+    runs its solution, starter and mistakes, and screens say the code is running.
+
+    Attributes:
+        reference: Runs a source through the code server's client: the reference to grade
+            that source by.
+        question: The question as a harness run reads it.
+    """
+
+    reference: Callable[[CodeGrader, Any, str], Reference]
+    question: Callable[[Any], HarnessQuestion]
+
+
 @dataclass(frozen=True)
 class QuestionType:
     """One question type: its model and how its answers are graded.
@@ -62,6 +104,10 @@ class QuestionType:
             probe, whose reference is computed, and for self-rated types).
         reference_kind: What the reference is compared as (None: nothing comparable, as for
             self-rated types and a choice question without a probe).
+        budget_seconds: A mock interview's time for a difficulty-3 question of this type,
+            as an interviewer would allow (`study/mock_plan.py` scales it by difficulty).
+        harness_run: Set for a type graded by a harness run (see `HarnessRun`); callers ask
+            for it instead of naming the type.
     """
 
     name: str
@@ -69,11 +115,8 @@ class QuestionType:
     grade: Grade
     typed_reference: Callable[[Any], Reference | None]
     reference_kind: Callable[[Any], ValueKind | None]
-
-    @property
-    def self_rated(self) -> bool:
-        """Rated by the learner: nothing to compare with."""
-        return self.model.self_rated
+    budget_seconds: int
+    harness_run: HarnessRun | None = None
 
 
 _REGISTRY: dict[str, QuestionType] = {}
@@ -84,6 +127,9 @@ def register(
     grade: Callable[[Q, str, Reference], GradeResult],
     typed_reference: Callable[[Q], Reference | None],
     reference_kind: ValueKind | Callable[[Q], ValueKind | None],
+    *,
+    budget_seconds: int,
+    harness_run: HarnessRun | None = None,
 ) -> QuestionType:
     """Register an objective type, graded by comparison (call once, at the end of its module).
 
@@ -95,6 +141,8 @@ def register(
             question, or one without a typed answer).
         reference_kind: What the reference is compared as: one kind, or a function of the
             question (a text question compares a name with a probe, free text without).
+        budget_seconds: Its mock-interview time at difficulty 3.
+        harness_run: For a type graded by a harness run: how it runs (see `HarnessRun`).
     """
 
     def run(question: Any, answer: str, reference: Reference | None) -> GradeResult:
@@ -110,11 +158,22 @@ def register(
             return fixed
     else:
         kind = reference_kind
-    return _add(QuestionType(type_name(model), model, run, typed_reference, kind))
+    entry = QuestionType(
+        type_name(model), model, run, typed_reference, kind, budget_seconds, harness_run
+    )
+    return _add(entry)
 
 
-def register_self_rated(model: type[Q], grade: Callable[[Q, str], GradeResult]) -> QuestionType:
-    """Register a self-rated type: `grade` shows the model answer, the learner rates."""
+def register_self_rated(
+    model: type[Q], grade: Callable[[Q, str], GradeResult], *, budget_seconds: int
+) -> QuestionType:
+    """Register a self-rated type: `grade` shows the model answer, the learner rates.
+
+    Args:
+        model: The question's model (its `self_rated` is True).
+        grade: Shows the model answer (and rubric); nothing is compared.
+        budget_seconds: Its mock-interview time at difficulty 3.
+    """
     if not model.self_rated:
         raise ValueError(f"{model.__name__} is not self-rated (set `self_rated = True`)")
 
@@ -127,7 +186,7 @@ def register_self_rated(model: type[Q], grade: Callable[[Q, str], GradeResult]) 
     def no_kind(question: Any) -> ValueKind | None:
         return None
 
-    return _add(QuestionType(type_name(model), model, run, no_reference, no_kind))
+    return _add(QuestionType(type_name(model), model, run, no_reference, no_kind, budget_seconds))
 
 
 def _add(entry: QuestionType) -> QuestionType:

@@ -104,4 +104,4 @@ def reference_kind(question: ChoiceQuestion) -> ValueKind | None:
     return observable_kind(question.probe.observe) if question.probe is not None else None
 
 
-CHOICE = base.register(ChoiceQuestion, grade, typed_reference, reference_kind)
+CHOICE = base.register(ChoiceQuestion, grade, typed_reference, reference_kind, budget_seconds=60)

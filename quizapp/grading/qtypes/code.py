@@ -1,15 +1,15 @@
 """`code`: the learner's Python, run on a harness's seeded cases against diffusers.
 
-The reference of a code answer is its run: `GradingService` sends the source to the code
-server (`grading/code_grading.CodeGrader`; learner code never runs in this process) and
-hands the server's response here as the `Reference` value (its JSON text). Right when
-every case passes.
+The reference of a code answer is its run: the type registers a `HarnessRun`, through which
+`GradingService` sends the source to the code server (`grading/code_grading.CodeGrader`;
+learner code never runs in this process) and hands the server's response here as the
+`Reference` value (its JSON text). Right when every case passes.
 """
 
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from quizapp.grading.code_result import CaseVerdict, CodeRun
 from quizapp.grading.qtypes import base
@@ -17,6 +17,9 @@ from quizapp.grading.qtypes.base import Reference
 from quizapp.grading.result import GradeResult
 from quizapp.packs.harnesses import MISTAKE_TEXT
 from quizapp.packs.models import CodeQuestion
+
+if TYPE_CHECKING:
+    from quizapp.grading.code_grading import CodeGrader
 
 
 def typed_reference(question: CodeQuestion) -> Reference | None:
@@ -84,4 +87,22 @@ def describe_run(run: CodeRun) -> str:
     return lead
 
 
-CODE = base.register(CodeQuestion, grade, typed_reference, lambda question: None)
+def run_answer(grader: CodeGrader, question: CodeQuestion, source: str) -> Reference:
+    """The reference of a code answer: its run in the code server."""
+    return grader.reference(question, source)
+
+
+def harness_question(question: CodeQuestion) -> CodeQuestion:
+    """A code question names its harness, cases and sources itself."""
+    return question
+
+
+CODE = base.register(
+    CodeQuestion,
+    grade,
+    typed_reference,
+    lambda question: None,
+    # Writing and debugging a function takes longer than any spoken answer.
+    budget_seconds=480,
+    harness_run=base.HarnessRun(run_answer, harness_question),
+)

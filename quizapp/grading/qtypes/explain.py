@@ -16,4 +16,4 @@ def grade(question: ExplainQuestion, answer: str) -> GradeResult:
     )
 
 
-EXPLAIN = register_self_rated(ExplainQuestion, grade)
+EXPLAIN = register_self_rated(ExplainQuestion, grade, budget_seconds=180)

@@ -16,4 +16,4 @@ def grade(question: FlashcardQuestion, answer: str) -> GradeResult:
     )
 
 
-FLASHCARD = register_self_rated(FlashcardQuestion, grade)
+FLASHCARD = register_self_rated(FlashcardQuestion, grade, budget_seconds=45)

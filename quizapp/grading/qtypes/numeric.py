@@ -29,4 +29,4 @@ def grade(question: NumericQuestion, answer: str, reference: Reference) -> Grade
     return base.wrong(shown_expected, shown_got, lead, reason, trap, reference)
 
 
-NUMERIC = base.register(NumericQuestion, grade, base.typed_answer, "number")
+NUMERIC = base.register(NumericQuestion, grade, base.typed_answer, "number", budget_seconds=120)

@@ -36,4 +36,4 @@ def grade(question: SequenceQuestion, answer: str, reference: Reference) -> Grad
     return base.wrong(shown_expected, shown_got, lead, "", trap, reference)
 
 
-SEQUENCE = base.register(SequenceQuestion, grade, base.typed_answer, "sequence")
+SEQUENCE = base.register(SequenceQuestion, grade, base.typed_answer, "sequence", budget_seconds=120)

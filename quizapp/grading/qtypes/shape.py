@@ -30,4 +30,4 @@ def grade(question: ShapeQuestion, answer: str, reference: Reference) -> GradeRe
     return base.wrong(shown_expected, shown_got, lead, reason, trap, reference)
 
 
-SHAPE = base.register(ShapeQuestion, grade, base.typed_answer, "shape")
+SHAPE = base.register(ShapeQuestion, grade, base.typed_answer, "shape", budget_seconds=90)

@@ -50,4 +50,4 @@ def reference_kind(question: TextQuestion) -> ValueKind:
     return "name" if question.probe is not None else "text"
 
 
-TEXT = base.register(TextQuestion, grade, typed_reference, reference_kind)
+TEXT = base.register(TextQuestion, grade, typed_reference, reference_kind, budget_seconds=75)

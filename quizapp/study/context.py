@@ -2,7 +2,8 @@
 
 Screens receive this instead of reaching up into the app ("attributes down, messages up"):
 they read from it and post intents (`screens/messages.py`) for the app to act on, so a
-screen runs in a test app or in `quizapp preview` without a QuizApp.
+screen runs in a test app or in `quizapp preview` without a QuizApp. It imports no textual:
+it is a service of the domain, like `GradingService`, and lives with the study code.
 
 Start-up budget (see app.py): the packs are loaded on first use, and pydantic-heavy modules
 are imported where first used.

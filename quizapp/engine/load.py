@@ -1,8 +1,10 @@
-"""Load model parts and scheduler classes once per worker process.
+"""Load model parts and scheduler classes once per engine process.
 
-Loaded networks are cached by folder path: a warm graded step must cost about what the raw
-UNet call costs, so nothing is loaded twice. Only configs are read when a probe does not run
-the networks (filled `noise_pred`), which keeps scheduler-only probes fast.
+Loaded networks are cached by folder and subfolder: a warm graded step must cost about what
+the raw denoiser call costs, so nothing is loaded twice. Only configs are read when a probe
+does not run the networks (filled `noise_pred`), which keeps scheduler-only probes fast.
+Which parts a model has, and of which class, is its family's business
+(`engine/families/`); this module only loads what it is asked for.
 """
 
 from __future__ import annotations
@@ -14,19 +16,13 @@ from typing import Any
 
 import diffusers
 import torch
-from diffusers import AutoencoderKL, UNet2DConditionModel
 from diffusers.utils.import_utils import DummyObject
 
-from quizapp.engine.reference.errors import ProbeError, describe_exception
+from quizapp.engine.reference.errors import ProbeError
+from quizapp.oneline import describe_exception
 from quizapp.packs.vocabulary import SCHEDULER_NEEDS
 
-#: Latent downsampling factor when there is no VAE to read it from (model `none`).
-DEFAULT_VAE_FACTOR = 8
-#: Latent channels when there is no UNet to read them from (model `none`).
-DEFAULT_LATENT_CHANNELS = 4
-
-_UNETS: dict[str, Any] = {}
-_VAES: dict[str, Any] = {}
+_PARTS: dict[tuple[str, str], Any] = {}
 
 
 def configure_torch() -> None:
@@ -90,46 +86,33 @@ def _read_json(path: str, mtime_ns: int) -> dict[str, Any]:
     return data
 
 
-def unet_config(model_path: Path) -> dict[str, Any]:
-    """The UNet's config, read without loading weights."""
-    return _part_config(model_path, "unet")
+def load_part(model_path: Path, subfolder: str, cls: Any) -> Any:
+    """`cls.from_pretrained(model_path, subfolder=...)` in eval mode, loaded once per process.
+
+    Raises:
+        ProbeError: the folder has no such part, or it does not load.
+    """
+    key = (str(model_path), subfolder)
+    if key not in _PARTS:
+        _PARTS[key] = _load_part(model_path, subfolder, cls)
+    return _PARTS[key]
 
 
-def vae_factor(model_path: Path | None) -> int:
-    """`f = 2 ** (len(vae.config.block_out_channels) - 1)`; 8 without a VAE."""
-    if model_path is None or not (model_path / "vae").is_dir():
-        return DEFAULT_VAE_FACTOR
-    config = _part_config(model_path, "vae")
-    return int(2 ** (len(config["block_out_channels"]) - 1))
+def pipeline_class(model_path: Path) -> str | None:
+    """`model_index.json`'s `_class_name` (e.g. `StableDiffusionPipeline`), or None."""
+    path = model_path / "model_index.json"
+    if not path.is_file():
+        return None
+    name = _read_json(str(path), path.stat().st_mtime_ns).get("_class_name")
+    return name if isinstance(name, str) else None
 
 
-def latent_channels(model_path: Path | None) -> int:
-    """`vae.config.latent_channels` (the pipeline's `num_channels_latents`); else the UNet's
-    `in_channels`; 4 for model `none`. They differ for a 9-channel inpainting UNet."""
-    if model_path is None:
-        return DEFAULT_LATENT_CHANNELS
-    if (model_path / "vae" / "config.json").is_file():
-        return int(_part_config(model_path, "vae")["latent_channels"])
-    return int(unet_config(model_path)["in_channels"])
+def part_config(model_path: Path, subfolder: str) -> dict[str, Any]:
+    """The `config.json` of one part (`unet`, `vae`, ...), read without loading weights.
 
-
-def load_unet(model_path: Path) -> Any:
-    """The model's UNet2DConditionModel in eval mode, loaded once per process."""
-    key = str(model_path)
-    if key not in _UNETS:
-        _UNETS[key] = _load_part(model_path, "unet", UNet2DConditionModel)
-    return _UNETS[key]
-
-
-def load_vae(model_path: Path) -> Any:
-    """The model's AutoencoderKL in eval mode, loaded once per process."""
-    key = str(model_path)
-    if key not in _VAES:
-        _VAES[key] = _load_part(model_path, "vae", AutoencoderKL)
-    return _VAES[key]
-
-
-def _part_config(model_path: Path, subfolder: str) -> dict[str, Any]:
+    Raises:
+        ProbeError: the folder has no such config, or it is not a JSON object.
+    """
     config_path = model_path / subfolder / "config.json"
     if not config_path.is_file():
         raise ProbeError(f"model folder {model_path} has no {subfolder}/config.json")
