@@ -238,3 +238,39 @@ def test_a_public_server_refuses_code_it_cannot_confine(monkeypatch: pytest.Monk
         "here: no Landlock (kernel 5.4) (start `quizapp serve` with "
         "--allow-unconfined-code to run them anyway)",
     }
+
+
+@pytest.mark.parametrize(
+    ("host", "flags", "required"),
+    [
+        ("127.0.0.1", [], False),
+        ("0.0.0.0", [], True),
+        ("0.0.0.0", ["--allow-unconfined-code"], False),
+    ],
+)
+def test_serve_off_loopback_requires_confined_code(
+    monkeypatch: pytest.MonkeyPatch, host: str, flags: list[str], required: bool
+) -> None:
+    from click.testing import CliRunner
+
+    from quizapp.cli import cli
+    from quizapp.web import server as web_server
+
+    seen: list[bool] = []
+
+    class NotServed:
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            pass
+
+        def serve(self) -> None:
+            seen.append(confinement_policy.required())
+
+    monkeypatch.setattr(web_server, "QuizServer", NotServed)
+    monkeypatch.delenv(confinement_policy.ENV, raising=False)
+    monkeypatch.setenv("PYTHONPATH", os.environ.get("PYTHONPATH", ""))
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = str(probe.getsockname()[1])
+    result = CliRunner().invoke(cli, ["serve", "--host", host, "--port", port, *flags])
+    assert result.exit_code == 0, result.output
+    assert seen == [required]

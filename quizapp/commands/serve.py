@@ -16,6 +16,7 @@ import quizapp
 from quizapp import locations, startup_gc
 from quizapp.commands.common import Context, pass_context
 from quizapp.commands.errors import UserError
+from quizapp.grading import confinement_policy
 
 _PROFILE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 
@@ -62,8 +63,21 @@ def _check_port(host: str, port: int) -> None:
     help="Require this token from browsers [default: none on localhost; elsewhere, a new one].",
 )
 @click.option("--profile", help="Keep this learner's progress apart (QUIZAPP_HOME/profiles/NAME).")
+@click.option(
+    "--allow-unconfined-code",
+    is_flag=True,
+    help="Run code questions even where the kernel cannot confine learner code "
+    "(on a host others can reach, they are refused there otherwise).",
+)
 @pass_context
-def serve(ctx: Context, host: str, port: int, token: str | None, profile: str | None) -> None:
+def serve(
+    ctx: Context,
+    host: str,
+    port: int,
+    token: str | None,
+    profile: str | None,
+    allow_unconfined_code: bool,
+) -> None:
     """Serve the app in a browser; every connection runs its own session.
 
     Only this machine can connect unless --host names another interface; then a token is
@@ -86,6 +100,9 @@ def serve(ctx: Context, host: str, port: int, token: str | None, profile: str | 
             pack_dirs.append(shared)
         locations.profile_dir(profile).mkdir(parents=True, exist_ok=True)
     os.environ.update(child_environment(profile))
+    if not is_loopback(host) and not allow_unconfined_code:
+        # Inherited by every session's code server: code it cannot confine is refused.
+        os.environ[confinement_policy.ENV] = "1"
     if host in ("0.0.0.0", "::"):
         # Every interface: the address to give others is this machine's, not the wildcard.
         shown = socket.gethostname()
