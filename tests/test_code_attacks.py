@@ -274,3 +274,27 @@ def test_serve_off_loopback_requires_confined_code(
     result = CliRunner().invoke(cli, ["serve", "--host", host, "--port", port, *flags])
     assert result.exit_code == 0, result.output
     assert seen == [required]
+
+
+def test_without_confinement_a_run_keeps_its_limits(
+    monkeypatch: pytest.MonkeyPatch, question: CodeQuestion
+) -> None:
+    """Another OS or an old kernel: the run is judged the same way, with the limits only."""
+    from quizapp.engine.confine import launch
+    from quizapp.engine.harness import registry
+    from quizapp.engine.sandbox.zygote import Zygote
+
+    missing = support_module.Support(0, False, False, "no Landlock (kernel 5.4)")
+    monkeypatch.setattr(launch, "support", lambda: missing)
+    code_server.warm_up()
+    cases = registry.cases_for("cfg_combine", registry.default_params("cfg_combine"))
+    zygote = Zygote.start(())  # forked now, so it inherits the missing confinement
+    try:
+        passed = submission.run(zygote, question.solution, "guide", cases, 10.0)
+        assert [row["ok"] for row in passed["cases"]] == [True, True, True]
+        forged = submission.run(zygote, attack("forged_frames"), "guide", cases, 10.0)
+        assert not any(row["ok"] for row in forged["cases"])
+        looping = submission.run(zygote, "while True:\n    pass\n", None, [], 1.0)
+        assert looping["status"] == "timeout"
+    finally:
+        zygote.close()
