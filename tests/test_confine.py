@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from quizapp import locations
-from quizapp.engine.confine import launch, namespaces, paths, seccomp
+from quizapp.engine.confine import launch, paths, seccomp
 from quizapp.engine.confine.support import support
 
 pytestmark = pytest.mark.skipif(not support().complete, reason=support().summary())
@@ -35,22 +35,29 @@ def workdir(tmp_path: Path) -> Iterator[Path]:
 
 
 def in_run(body: Callable[[], Any], workdir: Path, limits: launch.Limits = LIMITS) -> Any:
-    """Run `body` in a confined runner; its return value (JSON), or {"raised": "Type: msg"}."""
+    """Run `body` in a confined runner, forked as the zygote does (from PID 1 of new
+    namespaces); its return value (JSON), or {"raised": "Type: msg"}."""
     read, write = os.pipe()
-    pid = launch.start(str(workdir), None, (write,), limits)
-    if pid == 0:
+    outer = os.fork()
+    if outer == 0:
         try:
-            try:
-                answer = body()
-            except BaseException as error:
-                answer = {"raised": f"{type(error).__name__}: {error}"}
-            os.write(write, json.dumps(answer).encode())
+            launch.enter_namespaces()
+            pid = launch.start(str(workdir), None, (write,), limits)
+            if pid == 0:
+                try:
+                    answer = body()
+                except BaseException as error:
+                    answer = {"raised": f"{type(error).__name__}: {error}"}
+                os.write(write, json.dumps(answer).encode())
+                os._exit(0)
+            os.waitpid(pid, 0)
+            launch.reap_leftovers()
         finally:
             os._exit(0)
     os.close(write)
     with os.fdopen(read, "rb") as stream:
         data = stream.read()
-    os.waitpid(pid, 0)
+    os.waitpid(outer, 0)
     return json.loads(data)
 
 
@@ -207,29 +214,34 @@ def test_the_runner_holds_no_capability(workdir: Path) -> None:
     assert int(in_run(body, workdir), 16) == 0
 
 
-def test_a_setsid_daemon_dies_with_the_pid_namespace() -> None:
-    """The namespace alone (no seccomp, which would refuse the fork): PID 1's exit kills all."""
+def test_what_a_run_leaves_behind_dies_after_it() -> None:
+    """The namespace alone (no seccomp, which would refuse the fork): a double-forked
+    setsid daemon outlives its run's process, and PID 1 kills it after the run."""
     read, write = os.pipe()
-    pid = os.fork()
-    if pid == 0:
+    outer = os.fork()
+    if outer == 0:
         try:
-            namespaces.isolate()
-            if os.fork() == 0:  # PID 1 of the new namespace
+            assert launch.enter_namespaces()
+            run = os.fork()
+            if run == 0:
                 if os.fork() == 0:
                     os.setsid()
                     if os.fork() == 0:  # the daemon: tells its real pid, then lingers
-                        os.write(write, os.readlink("/proc/self").encode())
+                        os.write(write, os.readlink("/proc/self").encode() + b"\n")
                         time.sleep(60)
                     os._exit(0)
-                time.sleep(0.5)
                 os._exit(0)
-            os.wait()
+            os.waitpid(run, 0)
+            time.sleep(0.5)  # the daemon is running, reparented to PID 1
+            launch.reap_leftovers()
+            os.write(write, b"PID 1 lives on\n")  # as the zygote does, for the next run
         finally:
             os._exit(0)
     os.close(write)
     with os.fdopen(read, "rb") as stream:
-        daemon = int(stream.read())
-    os.waitpid(pid, 0)
+        daemon, survivor = stream.read().decode().splitlines()
+    os.waitpid(outer, 0)
+    assert survivor == "PID 1 lives on"
     deadline = time.monotonic() + 10
     while Path(f"/proc/{daemon}").exists() and time.monotonic() < deadline:
         time.sleep(0.05)

@@ -1,14 +1,16 @@
-"""Start one confined run: the process layout, and the order the locks go on.
+"""Start confined runs: the process layout, and the order the locks go on.
 
-    caller ─fork→ keeper (outside the namespaces; waits, then exits as the runner did)
-                    └─fork→ runner (PID 1 of new PID, network and IPC namespaces)
+    zygote ─fork→ keeper-side (outside; waits, then exits as PID 1 did)
+      └─ PID 1 of new PID, network and IPC namespaces (`enter_namespaces`): forks the runs
+           └─ runner, one per run (`start`), confined
 
-The keeper exists because a process cannot move itself into a new PID namespace: its next
-child is the namespace's PID 1. It holds no descriptor the caller gave. The runner keeps
-only the descriptors it is given, then, in order: limits (address space, CPU, file size,
-no core), no capabilities, no_new_privs, Landlock, seccomp. Seccomp goes last because it
-forbids nothing the earlier steps need, and Landlock before it because `restrict_self`
-is itself a syscall a later filter might refuse.
+A process cannot move itself into a new PID namespace: its next child is the namespace's
+PID 1, so entering forks once, when the zygote starts, not once per run. After each run
+PID 1 kills whatever is left in the namespace (`reap_leftovers`): nothing a run starts
+outlives it, even if the seccomp filter that forbids forking were missing. The runner
+keeps only the descriptors it is given, then, in order: limits (address space, CPU, file
+size, no core), no capabilities, no_new_privs, Landlock, seccomp. Seccomp goes last
+because it forbids nothing the earlier steps need.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from dataclasses import dataclass
 from quizapp.engine.confine import landlock, namespaces, paths, privileges, seccomp
 from quizapp.engine.confine.support import support
 
-#: The runner's exit code when it spent its CPU time (PID 1 ignores SIGXCPU's default).
+#: The runner's exit code when it spent its CPU time (it exits from a SIGXCPU handler).
 EXIT_CPU = 128 + signal.SIGXCPU
 #: Bytes one file in the run's folder may grow to (a run cannot fill the disk).
 FILE_LIMIT = 64 * 1024 * 1024
@@ -41,9 +43,43 @@ class Limits:
     cpu_seconds: int
 
 
+_STATE = {"pid1": False}
+
+
+def enter_namespaces() -> bool:
+    """Move the rest of this process's life into new namespaces, as their PID 1.
+
+    The caller forks here: the original process waits for the new one and exits as it
+    does (it holds nothing: every descriptor above 2 is closed), the new one returns True.
+    Returns False, without forking, where the kernel offers no namespaces.
+    """
+    if not support().namespaces:
+        return False
+    namespaces.isolate()
+    pid = os.fork()
+    if pid:
+        _keep(pid)
+    privileges.die_with_parent()
+    _STATE["pid1"] = True
+    return True
+
+
+def reap_leftovers() -> None:
+    """In PID 1 of the runs' namespace: kill and reap every process a run left behind."""
+    if not _STATE["pid1"] or os.getpid() != 1:
+        return  # kill(-1) anywhere else would reach every process of the user
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(-1, signal.SIGKILL)
+    with contextlib.suppress(ChildProcessError):
+        while True:
+            pid, _ = os.waitpid(-1, 0)
+            if pid == 0:
+                break
+
+
 def start(workdir: str, output: int | None, keep: tuple[int, ...], limits: Limits) -> int:
     """Fork a run: returns 0 in the runner (confined as far as the kernel allows), else
-    the pid of the run's keeper, whose exit status is the runner's.
+    the runner's pid.
 
     The runner's stdin is /dev/null, its stdout and stderr `output` (or /dev/null), and
     `keep` are the only other descriptors it holds; the caller closes its own copies.
@@ -53,28 +89,21 @@ def start(workdir: str, output: int | None, keep: tuple[int, ...], limits: Limit
     pid = os.fork()
     if pid:
         return pid
-    code = 70
     try:
-        os.setpgid(0, 0)  # the judge kills the whole group on a timeout
+        os.setpgid(0, 0)  # a kill of the run reaches its whole group
         privileges.die_with_parent()
-        if support().namespaces:
-            namespaces.isolate()
-            runner = os.fork()
-            if runner:
-                _keep(runner)
-            privileges.die_with_parent()
         confine(workdir, output, keep, limits)
         return 0
     except BaseException:
-        os._exit(code)  # the runner never returns into the caller's code on failure
+        os._exit(70)  # the runner never returns into the caller's code on failure
 
 
-def _keep(runner: int) -> None:
-    """The keeper: hold nothing, wait for the runner, exit the way it did."""
+def _keep(child: int) -> None:
+    """Hold nothing, wait for `child`, exit the way it did."""
     os.closerange(3, _max_fd())
     while True:
         try:
-            _, status = os.waitpid(runner, 0)
+            _, status = os.waitpid(child, 0)
             break
         except ChildProcessError:
             os._exit(70)

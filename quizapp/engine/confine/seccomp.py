@@ -6,7 +6,8 @@ through only with CLONE_THREAD (torch's thread pools); `clone3`, whose flags sit
 pointer a filter cannot read, answers ENOSYS so that glibc falls back to `clone`. `socket`
 is refused for every family (a unix socket could reach a path-named service outside);
 `socketpair` stays. Namespace, mount, ptrace, io_uring (which would run socket operations
-past this filter), bpf and module calls are refused too. x86_64 and aarch64 only: on
+past this filter), System V and POSIX IPC objects (which would outlive the run, in the
+namespace the runs share), bpf and module calls are refused too. x86_64 and aarch64 only: on
 another architecture `supported()` is False and the run says so.
 """
 
@@ -48,7 +49,8 @@ _TABLES: dict[str, tuple[int, str]] = {
         "bpf 321 userfaultfd 323 perf_event_open 298 io_uring_setup 425 io_uring_enter 426 "
         "io_uring_register 427 process_vm_readv 310 process_vm_writev 311 pidfd_getfd 438 "
         "keyctl 250 add_key 248 request_key 249 kexec_load 246 kexec_file_load 320 "
-        "init_module 175 finit_module 313 delete_module 176 reboot 169 ",
+        "init_module 175 finit_module 313 delete_module 176 reboot 169 shmget 29 semget 64 "
+        "msgget 68 mq_open 240 ",
     ),
     "aarch64": (
         0xC00000B7,

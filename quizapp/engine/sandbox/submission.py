@@ -1,6 +1,6 @@
 """One submission, end to end, on the judge's side: start the run, read it, judge it.
 
-Limits: a wall-clock deadline (the judge SIGKILLs the run's process group), the address
+Limits: a wall-clock deadline (the zygote SIGKILLs the run's process group), the address
 space and CPU caps and the confinement set in the runner (`engine/confine`), the channel's
 size caps, and the learner's output (stdout and stderr, one pipe) of which the first 4 KB
 are kept. A fresh temporary folder is the run's working directory and the only place it
@@ -14,7 +14,6 @@ import json
 import os
 import select
 import shutil
-import signal
 import tempfile
 import time
 from typing import Any
@@ -79,7 +78,9 @@ def run(
         finally:
             os.close(channel_w)
             os.close(output_w)
-        reader, output, total, timed_out = _collect(pid, channel_r, output_r, started + timeout)
+        reader, output, total, timed_out = _collect(
+            zygote, pid, channel_r, output_r, started + timeout
+        )
         status = zygote.wait(pid)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
@@ -91,7 +92,7 @@ def run(
 
 
 def _collect(
-    pid: int, channel_r: int, output_r: int, deadline: float
+    zygote: Zygote, pid: int, channel_r: int, output_r: int, deadline: float
 ) -> tuple[channel.Reader, bytes, int, bool]:
     """Read both pipes until the run closes them; kill it at the deadline or when its
     channel breaks a rule."""
@@ -105,7 +106,7 @@ def _collect(
             remaining = deadline - time.monotonic()
             if remaining <= 0 or reader.error is not None:
                 timed_out = reader.error is None
-                _kill(pid)
+                zygote.kill(pid)
                 break
             ready, _, _ = select.select(list(open_fds), [], [], remaining)
             for fd in ready:
@@ -128,11 +129,3 @@ def _collect(
         os.close(channel_r)
         os.close(output_r)
     return reader, bytes(output), total, timed_out
-
-
-def _kill(pid: int) -> None:
-    """SIGKILL the run: its keeper's process group holds the runner too."""
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(pid, signal.SIGKILL)
-    with contextlib.suppress(ProcessLookupError):
-        os.kill(pid, signal.SIGKILL)

@@ -15,6 +15,7 @@ import io
 import json
 import os
 import pickle
+import signal
 import socket
 import struct
 from typing import Any
@@ -98,9 +99,14 @@ class Zygote:
         self.loaded.add(key)
 
     def run(self, spec: dict[str, Any], channel_w: int, output_w: int) -> int:
-        """Start a runner for `spec` writing to these pipes; the pid of its keeper."""
+        """Start a runner for `spec` writing to these pipes; its pid, as the zygote sees it."""
         self._send({"run": spec}, fds=[channel_w, output_w])
         return int(self._answer()["pid"])
+
+    def kill(self, pid: int) -> None:
+        """SIGKILL a run the zygote started, and its process group."""
+        self._send({"kill": pid})
+        self._answer()
 
     def wait(self, pid: int) -> int:
         """The wait status of a run the zygote started."""
@@ -184,6 +190,8 @@ def _serve(sock: socket.socket, private: tuple[int, ...]) -> None:
         if fd > 2:  # 0 and 1 now hold /dev/null, so a received descriptor never lands there
             with contextlib.suppress(OSError):
                 os.close(fd)
+    # From here on, in new PID, network and IPC namespaces (where the kernel has them).
+    launch.enter_namespaces()
     inputs: dict[str, list[runner.Inputs]] = {}
     while True:
         message, payload, fds = _receive(sock)
@@ -196,11 +204,22 @@ def _serve(sock: socket.socket, private: tuple[int, ...]) -> None:
             elif "run" in message:
                 pid = _start(message["run"], fds, inputs)
                 _reply(sock, {"pid": pid})
+            elif "kill" in message:
+                _kill(int(message["kill"]))
+                _reply(sock, {"ok": True})
             elif "wait" in message:
                 _, status = os.waitpid(int(message["wait"]), 0)
+                launch.reap_leftovers()
                 _reply(sock, {"status": status})
         except Exception as error:  # a bug here must reach the judge, not end the zygote
             _reply(sock, {"error": f"{type(error).__name__}: {error}"})
+
+
+def _kill(pid: int) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pid, signal.SIGKILL)
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGKILL)
 
 
 def _start(spec: dict[str, Any], fds: list[int], inputs: dict[str, list[runner.Inputs]]) -> int:
