@@ -298,3 +298,69 @@ def test_without_confinement_a_run_keeps_its_limits(
         assert looping["status"] == "timeout"
     finally:
         zygote.close()
+
+
+# -- the judge's rules, on frames written by hand ---------------------------------------
+
+
+def _cases() -> list[Any]:
+    from quizapp.engine.harness import registry
+
+    code_server.warm_up()
+    return registry.cases_for("cfg_combine", registry.default_params("cfg_combine"))
+
+
+def _output(case: Any, index: int, tensor: Any) -> bytes:
+    from quizapp.engine.sandbox import channel, runner
+
+    header, payload = runner.output_frame(index, tensor)
+    return channel.encode(header, payload)
+
+
+def _judge(data: bytes, status: int = 0) -> dict[str, Any]:
+    from quizapp.engine.sandbox import channel, judge
+
+    reader = channel.Reader()
+    reader.feed(data)
+    return judge.report(_cases(), reader.frames, reader.error, status, False, 10.0)
+
+
+def test_the_judge_passes_only_outputs_it_compared_itself() -> None:
+    from quizapp.engine.sandbox import channel
+
+    cases = _cases()
+    frames = [_output(case, i, case.expected) for i, case in enumerate(cases)]
+    right = b"".join(frames)
+    done = channel.encode({"status": "done", "error": None})
+    assert [row["ok"] for row in _judge(right + done)["cases"]] == [True, True, True]
+    # Two rows and a claim of done: the third case has no row from the judge.
+    short = _judge(frames[0] + frames[1] + done)
+    assert (short["status"], short["error"]) == (
+        "crashed",
+        "the code exited before the cases finished",
+    )
+    # Right rows, then an exit status that says the run did not end well.
+    assert _judge(right + done, status=9)["status"] == "memory"
+
+
+def test_frames_that_break_a_rule_stop_the_run() -> None:
+    from quizapp.engine.sandbox import channel
+
+    cases = _cases()
+    first = _output(cases[0], 0, cases[0].expected)
+    cases_out_of_order = _output(cases[1], 1, cases[1].expected) + first
+    assert _judge(cases_out_of_order)["error"] == (
+        "the run broke its channel: the run sent a case out of order"
+    )
+    assert _judge(b"not a frame at all")["error"] == (
+        "the run broke its channel: the run wrote something that is not a frame"
+    )
+    huge = b"QZ" + (2).to_bytes(2, "little") + (channel.PAYLOAD_LIMIT + 1).to_bytes(4, "little")
+    assert _judge(huge + b"{}")["error"] == "the run broke its channel: an output over 64 MB"
+    lying = channel.encode({"case": 0, "dtype": "float32", "shape": [1, 4, 8, 8]}, b"\0" * 8)
+    row = _judge(lying)["cases"][0]
+    assert row["error"] == "sent a malformed output: 8 bytes for shape (1, 4, 8, 8) of float32"
+    complex_dtype = channel.encode({"case": 0, "dtype": "complex64", "shape": []}, b"\0" * 8)
+    assert _judge(complex_dtype)["cases"][0]["error"] == (
+        "sent a malformed output: dtype complex64"
+    )
