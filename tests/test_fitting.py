@@ -13,7 +13,6 @@ from fsrs.scheduler import DEFAULT_PARAMETERS
 from test_cli_study import run
 
 from quizapp import locations
-from quizapp.store.aggregates import rated_practice_reviews
 from quizapp.store.db import Store
 from quizapp.study import fitting
 from quizapp.study.fitting import MIN_REVIEWS, as_reviews, log_loss, optimize, trainable_count
@@ -41,7 +40,7 @@ def write_history(store: Store, questions: int, reviews_each: int, seed: int = 0
 def test_trainable_reviews_follow_the_optimizer_rule(store: Store) -> None:
     write_history(store, questions=3, reviews_each=4)
     store.record_review("p", "q0", "x", True, 3, 1.0, "practice", START + timedelta(hours=2))
-    reviews = as_reviews(rated_practice_reviews(store))
+    reviews = as_reviews(store.rated_practice_reviews())
     assert len(reviews) == 13
     # 3 reviews after the first per question; the same-day one does not count.
     assert trainable_count(reviews) == 9
@@ -83,7 +82,7 @@ def test_a_worse_fit_is_not_kept(store: Store) -> None:
 def test_optimize_above_the_minimum_fits_and_stores(capsys: pytest.CaptureFixture[str]) -> None:
     with Store.open(locations.db_path()) as store:
         write_history(store, questions=60, reviews_each=11)
-        reviews = as_reviews(rated_practice_reviews(store))
+        reviews = as_reviews(store.rated_practice_reviews())
         assert trainable_count(reviews) >= MIN_REVIEWS
     code, out, _ = run(["optimize", "--json"], capsys)
     assert code == 0

@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import json
 import pkgutil
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -208,3 +209,33 @@ def test_packs_import_nothing_from_grading() -> None:
         if target.startswith("quizapp.grading")
     }
     assert upward == set()
+
+
+# -- the store ----------------------------------------------------------------------------
+
+SQL = re.compile(
+    r"\b(SELECT\b.*\bFROM|INSERT\s+(OR\s+\w+\s+)?INTO|DELETE\s+FROM|UPDATE\s+\w+\s+SET)\b"
+)
+
+
+def sql_strings(name: str) -> list[str]:
+    """The string constants of module `name` that read as SQL statements."""
+    tree = ast.parse(module_file(name).read_text(encoding="utf-8"))
+    return [
+        node.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and SQL.search(node.value)
+    ]
+
+
+def test_sql_is_written_only_in_the_store() -> None:
+    # One way to query: a Store method; nothing outside store/ writes (or passes in) SQL.
+    outside = {
+        name: found
+        for name in all_modules()
+        if not name.startswith("quizapp.store")
+        for found in [sql_strings(name)]
+        if found
+    }
+    assert outside == {}
+    assert sql_strings("quizapp.store.suspension")  # the finder sees the store's own SQL

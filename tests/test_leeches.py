@@ -7,9 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from tui_helpers import Clock, make_app
 
-from quizapp.store import aggregates
 from quizapp.store.db import Store
-from quizapp.store.suspension import suspend
 from quizapp.study.leeches import LEECH_FAILURES, leeches
 
 NOW = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
@@ -42,19 +40,19 @@ def test_six_failures_make_a_leech_five_do_not(store: Store) -> None:
     fail(store, "text-owner", 3, mode="mock", rating=None)
     fail(store, "text-owner", 3, correct=None, rating=1)
     fail(store, "numeric-scaling", 9, correct=True, rating=3)
-    found = leeches(aggregates.failure_counts(store, LEECH_FAILURES), set())
+    found = leeches(store.failure_counts(LEECH_FAILURES), set())
     assert [(x.question_id, x.failures, x.suspended) for x in found] == [
         ("choice-noise", 6, False),
         ("text-owner", 6, False),
     ]
     assert found[0].last_failed == NOW + timedelta(hours=5)
-    suspend(store, "ui-basics", "text-owner", NOW)
-    found = leeches(aggregates.failure_counts(store, LEECH_FAILURES), {("ui-basics", "text-owner")})
+    store.suspend("ui-basics", "text-owner", NOW)
+    found = leeches(store.failure_counts(LEECH_FAILURES), {("ui-basics", "text-owner")})
     assert [x.suspended for x in found] == [False, True]
 
 
 async def test_suspended_questions_are_never_drawn(store: Store) -> None:
-    suspend(store, "ui-basics", "choice-noise", NOW)
+    store.suspend("ui-basics", "choice-noise", NOW)
     app = make_app(store, Clock())
     async with app.run_test():
         keys = {item.key for item in app.context.items()}
@@ -75,7 +73,7 @@ def test_stats_json_has_the_dashboard_series(capsys: pytest.CaptureFixture[str])
         opened.record_review("ui-basics", "choice-noise", "a", True, 3, 2.0, "practice", now)
         opened.save_card("ui-basics", "choice-noise", "{}", now + timedelta(days=2))
         fail(opened, "shape-latent", 6)
-        suspend(opened, "ui-basics", "shape-latent", now)
+        opened.suspend("ui-basics", "shape-latent", now)
     code, out, _ = run(["--packs", str(BASIC_PACKS), "stats", "--json"], capsys)
     assert code == 0
     data = json.loads(out)

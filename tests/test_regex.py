@@ -77,3 +77,9 @@ def test_any_pattern_and_answer_is_an_answer_or_a_refusal(pattern: str, answer: 
     else:
         with pytest.raises(RegexError):
             full_match(pattern, answer)
+
+
+def test_an_answer_with_lone_surrogates_is_matched_not_crashed() -> None:
+    # Undecodable command-line bytes reach the grader as lone surrogates (PEP 383).
+    assert not full_match("^sample$", "\udcff\udcfe")
+    assert full_match("^a.b$", "a\udcffb")

@@ -15,7 +15,6 @@ from quizapp.screens.practice import PracticeScreen
 from quizapp.screens.setting_dialog import SettingScreen
 from quizapp.screens.stats import StatsScreen
 from quizapp.store.db import Store
-from quizapp.store.suspension import suspended_keys
 from quizapp.study import scheduling
 from quizapp.study.settings import load_settings
 
@@ -77,14 +76,14 @@ async def test_leech_suspend_and_unsuspend(store: Store) -> None:
         assert [str(c) for c in leeches.get_row_at(0)][:3] == ["ui-basics", "sequence-ddim", "8"]
         await pilot.press("x")
         await settle(pilot)
-        assert suspended_keys(store) == {("ui-basics", "sequence-ddim")}
+        assert store.suspended_keys() == {("ui-basics", "sequence-ddim")}
         assert str(app.screen.query_one("#leeches", DataTable).get_row_at(0)[4]) == "suspended"
         headline = str(app.screen.query_one("#stats-headline", Static).render())
         assert "2 leeches (1 suspended)" in headline
         assert ("ui-basics", "sequence-ddim") not in {i.key for i in app.context.items()}
         await pilot.press("x")
         await settle(pilot)
-        assert suspended_keys(store) == set()
+        assert store.suspended_keys() == set()
 
 
 async def test_practise_the_weakest_objective(store: Store) -> None:

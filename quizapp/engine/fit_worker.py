@@ -19,12 +19,11 @@ def fit(store_path: Path) -> list[float]:
     from fsrs import Rating, ReviewLog
     from fsrs.optimizer import Optimizer
 
-    from quizapp.store.aggregates import rated_practice_reviews
     from quizapp.store.db import Store
     from quizapp.study.fitting import as_reviews
 
     with Store.open(store_path) as store:
-        reviews = as_reviews(rated_practice_reviews(store))
+        reviews = as_reviews(store.rated_practice_reviews())
     logs = [
         ReviewLog(
             card_id=review.card_id,

@@ -60,6 +60,9 @@ def full_match(pattern: str, text: str) -> bool:
     Raises:
         RegexError: when the pattern cannot be used (validation refuses such packs).
     """
+    # RE2 matches UTF-8: a lone surrogate (undecodable bytes from the command line, say)
+    # cannot be encoded, and can never be part of an accepted answer, so it becomes "?".
+    text = text.encode("utf-8", "replace").decode("utf-8")
     return compile_pattern(pattern).fullmatch(text) is not None
 
 

@@ -135,16 +135,13 @@ class HomeScreen(Screen[None]):
 
     def progress(self, summaries: list[PackSummary] | None = None) -> list[PackProgress]:
         """Current counts of every pack (suspended questions are not due or new)."""
-        from quizapp.store.aggregates import learned_keys
-        from quizapp.store.suspension import suspended_keys
         from quizapp.study.overview import pack_progress
 
         context = self.context
         packs = summaries if summaries is not None else context.summaries()
-        suspended = suspended_keys(context.store)
-        keys = [key for pack in packs for key in pack.keys if key not in suspended]
+        keys = context.store.unsuspended(key for pack in packs for key in pack.keys)
         titles = {pack.pack_id: pack.title for pack in packs}
-        return pack_progress(keys, titles, learned_keys(context.store, context.clock()))
+        return pack_progress(keys, titles, context.store.learned_keys(context.clock()))
 
     _updates: dict[str, tuple[int, int]] | None = None
 

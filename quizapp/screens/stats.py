@@ -22,7 +22,6 @@ from textual.widgets import DataTable, Footer, Header, Static
 from quizapp.screens.home import mastery_bar
 from quizapp.screens.messages import PracticeRequested
 from quizapp.screens.setting_dialog import SettingScreen
-from quizapp.store.suspension import suspend, unsuspend
 from quizapp.study.context import StudyContext
 from quizapp.study.dashboard import Dashboard, collect_dashboard
 from quizapp.study.leeches import LEECH_FAILURES
@@ -213,17 +212,16 @@ class StatsScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="workload")
     def simulate_workload(self) -> None:
         """Simulate the next 30 days at each retention (the UI thread only draws)."""
-        from quizapp.store.suspension import suspended_keys
         from quizapp.study.settings import load_settings
         from quizapp.study.workload import simulate_workload
 
         store = self.context.store
         now = self.context.clock()
-        suspended = suspended_keys(store)
         installed = {q.key for p in self.context.summaries() for q in p.questions}
         scheduled = store.cards()
-        cards = [c.card_json for k, c in scheduled.items() if k not in suspended]
-        new = len(installed - suspended - set(scheduled))
+        drawable = set(store.unsuspended(installed | set(scheduled)))
+        cards = [c.card_json for k, c in scheduled.items() if k in drawable]
+        new = len((installed & drawable) - set(scheduled))
         model = load_settings(store).model()
         self.post_message(self.WorkloadReady(simulate_workload(cards, new, model, now)))
 
@@ -287,10 +285,10 @@ class StatsScreen(Screen[None]):
             return
         leech = next(leech for leech in self.dashboard.leeches if leech.key == key)
         if leech.suspended:
-            unsuspend(self.context.store, *key)
+            self.context.store.unsuspend(*key)
             self.notify(f"{key[0]}/{key[1]} will be drawn again.")
         else:
-            suspend(self.context.store, *key, self.context.clock())
+            self.context.store.suspend(*key, self.context.clock())
             self.notify(f"{key[0]}/{key[1]} suspended: it will not be drawn.")
         self.refresh_data()
 

@@ -1,6 +1,9 @@
 """`Store`: the SQLite progress store (docs/architecture.md, "Storage").
 
-One service with explicit SQL. The connection is in autocommit mode, so every write is
+One service with explicit SQL, and the one way to query the store: every query is a method
+of `Store`. The dashboard's aggregates, the suspended questions and the settings are
+families of methods in modules of their own (`store/queries.py` says how), which `Store`
+inherits. The connection is in autocommit mode, so every write is
 durable the moment its method returns: a crash after an answer is graded never loses it.
 WAL mode lets the CLI (`quizapp stats`) read while the TUI writes.
 
@@ -26,6 +29,7 @@ from types import TracebackType
 from typing import Any, Self
 
 from quizapp.oneline import error_line, one_line
+from quizapp.store.aggregates import AggregateQueries
 from quizapp.store.migrations import APPLICATION_ID, LATEST_VERSION, pending
 from quizapp.store.opening import (
     BUSY_TIMEOUT_SECONDS,
@@ -44,6 +48,8 @@ from quizapp.store.rows import (
     StoreStats,
     to_db_time,
 )
+from quizapp.store.settings import SettingsQueries
+from quizapp.store.suspension import SuspensionQueries
 
 _SQLITE_HEADER = b"SQLite format 3\x00"
 # `PRAGMA quick_check` reads every page: seconds on years of history. A store closed
@@ -167,7 +173,7 @@ def _inspect(path: Path) -> _Existing:
     return _Existing(version=version)
 
 
-class Store:
+class Store(AggregateQueries, SuspensionQueries, SettingsQueries):
     """The progress store. Open with `Store.open(path)`; use as a context manager.
 
     One Store may be shared by the UI thread and thread workers: calls are serialized
@@ -256,12 +262,7 @@ class Store:
         with self._db() as db:
             return db.execute(sql, params).fetchall()
 
-    def fetch(self, sql: str, params: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
-        """Rows of one read query; for the store's own modules (settings, aggregates)."""
-        return self._read(sql, params)
-
-    def execute(self, sql: str, params: tuple[Any, ...] = ()) -> int:
-        """Run one write statement, committed before returning; returns the rows changed."""
+    def _change(self, sql: str, params: tuple[Any, ...] = ()) -> int:
         with self._db() as db:
             return db.execute(sql, params).rowcount
 

@@ -10,9 +10,7 @@ from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 from datetime import UTC, datetime
 
-from quizapp.store import aggregates
 from quizapp.store.db import Store
-from quizapp.store.suspension import suspended_keys
 from quizapp.study.history import due_forecast, start_of_day
 from quizapp.study.plan import InterviewPlan, at_risk_keys, build_plan, plan_retention, plan_session
 from quizapp.study.planning import StudyItem
@@ -36,11 +34,11 @@ def active_plan(
     if interview is None or interview < today:
         return None
     retention = plan_retention((interview - today).days, settings.desired_retention)
-    active = set(installed) - suspended_keys(store)
+    active = set(store.unsuspended(installed))
     cards = {key: card for key, card in store.cards().items() if key in active}
     risky = at_risk_keys(cards, interview, retention, settings.model(retention))
-    due = aggregates.due_cards_per_day(store, start_of_day(interview))
-    introduced = aggregates.first_practised_since(store, start_of_day(today)) & active
+    due = store.due_cards_per_day(start_of_day(interview))
+    introduced = store.first_practised_since(start_of_day(today)) & active
     return build_plan(
         today,
         interview,
@@ -57,11 +55,13 @@ def practice_plan(
 ) -> tuple[list[StudyItem], MemoryModel] | None:
     """Today's session and memory model under the active plan, or None without one."""
     settings = load_settings(store)
-    plan = active_plan(store, {item.key for item in items}, now, settings)
+    drawable = set(store.unsuspended(item.key for item in items))
+    items = [item for item in items if item.key in drawable]
+    plan = active_plan(store, drawable, now, settings)
     if plan is None:
         return None
     model = settings.model(plan.retention)
-    planned = plan_session(items, store.cards(), now, plan, model, suspended_keys(store))
+    planned = plan_session(items, store.cards(), now, plan, model)
     return planned, model
 
 

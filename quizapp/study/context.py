@@ -69,11 +69,11 @@ class StudyContext:
 
     def items(self) -> list[StudyItem]:
         """Every loaded question as a study item, in pack order; suspended ones never."""
-        from quizapp.store.suspension import suspended_keys
         from quizapp.study.planning import study_items
 
-        suspended = suspended_keys(self.store)
-        return [item for item in study_items(self.registry) if item.key not in suspended]
+        items = study_items(self.registry)
+        drawable = set(self.store.unsuspended(item.key for item in items))
+        return [item for item in items if item.key in drawable]
 
     def cached_summaries(self) -> list[PackSummary] | None:
         """Pack summaries from the cache (no pydantic), or None on a miss or without folders."""

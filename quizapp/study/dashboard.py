@@ -12,10 +12,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from quizapp.packs.summary_cache import PackSummary
-from quizapp.store import aggregates
 from quizapp.store.aggregates import DayAnswers
 from quizapp.store.db import Store
-from quizapp.store.suspension import suspended_keys
 from quizapp.study.active_plan import active_plan
 from quizapp.study.history import (
     FORECAST_DAYS,
@@ -78,22 +76,21 @@ def collect_dashboard(store: Store, packs: Sequence[PackSummary], now: datetime)
     today = now.astimezone(UTC).date()
     since = start_of_day(history_start(today))
     until = start_of_day(today + timedelta(days=1))
-    suspended = suspended_keys(store)
-    objectives = objective_mastery(packs, aggregates.learned_keys(store, now), suspended)
+    suspended = store.suspended_keys()
+    drawable = set(store.unsuspended(q.key for p in packs for q in p.questions))
+    objectives = objective_mastery(packs, store.learned_keys(now), drawable)
     settings = load_settings(store)
     return Dashboard(
         today=today,
-        reviews_by_day=reviews_by_day(aggregates.answers_per_day(store, since, until), today),
-        retention_by_week=retention_by_week(
-            aggregates.due_answers_per_day(store, since, until), today
-        ),
+        reviews_by_day=reviews_by_day(store.answers_per_day(since, until), today),
+        retention_by_week=retention_by_week(store.due_answers_per_day(since, until), today),
         forecast=due_forecast(
-            aggregates.due_cards_per_day(store, start_of_day(today + timedelta(FORECAST_DAYS))),
+            store.due_cards_per_day(start_of_day(today + timedelta(FORECAST_DAYS))),
             today,
         ),
         objectives=objectives,
         weakest=weakest(objectives),
-        leeches=leeches(aggregates.failure_counts(store, LEECH_FAILURES), suspended),
+        leeches=leeches(store.failure_counts(LEECH_FAILURES), suspended),
         suspended=len(suspended),
         settings=settings,
         plan=active_plan(store, {q.key for p in packs for q in p.questions}, now, settings),

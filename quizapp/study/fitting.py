@@ -24,7 +24,6 @@ from pathlib import Path
 from fsrs import Card, Rating, Scheduler
 from fsrs.scheduler import DEFAULT_PARAMETERS
 
-from quizapp.store.aggregates import rated_practice_reviews
 from quizapp.store.db import Store
 
 #: py-fsrs 6's optimizer: `mini_batch_size` (below it, no fit) and `max_seq_len`.
@@ -78,7 +77,7 @@ class FitResult:
 
 
 def as_reviews(rows: Iterable[tuple[str, str, int, datetime]]) -> list[Review]:
-    """Number the questions of `aggregates.rated_practice_reviews` rows as card ids 1..N."""
+    """Number the questions of `Store.rated_practice_reviews` rows as card ids 1..N."""
     ids: dict[tuple[str, str], int] = {}
     return [
         Review(ids.setdefault((pack, question), len(ids) + 1), rating, at)
@@ -170,7 +169,7 @@ def optimize(store: Store, fitter: Fitter = run_fit_worker) -> FitResult:
     """
     from quizapp.study.settings import load_settings, save_parameters
 
-    reviews = as_reviews(rated_practice_reviews(store))
+    reviews = as_reviews(store.rated_practice_reviews())
     trainable = trainable_count(reviews)
     current = load_settings(store).model().parameters
     personalized = current != tuple(DEFAULT_PARAMETERS)

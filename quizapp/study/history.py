@@ -62,7 +62,7 @@ def retention_by_week(
     """True retention of the last `weeks` weeks (this one included), oldest first.
 
     Args:
-        due_answers: Per-day answers to due reviews (`aggregates.due_answers_per_day`).
+        due_answers: Per-day answers to due reviews (`Store.due_answers_per_day`).
         today: Today (UTC).
         weeks: How many weeks.
     """

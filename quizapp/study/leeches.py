@@ -52,7 +52,7 @@ def leeches(
     """The questions failed `at_least` times, most failures first, each marked suspended or not.
 
     Args:
-        failures: Failure counts (`aggregates.failure_counts`), possibly below the threshold.
+        failures: Failure counts (`Store.failure_counts`), possibly below the threshold.
         suspended: Keys of suspended questions.
         at_least: The leech threshold.
     """

@@ -46,21 +46,23 @@ class ObjectiveMastery:
 def objective_mastery(
     packs: Iterable[PackSummary],
     learned: Mapping[tuple[str, str], bool],
-    suspended: AbstractSet[tuple[str, str]] = frozenset(),
+    drawable: AbstractSet[tuple[str, str]] | None = None,
 ) -> list[ObjectiveMastery]:
     """Every objective of every pack, in pack then objective order.
 
     Args:
         packs: The installed packs.
         learned: Scheduled questions: True when learned, False when due
-            (`aggregates.learned_keys`); a question absent is new.
-        suspended: Keys of suspended questions.
+            (`Store.learned_keys`); a question absent is new.
+        drawable: The questions that count (`Store.unsuspended`); None: all of them.
     """
     result = []
     for pack in packs:
         for objective_id, text in pack.objectives:
             keys = [
-                q.key for q in pack.questions if objective_id in q.covers and q.key not in suspended
+                q.key
+                for q in pack.questions
+                if objective_id in q.covers and (drawable is None or q.key in drawable)
             ]
             result.append(
                 ObjectiveMastery(

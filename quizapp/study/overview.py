@@ -43,7 +43,7 @@ def pack_progress(
         keys: (pack id, question id) of every installed question.
         titles: Pack id to title, in display order.
         learned: Every scheduled question: True when learned (not due), False when due
-            (`store.aggregates.learned_keys`, so no card is parsed); absent means new.
+            (`Store.learned_keys`, so no card is parsed); absent means new.
     """
     counts = {pack_id: [0, 0, 0, 0] for pack_id in titles}
     for key in keys:

@@ -18,7 +18,6 @@ Pure: today, the cards and the forecast come in; a plan comes out. While a plan 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
@@ -222,9 +221,11 @@ def plan_session(
     now: datetime,
     plan: InterviewPlan,
     model: MemoryModel,
-    suspended: AbstractSet[tuple[str, str]] = frozenset(),
 ) -> list[StudyItem]:
     """Today's practice under the plan: due cards, then at-risk ones, then new ones.
+
+    `items` are the drawable questions: suspended ones are already left out
+    (`Store.unsuspended`).
 
     Due cards come most overdue first; at-risk cards lowest predicted recall first; both
     at-risk and new questions covering a weak objective come before the others. The day's
@@ -234,7 +235,6 @@ def plan_session(
     At-risk cards need no such count: one reviewed today is no longer at risk, and the
     pool only shrinks, so a second session at most takes a later day's share early.
     """
-    items = [item for item in items if item.key not in suspended]
     today = plan.day(now.astimezone(UTC).date()) or plan.days[-1]
     weak = weak_objective_keys(items, cards, now)
 

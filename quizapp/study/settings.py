@@ -15,7 +15,6 @@ from datetime import date
 from fsrs.scheduler import DEFAULT_PARAMETERS, LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS
 
 from quizapp.store.db import Store
-from quizapp.store.settings import delete_setting, read_settings, write_setting
 from quizapp.study.scheduling import DEFAULT_RETENTION, MemoryModel
 
 #: Where desired retention may be set: below 0.7 reviews come too late to be useful; at
@@ -127,7 +126,7 @@ def _spec(key: str) -> SettingSpec:
 
 def load_settings(store: Store) -> Settings:
     """The stored settings; a stored value this version cannot read falls back to default."""
-    raw = read_settings(store)
+    raw = store.read_settings()
     settings = Settings()
     retention = raw.get("desired_retention")
     interview = raw.get("interview_date")
@@ -145,7 +144,7 @@ def load_settings(store: Store) -> Settings:
 
 def shown_values(store: Store) -> dict[str, str]:
     """Every key with its current value as text (the default where unset)."""
-    raw = read_settings(store)
+    raw = store.read_settings()
     return {key: raw.get(key) or spec.default for key, spec in SPECS.items()}
 
 
@@ -157,9 +156,9 @@ def set_setting(store: Store, key: str, text: str) -> str:
     """
     stored = _spec(key).parse(text)
     if stored:
-        write_setting(store, key, stored)
+        store.write_setting(key, stored)
     else:
-        delete_setting(store, key)
+        store.delete_setting(key)
     return stored or SPECS[key].default
 
 

@@ -11,10 +11,8 @@ from datetime import datetime
 from typing import Any
 
 from quizapp.packs.summary_cache import PackSummary
-from quizapp.store.aggregates import learned_keys
 from quizapp.store.db import Store
 from quizapp.store.rows import StoreStats
-from quizapp.store.suspension import suspended_keys
 from quizapp.study.dashboard import Dashboard, collect_dashboard
 from quizapp.study.overview import PackProgress, pack_progress
 
@@ -60,10 +58,9 @@ def collect_stats(
         now: The moment counts are taken.
         dashboard: Already collected at `now` (the stats screen has one); else collected.
     """
-    suspended = suspended_keys(store)
-    keys = [key for pack in packs for key in pack.keys if key not in suspended]
+    keys = store.unsuspended(key for pack in packs for key in pack.keys)
     titles = {pack.pack_id: pack.title for pack in packs}
-    installed = pack_progress(keys, titles, learned_keys(store, now))
+    installed = pack_progress(keys, titles, store.learned_keys(now))
     return Stats(
         history=store.stats(now),
         installed={p.pack_id: p for p in installed},
