@@ -2,7 +2,8 @@
 until unsuspended. Their history and cards are kept; only planning and counts skip them.
 
 `Store.unsuspended` is the one place that rule is applied: sessions, plans, the home
-screen's and the stats' counts all hide suspended questions through it.
+screen's and the stats' counts all hide suspended questions through it (only the due
+forecast, `Store.due_cards_per_day`, applies it inside its SQL aggregate).
 """
 
 from __future__ import annotations
