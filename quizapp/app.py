@@ -270,7 +270,7 @@ class QuizApp(CrashToLog):
                 self.notify(f"{key} = {value}")
 
         def save(text: str) -> str:
-            return set_setting(self.store, key, text)
+            return set_setting(self.store, key, text, self.clock().date())
 
         current = shown_values(self.store)[key]
         self.push_screen(SettingScreen(key, SPECS[key].description, current, save), saved)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
 import subprocess
 from datetime import UTC, datetime
@@ -15,6 +17,7 @@ from quizapp.store.db import Store
 
 GOOD = Path(__file__).parent / "packs" / "good.yaml"
 UI_PACK = Path(__file__).parent / "ui" / "packs" / "ui-basics.yaml"
+NOT_A_LINK = "install takes the pack file itself, not a link"
 
 
 def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
@@ -163,3 +166,67 @@ def test_uninstall_keeps_progress(capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(["uninstall", "denoising-step"], capsys)
     assert code == 2 and "not installed: nothing to uninstall" in err
     assert "no installed pack" in run(["packs"], capsys)[1]
+
+
+def test_links_and_non_regular_files_are_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("root:SECRET-HASH:19000:0:99999:7:::\n")
+    link = tmp_path / "x.yaml"
+    link.symlink_to(secret)
+    code, out, err = run(["install", str(link)], capsys)
+    assert (code, out) == (2, "")
+    assert err == f"quizapp: error: {link} is a symbolic link; {NOT_A_LINK}\n"
+    # In a folder beside a good pack, the link refuses the whole folder.
+    folder = tmp_path / "packs"
+    folder.mkdir()
+    shutil.copy(GOOD, folder / "good.yaml")
+    (folder / "shadow.yaml").symlink_to(secret)
+    code, _, err = run(["install", str(folder)], capsys)
+    assert code == 2 and "shadow.yaml is a symbolic link" in err and "SECRET" not in err
+    # A FIFO would block the loader forever: refused before anything opens it.
+    (folder / "shadow.yaml").unlink()
+    os.mkfifo(folder / "pipe.yaml")
+    code, _, err = run(["install", str(folder)], capsys)
+    assert code == 2
+    fifo = folder / "pipe.yaml"
+    assert err == f"quizapp: error: {fifo} is not a regular file (a FIFO, device or socket)\n"
+    assert installed_files() == []
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+def test_a_link_in_a_git_repo_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    shutil.copy(UI_PACK, repo / "ui-basics.yaml")
+    (repo / "evil.yaml").symlink_to("/etc/passwd")
+    git("init", "--quiet", cwd=repo)
+    git("add", ".", cwd=repo)
+    git("-c", "user.name=t", "-c", "user.email=t@t", "commit", "--quiet", "-m", "pack", cwd=repo)
+    code, _, err = run(["install", repo.as_uri()], capsys)
+    assert code == 2
+    assert err == f"quizapp: error: {repo.as_uri()}:evil.yaml is a symbolic link; {NOT_A_LINK}\n"
+    assert installed_files() == []
+
+
+@pytest.mark.parametrize("named", ["../victim.yaml", "{victim}", "sub/../../victim.yaml", ".."])
+def test_uninstall_never_removes_a_path_outside_the_packs_folder(
+    named: str, quizapp_home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(["install", str(GOOD)], capsys)[0] == 0
+    victim = quizapp_home / "victim.yaml"
+    victim.write_text("precious")
+    manifest = locations.installed_manifest()
+    entries = json.loads(manifest.read_text())
+    entries["test-good"]["file"] = named.format(victim=victim)
+    manifest.write_text(json.dumps(entries))
+    # The installed file no longer loads, so uninstall goes by the manifest alone.
+    (locations.user_packs_dir() / "test-good.yaml").unlink()
+    code, _, err = run(["uninstall", "test-good"], capsys)
+    assert code == 2
+    assert "which is not a pack file in" in err and "nothing removed" in err
+    assert err.count("\n") == 1
+    assert victim.read_text() == "precious"

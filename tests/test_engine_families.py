@@ -14,7 +14,14 @@ pytest.importorskip("diffusers")
 
 from quizapp import locations
 from quizapp.engine.families import DEFAULT, family_for, sd15
-from quizapp.engine.families.base import Conditioning, Family, LatentRequest, Shape
+from quizapp.engine.families.base import (
+    NO_ARGS,
+    Conditioning,
+    Family,
+    LatentRequest,
+    PipelineArgs,
+    Shape,
+)
 from quizapp.engine.guidance import Guidance
 from quizapp.engine.harness import base as harness_base
 from quizapp.engine.loop import Loop
@@ -61,12 +68,20 @@ class Packed(Family):
         b, c, h, w = latents.shape
         return latents.reshape(b, c * h * w // 16, 16)
 
-    def set_timesteps(self, scheduler: Any, num_inference_steps: int, shape: Shape) -> None:
+    def set_timesteps(
+        self, scheduler: Any, num_inference_steps: int, shape: Shape, mistake: Mistake = NO_MISTAKE
+    ) -> None:
         self.calls.append(f"set_timesteps {shape}")
         scheduler.set_timesteps(num_inference_steps)
 
     def conditioning(
-        self, denoiser: Any, shape: Shape, prompt_length: int, cfg: bool, seed: int
+        self,
+        denoiser: Any,
+        shape: Shape,
+        prompt_length: int,
+        cfg: bool,
+        seed: int,
+        args: PipelineArgs = NO_ARGS,
     ) -> Conditioning:
         return Conditioning(torch.zeros(shape[0], prompt_length, 8))
 
@@ -96,7 +111,7 @@ class Packed(Family):
         self.calls.append("predict")
         return denoiser(model_input, t, conditioning.prompt_embeds)
 
-    def decode(self, model_path: Path, latents: Any) -> Any:
+    def decode(self, model_path: Path, latents: Any, shape: Shape) -> Any:
         return latents
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import zipfile
 from pathlib import Path
@@ -168,3 +169,56 @@ def test_export_runs_the_probes_for_executed_questions(
     fields = notes[note_guid("test-probed", "alpha-bar")]["fields"]
     assert fields["Answer"].startswith("Computed: 0.2763")
     assert "DDPMScheduler" in fields["Trace"] and "diffusers" in fields["Trace"]
+
+
+def hostile_pack(tmp_path: Path) -> Path:
+    """ui-basics with a remote image, a link and Anki media syntax in every kind of text."""
+    text = UI_PACK.read_text()
+    text = text.replace(
+        "The model predicts noise; scheduler.step turns it into the next latent.",
+        '"![tracker](https://evil.example/pixel.png) [docs](https://evil.example/d) '
+        '[sound:ding.mp3] [latex]\\\\input{/etc/passwd}[/latex] {{c1::cloze}}"',
+    )
+    text = text.replace(
+        "why: That is what scheduler.step returns.",
+        'why: "[sound:why.mp3] ![w](http://evil.example/w.gif)"',
+    )
+    text = text.replace(
+        "- text: The denoised image in pixel space",
+        '- text: "The denoised image [sound:choice.mp3] {{c2::x}}"',
+    )
+    text = text.replace(
+        "prompt: At 512x512 with SD 1.5, batch 1, what is the latent shape?",
+        'prompt: "At 512x512 <img src=https://evil.example/raw.png> [$]x[/$], what shape?"',
+    )
+    path = tmp_path / "hostile.yaml"
+    path.write_text(text)
+    return path
+
+
+def test_no_remote_url_nor_anki_media_syntax_reaches_a_card(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "hostile.apkg"
+    code, _, err = run(["export", str(hostile_pack(tmp_path)), "--anki", "-o", str(target)], capsys)
+    assert code == 0, err
+    notes = read_apkg(target, tmp_path)["notes"]
+    assert isinstance(notes, dict)
+    every_field = "\n".join(value for note in notes.values() for value in note["fields"].values())
+    # Nothing on a card refers to anything outside it, so nothing is fetched on review.
+    tags = re.findall(r"<[a-z][^>]*>", every_field)
+    assert tags and not [tag for tag in tags if re.search(r"src|href|url|style", tag)]
+    # Anki's own syntax from pack text does nothing: no media, no LaTeX, no cloze.
+    for syntax in ("[sound:", "[latex]", "[$]", "{{"):
+        assert syntax not in every_field
+    # ...and is still there to read, as text.
+    choice = notes[note_guid("ui-basics", "choice-noise")]["fields"]
+    assert "&#91;image: tracker&#93;" in choice["Explanation"]
+    assert "docs (https://evil.example/d)" in choice["Explanation"]
+    assert "&#91;sound:ding.mp3&#93;" in choice["Explanation"]
+    assert "&#91;sound:choice.mp3&#93; &#123;&#123;c2::x&#125;&#125;" in choice["Choices"]
+    assert "&#91;sound:why.mp3&#93; &#91;image: w&#93;" in choice["Traps"]
+    shape = notes[note_guid("ui-basics", "shape-latent")]["fields"]
+    assert (
+        "&lt;img src=https://evil.example/raw.png&gt; &#91;$&#93;x&#91;/$&#93;" in shape["Prompt"]
+    )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -159,6 +160,23 @@ def test_off_localhost_the_page_asks_for_the_token_and_profiles_stay_apart(
         assert wait_for_review(profile_db) == [("web-one", "noise", 1)]
         # The shared store never saw alice's answer.
         assert reviews(quizapp_home / "quizapp.db") == []
+        page.close()
+    finally:
+        served.stop()
+
+
+def test_the_page_says_why_a_session_ended(browser: sync_api.Browser, quizapp_home: Path) -> None:
+    served = Served([], quizapp_home)
+    try:
+        page = browser.new_page(viewport={"width": 1200, "height": 800})
+        terminal = Terminal(page)
+        page.goto(served.url)
+        terminal.wait_for("Browser test pack")
+        (app,) = served.app_processes()
+        os.kill(app, signal.SIGKILL)
+        page.wait_for_selector("text=its app process stopped")
+        message = page.locator(".closed-dialog .message").inner_text()
+        assert message.startswith("The quizapp session ended: its app process stopped")
         page.close()
     finally:
         served.stop()

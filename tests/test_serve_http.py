@@ -12,7 +12,7 @@ import pytest
 from serve_helpers import Served
 
 from quizapp.commands.serve import app_command, child_environment
-from quizapp.web.server import is_loopback
+from quizapp.web.origin import is_loopback
 
 
 def get(

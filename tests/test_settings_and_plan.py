@@ -16,6 +16,7 @@ from quizapp.study import scheduling
 from quizapp.study.active_plan import active_plan, practice_plan
 from quizapp.study.plan import (
     LIGHT_DAY_CAP,
+    MAX_PLAN_DAYS,
     PlanError,
     build_plan,
     plan_retention,
@@ -30,21 +31,21 @@ TODAY = NOW.date()
 
 def test_settings_default_parse_and_reset(store: Store) -> None:
     assert load_settings(store).desired_retention == 0.9
-    assert set_setting(store, "desired_retention", "0.85") == "0.85"
-    assert set_setting(store, "interview_date", "2025-03-20") == "2025-03-20"
+    assert set_setting(store, "desired_retention", "0.85", TODAY) == "0.85"
+    assert set_setting(store, "interview_date", "2025-03-20", TODAY) == "2025-03-20"
     settings = load_settings(store)
     assert settings.desired_retention == 0.85
     assert settings.interview_date == date(2025, 3, 20)
     assert settings.model().desired_retention == 0.85
     with pytest.raises(SettingError, match=r"between 0\.7 and 0\.98"):
-        set_setting(store, "desired_retention", "0.5")
+        set_setting(store, "desired_retention", "0.5", TODAY)
     with pytest.raises(SettingError, match=r"YYYY-MM-DD"):
-        set_setting(store, "interview_date", "next week")
+        set_setting(store, "interview_date", "next week", TODAY)
     with pytest.raises(SettingError, match="needs 21 numbers"):
-        set_setting(store, "fsrs_parameters", "1, 2")
+        set_setting(store, "fsrs_parameters", "1, 2", TODAY)
     with pytest.raises(SettingError, match="unknown setting"):
-        set_setting(store, "colour", "blue")
-    assert set_setting(store, "interview_date", "none") == "none"
+        set_setting(store, "colour", "blue", TODAY)
+    assert set_setting(store, "interview_date", "none", TODAY) == "none"
     assert load_settings(store).interview_date is None
 
 
@@ -95,7 +96,7 @@ def test_practice_follows_an_active_plan(store: Store) -> None:
     old, due = scheduling.review(None, 3, NOW - timedelta(days=30))
     old, due = scheduling.review(old, 3, due)
     store.save_card(*items[1].key, old, NOW + timedelta(days=60))
-    set_setting(store, "interview_date", (TODAY + timedelta(days=4)).isoformat())
+    set_setting(store, "interview_date", (TODAY + timedelta(days=4)).isoformat(), TODAY)
     planned, model = practice_plan(items, store, NOW) or ([], None)
     assert model is not None and model.desired_retention == 0.95
     keys = [item.key for item in planned]
@@ -127,7 +128,7 @@ def test_a_card_due_before_the_interview_is_not_brought_forward() -> None:
 
 def test_a_second_session_the_same_day_adds_no_new_questions(store: Store) -> None:
     items = [StudyItem(p.id, q) for p, q in Registry.load([BASIC_PACKS]).questions()]
-    set_setting(store, "interview_date", (TODAY + timedelta(days=4)).isoformat())
+    set_setting(store, "interview_date", (TODAY + timedelta(days=4)).isoformat(), TODAY)
     first, _ = practice_plan(items, store, NOW) or ([], None)
     # No cards: every question is new, spread front-loaded over 3 busy days.
     assert len(items) == 7 and len(first) == 3
@@ -173,16 +174,16 @@ def test_scheduling_uses_the_learners_retention_and_the_plans(store: Store) -> N
     from quizapp.study.practice import PracticeOptions, PracticeSession
 
     assert memory_model(store, NOW).desired_retention == 0.9
-    set_setting(store, "interview_date", (TODAY + timedelta(days=3)).isoformat())
+    set_setting(store, "interview_date", (TODAY + timedelta(days=3)).isoformat(), TODAY)
     assert memory_model(store, NOW).desired_retention == 0.95
-    set_setting(store, "interview_date", "none")
+    set_setting(store, "interview_date", "none", TODAY)
 
     items = [StudyItem(p.id, q) for p, q in Registry.load([BASIC_PACKS]).questions()]
     learned, due = scheduling.review(None, 3, NOW - timedelta(days=20))
     learned, due = scheduling.review(learned, 3, due)
 
     def interval_at(retention: str) -> timedelta:
-        set_setting(store, "desired_retention", retention)
+        set_setting(store, "desired_retention", retention, TODAY)
         store.save_card(*items[0].key, learned, NOW - timedelta(hours=1))
         session = PracticeSession.plan(items, store, lambda: NOW, PracticeOptions(new_limit=0))
         assert session.model.desired_retention == float(retention)
@@ -193,3 +194,31 @@ def test_scheduling_uses_the_learners_retention_and_the_plans(store: Store) -> N
         return card.due - NOW
 
     assert interval_at("0.75") > interval_at("0.9") > interval_at("0.97")
+
+
+@pytest.mark.parametrize(
+    ("when", "why"),
+    [("9999-12-31", "days away; a plan covers at most 366 days"), ("0001-01-01", "in the past")],
+)
+def test_an_interview_date_is_bounded_in_config_and_plan(
+    when: str, why: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(["config", "interview_date", when], capsys)
+    assert (code, out) == (2, "")
+    assert err.startswith(f"quizapp: error: interview_date: the interview date {when} is ")
+    assert why in err and err.count("\n") == 1
+    code, out, err = run(["plan", "--interview", when], capsys)
+    assert (code, out) == (2, "")
+    assert err.startswith(f"quizapp: error: --interview {when}: the interview date {when} is ")
+    assert why in err and err.count("\n") == 1
+    with Store.open(locations.db_path()) as store:
+        assert load_settings(store).interview_date is None
+    farthest = (datetime.now(UTC).date() + timedelta(days=MAX_PLAN_DAYS)).isoformat()
+    assert run(["config", "interview_date", farthest], capsys)[0] == 0
+
+
+def test_a_far_interview_written_by_hand_plans_nothing(store: Store) -> None:
+    store.write_setting("interview_date", "9999-12-31")
+    assert active_plan(store, set(), NOW, load_settings(store)) is None
+    with pytest.raises(PlanError, match="a plan covers at most 366 days"):
+        build_plan(TODAY, date(9999, 12, 31), 0.9, [], 0, 0)

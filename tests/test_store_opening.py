@@ -128,3 +128,24 @@ def test_two_processes_opening_a_new_store_at_once(tmp_path: Path) -> None:
             assert child.returncode == 0, err
     with pytest.raises(StoreError):
         Store.open(tmp_path)  # a folder is not a store
+
+
+@pytest.mark.parametrize("version", [-1, -2147483648, 0])
+def test_a_schema_version_no_quizapp_writes_is_refused_untouched(
+    tmp_path: Path, version: int
+) -> None:
+    path = tmp_path / "quizapp.db"
+    Store.open(path).close()
+    with sqlite3.connect(path) as connection:
+        connection.execute(f"PRAGMA user_version = {version}")
+    connection.close()
+    before = path.read_bytes()
+    with pytest.raises(StoreError) as refused:
+        Store.open(path)
+    assert str(refused.value) == (
+        f"{path} has schema version {version}, which no quizapp writes; quizapp will not "
+        "touch it (move it aside, or set QUIZAPP_HOME, to start fresh)"
+    )
+    assert path.read_bytes() == before
+    # No -wal or -shm beside it either: nothing was opened for writing.
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["quizapp.db", "quizapp.db-checked"]

@@ -2,7 +2,8 @@
 
 Pure: takes a question and its reference (typed, or what the probe computed) and returns
 HTML strings; genanki and files are `deck.py`'s business. Text is Markdown in packs, so it
-is rendered with markdown-it with raw HTML off: a pack is data, and stays inert in Anki.
+is rendered with markdown-it with raw HTML off: a pack is data, and stays inert in Anki
+(`inert.py`: no remote URL, no Anki media or cloze syntax from pack text).
 """
 
 from __future__ import annotations
@@ -10,8 +11,7 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 
-from markdown_it import MarkdownIt
-
+from quizapp.anki import inert
 from quizapp.grading.answers import answer_lines
 from quizapp.grading.formatting import choice_letter as letter
 from quizapp.grading.formatting import format_value
@@ -35,8 +35,6 @@ FIELDS: tuple[str, ...] = (
     "Trace",
     "Source",
 )
-
-_markdown = MarkdownIt("commonmark", {"html": False})
 
 
 @dataclass(frozen=True)
@@ -65,8 +63,8 @@ class CardFields:
 
 
 def markdown(text: str) -> str:
-    """Pack Markdown as HTML (raw HTML in the text is escaped, never passed through)."""
-    return _markdown.render(text).strip() if text.strip() else ""
+    """Pack Markdown as HTML (raw HTML escaped, images as their alt text; see `inert`)."""
+    return inert.markdown(text)
 
 
 def card_fields(pack_id: str, question: AnyQuestion, reference: Reference | None) -> CardFields:
@@ -79,12 +77,12 @@ def card_fields(pack_id: str, question: AnyQuestion, reference: Reference | None
     """
     return CardFields(
         prompt=markdown(question.prompt),
-        choices=_choices(question),
-        answer=_lines(answer_lines(question, reference)),
+        choices=inert.inert(_choices(question)),
+        answer=inert.inert(_lines(answer_lines(question, reference))),
         explanation=markdown(question.explanation),
-        traps=_traps(question),
-        trace=_trace(reference) if question.executed else "",
-        source=html.escape(f"{pack_id} / {question.id}"),
+        traps=inert.inert(_traps(question)),
+        trace=inert.inert(_trace(reference) if question.executed else ""),
+        source=inert.inert(html.escape(f"{pack_id} / {question.id}")),
     )
 
 

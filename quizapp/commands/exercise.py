@@ -12,6 +12,7 @@ from pathlib import Path
 
 import click
 
+from quizapp.boundedread import UnreadableAnswer, read_answer_file
 from quizapp.commands.code_output import echo_code_result
 from quizapp.commands.common import Context, pass_context
 from quizapp.commands.errors import UserError
@@ -81,9 +82,9 @@ def _stamp(path: Path) -> tuple[int, int] | None:
 
 def _grade(service: GradingService, question: CodeQuestion, path: Path) -> bool:
     try:
-        source = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        click.echo(f"cannot read {path}: {error}", err=True)
+        source = read_answer_file(str(path))
+    except UnreadableAnswer as error:
+        click.echo(str(error), err=True)
         return False
     click.echo(f"\n── {time.strftime('%H:%M:%S')} grading {path} ──")
     result = service.grade(question, source, None)

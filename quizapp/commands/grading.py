@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -12,6 +11,7 @@ from typing import Any
 
 import click
 
+from quizapp.boundedread import UnreadableAnswer, read_answer_file
 from quizapp.commands.authoring import registry_for
 from quizapp.commands.code_output import echo_code_result
 from quizapp.commands.common import Context, open_store, pass_context
@@ -150,16 +150,10 @@ def read_answer(answer: str | None, answer_file: str | None) -> str:
         if answer is None:
             raise UserError("missing the answer: give ANSWER or --file PATH")
         return answer
-    if answer_file == "-":
-        text: str = sys.stdin.read()
-        return text
-    path = Path(answer_file)
     try:
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise UserError(f"no such file: {answer_file}") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise UserError(f"cannot read {answer_file}: {error}") from None
+        return read_answer_file(answer_file)
+    except UnreadableAnswer as error:
+        raise UserError(str(error)) from None
 
 
 def _pinned(question: AnyQuestion, pairs: list[str]) -> AnyQuestion:

@@ -30,7 +30,7 @@ def config(key: str | None, value: str | None) -> None:
             click.echo(shown[key])
             return
         try:
-            stored = set_setting(store, key, value)
+            stored = set_setting(store, key, value, datetime.now(UTC).date())
         except SettingError as error:
             raise UserError(str(error)) from None
     click.echo(f"{key} = {stored}")
@@ -70,7 +70,7 @@ def _parse_date(text: str) -> date:
 def plan(ctx: Context, interview: str | None, clear: bool, as_json: bool) -> None:
     """The daily plan until an interview: questions per day, mocks, a light last day."""
     from quizapp.study.active_plan import active_plan
-    from quizapp.study.plan import PlanError
+    from quizapp.study.plan import PlanError, check_interview
     from quizapp.study.plan_text import plan_lines
     from quizapp.study.settings import load_settings, set_setting
 
@@ -78,16 +78,19 @@ def plan(ctx: Context, interview: str | None, clear: bool, as_json: bool) -> Non
     if interview is not None and clear:
         raise UserError("--interview and --clear do not go together")
     when = _parse_date(interview) if interview is not None else None
-    if when is not None and when < now.date():
-        raise UserError(f"--interview {interview}: that date is in the past")
+    if when is not None:
+        try:
+            check_interview(now.date(), when)
+        except PlanError as error:
+            raise UserError(f"--interview {interview}: {error}") from None
     packs = ctx.summaries()
     with open_store() as store:
         if clear:
-            set_setting(store, "interview_date", "none")
+            set_setting(store, "interview_date", "none", now.date())
             click.echo("interview plan cleared; practice schedules as usual")
             return
         if when is not None:
-            set_setting(store, "interview_date", when.isoformat())
+            set_setting(store, "interview_date", when.isoformat(), now.date())
         try:
             installed = {q.key for p in packs for q in p.questions}
             active = active_plan(store, installed, now, load_settings(store))

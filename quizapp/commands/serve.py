@@ -64,6 +64,13 @@ def _check_port(host: str, port: int) -> None:
 )
 @click.option("--profile", help="Keep this learner's progress apart (QUIZAPP_HOME/profiles/NAME).")
 @click.option(
+    "--max-sessions",
+    type=click.IntRange(1, 1000),
+    default=8,
+    show_default=True,
+    help="Browser sessions at once (each runs an app process of about 60 MiB).",
+)
+@click.option(
     "--allow-unconfined-code",
     is_flag=True,
     help="Run code questions even where the kernel cannot confine learner code "
@@ -76,14 +83,18 @@ def serve(
     port: int,
     token: str | None,
     profile: str | None,
+    max_sessions: int,
     allow_unconfined_code: bool,
 ) -> None:
     """Serve the app in a browser; every connection runs its own session.
 
-    Only this machine can connect unless --host names another interface; then a token is
-    required (--token, or one generated and printed here) and the page asks for it.
+    On a loopback address (the default 127.0.0.1, any 127.x, ::1, localhost) only this
+    machine can connect and no token is needed unless --token gives one; on any other
+    --host a token is required (--token, or one generated and printed here) and the page
+    asks for it.
     """
-    from quizapp.web.server import QuizServer, is_loopback
+    from quizapp.web.origin import is_loopback
+    from quizapp.web.server import QuizServer
 
     if profile is not None and not _PROFILE.match(profile):
         raise UserError(f"--profile {profile!r}: use lowercase letters, digits, - and _")
@@ -116,4 +127,4 @@ def serve(
     click.echo("ctrl+c stops the server", err=True)
     title = f"quizapp · {profile}" if profile else "quizapp"
     startup_gc.settle()  # the server runs for hours: collect at the usual rate (see startup_gc)
-    QuizServer(app_command(pack_dirs), host, port, token, title=title).serve()
+    QuizServer(app_command(pack_dirs), host, port, token, max_sessions, title=title).serve()

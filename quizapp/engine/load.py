@@ -123,9 +123,26 @@ def _load_part(model_path: Path, subfolder: str, cls: Any) -> Any:
     if not (model_path / subfolder).is_dir():
         raise ProbeError(f"model folder {model_path} has no {subfolder}/ folder")
     try:
-        model = cls.from_pretrained(model_path, subfolder=subfolder, local_files_only=True)
+        model = _from_folder(cls, model_path / subfolder)
     except Exception as error:  # any loading failure is a probe error, never a crash
         raise ProbeError(
             f"cannot load {subfolder} from {model_path}: {describe_exception(error)}"
         ) from error
     return model.eval()
+
+
+def _from_folder(cls: Any, folder: Path) -> Any:
+    """The model in `folder`, as `from_pretrained` would load it, without accelerate.
+
+    diffusers loads a class with `_keep_in_fp32_modules` (Wan's transformer) only through
+    accelerate's low-memory path, and quizapp does not depend on accelerate: such a class is
+    built from its config and given its weights, which for float32 weights is the same model.
+    The same path is taken whether or not accelerate happens to be installed.
+    """
+    if not getattr(cls, "_keep_in_fp32_modules", None):
+        return cls.from_pretrained(folder, local_files_only=True)
+    from safetensors.torch import load_file
+
+    model = cls.from_config(cls.load_config(folder))
+    model.load_state_dict(load_file(folder / "diffusion_pytorch_model.safetensors"), strict=True)
+    return model

@@ -63,7 +63,7 @@ class Loop:
         """Set the schedule; False when the mistake is to skip `set_timesteps`."""
         if not self.mistake.set_timesteps:
             return False
-        self.family.set_timesteps(self.scheduler, num_inference_steps, shape)
+        self.family.set_timesteps(self.scheduler, num_inference_steps, shape, self.mistake)
         return True
 
     # 2. Latents: seeded noise times init_noise_sigma, packed as the family carries them.
@@ -73,9 +73,10 @@ class Loop:
         return 1.0 if sigma is None else float(sigma)
 
     def initial_latents(self, noise: torch.Tensor) -> torch.Tensor:
-        """`noise * init_noise_sigma` (unless the mistake forgets it), packed."""
+        """`noise * init_noise_sigma` (unless the mistake forgets it), packed (unless the
+        mistake forgets that)."""
         latents = noise * self.init_noise_sigma() if self.mistake.init_noise_sigma else noise
-        return self.family.pack(latents)
+        return self.family.pack(latents) if self.mistake.pack_latents else latents
 
     # 4. One iteration: the denoiser's input, the prediction, the step.
     def iteration(
@@ -157,9 +158,9 @@ class Loop:
         return latents
 
     # 5. Decode: the family's VAE turns the carried latents into pixels.
-    def decode(self, model_path: Path, latents: torch.Tensor) -> torch.Tensor:
-        """The image of `latents`, as the pipeline's `vae.decode` gives it."""
-        return self.family.decode(model_path, latents)
+    def decode(self, model_path: Path, latents: torch.Tensor, shape: Shape) -> torch.Tensor:
+        """The image of `latents` (drawn with `shape`), as the pipeline's `vae.decode` gives it."""
+        return self.family.decode(model_path, latents, shape)
 
 
 def _current_sigma(scheduler: Any, i: int) -> float | None:

@@ -45,6 +45,11 @@ class Mistake:
         alpha_not_sqrt: alpha_prod_t is used where its square root belongs.
         ignores_prediction_type: The epsilon formula is used whatever the prediction type.
         v_sign_flipped: v-prediction's x0 has the sign of its v term flipped.
+        time_ids_width_first: SDXL's time ids are written as (width, height) pairs.
+        shift: False: a flow-matching schedule is not shifted (SD3's `shift`, Flux's `mu`).
+        pack_latents: False: Flux's latents are not packed into 2x2 patches.
+        temporal_compression: False: a video's frames are taken for latent frames.
+        controlnet_scale: False: ControlNet residuals are added without the scale.
     """
 
     name: str = "none"
@@ -62,6 +67,11 @@ class Mistake:
     alpha_not_sqrt: bool = False
     ignores_prediction_type: bool = False
     v_sign_flipped: bool = False
+    time_ids_width_first: bool = False
+    shift: bool = True
+    pack_latents: bool = True
+    temporal_compression: bool = True
+    controlnet_scale: bool = True
 
     def timestep(self, scheduler: Any, i: int, timesteps: Any = None) -> Any:
         """The t the loop uses at iteration i, as the learner's loop would compute it.
@@ -126,6 +136,12 @@ MISTAKES: dict[str, Mistake] = {
         Mistake(name="alpha_not_sqrt", alpha_not_sqrt=True),
         Mistake(name="ignores_prediction_type", ignores_prediction_type=True),
         Mistake(name="v_sign_flipped", v_sign_flipped=True),
+        # Model families (engine/families/): each reads its own field.
+        Mistake(name="time_ids_width_first", time_ids_width_first=True),
+        Mistake(name="no_shift", shift=False),
+        Mistake(name="unpacked_latents", pack_latents=False),
+        Mistake(name="frames_as_latent_frames", temporal_compression=False),
+        Mistake(name="unscaled_controlnet_residuals", controlnet_scale=False),
     )
 }
 

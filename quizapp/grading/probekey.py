@@ -12,7 +12,7 @@ from functools import cache
 from importlib import metadata
 from pathlib import Path
 
-from quizapp.packs.modelref import model_files
+from quizapp.packs.modelref import ModelNotFound, model_files, resolve_controlnet
 from quizapp.packs.models import Probe
 
 _CHUNK = 1 << 20
@@ -81,8 +81,13 @@ def canonical_probe(probe: Probe) -> str:
 
 
 def probe_key(probe: Probe, model_path: Path | None) -> str:
-    """sha256 of the canonical probe, the diffusers and torch versions and the model digest."""
-    return _key(probe, model_digest(model_path))
+    """sha256 of the canonical probe, the diffusers and torch versions and the model digest
+    (with the ControlNet's, for a probe that names one)."""
+    digest = model_digest(model_path)
+    controlnet = _controlnet_path(probe)
+    if controlnet is not None:
+        digest += ":" + model_digest(controlnet)
+    return _key(probe, digest)
 
 
 def known_probe_key(probe: Probe, model_path: Path | None) -> str | None:
@@ -91,7 +96,20 @@ def known_probe_key(probe: Probe, model_path: Path | None) -> str | None:
     For the UI thread: it may show a cached reference, but must not hash a model folder.
     """
     digest = NO_MODEL if model_path is None else _latest.get(str(model_path))
+    controlnet = _controlnet_path(probe)
+    if digest is not None and controlnet is not None:
+        extra = _latest.get(str(controlnet.resolve()))
+        digest = None if extra is None else f"{digest}:{extra}"
     return None if digest is None else _key(probe, digest)
+
+
+def _controlnet_path(probe: Probe) -> Path | None:
+    if probe.controlnet is None:
+        return None
+    try:
+        return resolve_controlnet(probe.controlnet)
+    except ModelNotFound:
+        return None  # validation reports it; the worker fails the probe with the reason
 
 
 def _key(probe: Probe, digest: str) -> str:

@@ -18,6 +18,7 @@ from typing import Any
 
 from quizapp import locations
 from quizapp.packs.errors import PackError, PackLoadError
+from quizapp.packs.files import PACK_SUFFIXES
 from quizapp.packs.loader import LoadedPack, load_pack
 from quizapp.packs.registry import Registry
 from quizapp.packs.sources import Fetched
@@ -202,6 +203,29 @@ def installed(loaded: Registry) -> list[Installed]:
     return sorted(rows, key=lambda row: row.id)
 
 
+def _manifest_file(entry: object, pack_id: str) -> Path:
+    """The file a manifest entry names, only if it is a file directly in the packs folder.
+
+    The manifest is a file anyone with the home folder can edit: `"file": "../../.bashrc"`
+    or an absolute path must never make `uninstall` delete something else.
+    """
+    name = entry.get("file", f"{pack_id}.yaml") if isinstance(entry, dict) else None
+    folder = locations.user_packs_dir()
+    if (
+        isinstance(name, str)
+        and name not in ("", ".", "..")
+        and Path(name).name == name
+        and Path(name).suffix in PACK_SUFFIXES
+    ):
+        path = folder / name
+        if path.parent.resolve() == folder.resolve():
+            return path
+    raise InstallError(
+        f"the list of installed packs names {name!r} for {pack_id!r}, which is not a pack "
+        f"file in {folder}; nothing removed (edit {locations.installed_manifest()} to fix it)"
+    )
+
+
 def uninstall(pack_id: str, loaded: Registry) -> Path:
     """Remove an installed pack's file (its progress stays in the store).
 
@@ -221,7 +245,7 @@ def uninstall(pack_id: str, loaded: Registry) -> Path:
         path = pack.path
     elif pack_id in manifest:
         # Installed but no longer loading (edited by hand into an invalid pack): still removable.
-        path = locations.user_packs_dir() / str(manifest[pack_id].get("file", f"{pack_id}.yaml"))
+        path = _manifest_file(manifest[pack_id], pack_id)
     else:
         names = sorted(p.id for p in loaded.packs.values() if _in_user_packs(p))
         raise InstallError(

@@ -9,6 +9,7 @@ FIFO, a device or a link leading out of the folder is refused instead of read.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import stat
@@ -24,12 +25,15 @@ _BUNDLED_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MODEL_FILES: tuple[str, ...] = (
     "model_index.json",
     "scheduler/scheduler_config.json",
-    "unet/config.json",
-    "unet/diffusion_pytorch_model.safetensors",
-    "unet/diffusion_pytorch_model.bin",
-    "vae/config.json",
-    "vae/diffusion_pytorch_model.safetensors",
-    "vae/diffusion_pytorch_model.bin",
+    *(
+        f"{part}{name}"
+        for part in ("unet/", "transformer/", "vae/", "")  # "": a bare model (a ControlNet)
+        for name in (
+            "config.json",
+            "diffusion_pytorch_model.safetensors",
+            "diffusion_pytorch_model.bin",
+        )
+    ),
 )
 #: A folder with one of these is taken for a diffusers model.
 _MARKERS = ("model_index.json", "unet/config.json")
@@ -121,3 +125,46 @@ def _lexists(path: Path) -> bool:
     except (OSError, ValueError):
         return False
     return True
+
+
+def resolve_controlnet(name: str) -> Path:
+    """The folder of a probe's `controlnet:`: a bundled id or an absolute path, holding a
+    bare `ControlNetModel` (config.json with that `_class_name`, and its weights).
+
+    Not relative to the pack, unlike `model:`: the reference worker resolves it, and it
+    does not know the pack's folder.
+
+    Raises:
+        ModelNotFound: there is no such folder, or it holds no ControlNet.
+    """
+    bundled = locations.models_dir() / name
+    path = bundled if _BUNDLED_ID.match(name) and _is_dir(bundled) else Path(name).expanduser()
+    if not path.is_absolute():
+        raise ModelNotFound(f"controlnet {_shown(name)}: not a bundled model nor an absolute path")
+    if not _is_dir(path):
+        raise ModelNotFound(f"controlnet {_shown(name)}: no such bundled model or folder")
+    folder = path.resolve()
+    try:
+        config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        config = None
+    if not isinstance(config, dict) or config.get("_class_name") != "ControlNetModel":
+        raise ModelNotFound(
+            f"controlnet {_shown(name)} is not a ControlNet folder (its config.json does not "
+            "name ControlNetModel)"
+        )
+    model_files(folder)  # refuse special files and links out now, not when grading
+    return folder
+
+
+def pipeline_of(folder: Path | None) -> str | None:
+    """The `_class_name` of the folder's model_index.json (the pipeline it is for), or None
+    (model `none`, a bare UNet folder, or an unreadable index)."""
+    if folder is None:
+        return None
+    try:
+        index = json.loads((folder / "model_index.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    name = index.get("_class_name") if isinstance(index, dict) else None
+    return name if isinstance(name, str) else None

@@ -137,12 +137,49 @@ class Probe(_Strict):
     height: Annotated[int, Field(ge=8, le=2048)] = 512
     width: Annotated[int, Field(ge=8, le=2048)] = 512
     latent_shape: (
-        Annotated[list[Annotated[int, Field(ge=1, le=512)]], Field(min_length=4, max_length=4)]
+        Annotated[list[Annotated[int, Field(ge=1, le=512)]], Field(min_length=4, max_length=5)]
         | None
-    ) = None
+    ) = Field(
+        default=None,
+        description="The latents' shape as drawn, overriding the model's: (B, C, H, W), or "
+        "(B, C, F, H, W) for video.",
+    )
     batch_size: Annotated[int, Field(ge=1, le=16)] = 1
     num_images_per_prompt: Annotated[int, Field(ge=1, le=8)] = 1
-    guidance_scale: float = 1.0
+    guidance_scale: float = Field(
+        default=1.0, description="CFG's scale (CFG runs above 1); Flux embeds it as `guidance`."
+    )
+    true_cfg_scale: Annotated[float, Field(ge=0, le=100)] = Field(
+        default=1.0,
+        description="Flux: above 1, real CFG, a second transformer call on the negative prompt.",
+    )
+    num_frames: Annotated[int, Field(ge=1, le=257)] = Field(
+        default=1, description="Video (Wan): frames; (num_frames - 1) // 4 + 1 latent frames."
+    )
+    max_sequence_length: Annotated[int, Field(ge=1, le=512)] | None = Field(
+        default=None,
+        description="SD3, Flux, Wan: T5 tokens (SD3 adds CLIP's 77); None: the pipeline's "
+        "default (256 for SD3, 512 for Flux and Wan).",
+    )
+    original_size: (
+        Annotated[list[Annotated[int, Field(ge=1, le=8192)]], Field(min_length=2, max_length=2)]
+        | None
+    ) = Field(default=None, description="SDXL time ids: (height, width); None: the image size.")
+    crops_coords_top_left: (
+        Annotated[list[Annotated[int, Field(ge=0, le=8192)]], Field(min_length=2, max_length=2)]
+        | None
+    ) = Field(default=None, description="SDXL time ids: (top, left) of the crop; None: (0, 0).")
+    target_size: (
+        Annotated[list[Annotated[int, Field(ge=1, le=8192)]], Field(min_length=2, max_length=2)]
+        | None
+    ) = Field(default=None, description="SDXL time ids: (height, width); None: the image size.")
+    controlnet: str | None = Field(
+        default=None,
+        description="A ControlNet model (bundled id or folder) steering an SD 1.5 `model`.",
+    )
+    controlnet_conditioning_scale: Annotated[float, Field(ge=0, le=10)] = Field(
+        default=1.0, description="What the ControlNet's residuals are multiplied by."
+    )
     prompt_length: Annotated[int, Field(ge=1, le=512)] = 77
     seed: Annotated[int, Field(ge=0, le=2**63 - 1)] = 0
     latents: Literal["random"] | Fill = "random"

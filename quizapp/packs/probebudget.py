@@ -14,6 +14,9 @@ The estimate (documented in docs/authoring.md) counts float32 tensors:
 * the stand-in prompt embeddings (B x prompt_length x 768, x2 under guidance);
 * when the image is observed, the decoded image (B x 3 x height x width) times
   `VAE_WORKING_SET`;
+* for video (`num_frames` > 1, Wan): 16 latent channels over (num_frames - 1) // 4 + 1
+  latent frames, one head's attention scores over the video's tokens when the transformer
+  runs, and every frame of the decoded video;
 * the scheduler's per-train-step tables: `SCHEDULER_TABLES` float64 arrays of
   num_train_timesteps entries, plus `solver_order` copies of the latent for multistep solvers.
 """
@@ -38,6 +41,7 @@ VAE_WORKING_SET = 16
 #: Arrays of num_train_timesteps entries a scheduler keeps (betas, alphas, cumprod, sigmas...).
 SCHEDULER_TABLES = 8
 _LATENT_CHANNELS = 4
+_VIDEO_CHANNELS = 16
 _VAE_FACTOR = 8
 _EMBEDDING_DIM = 768
 _DEFAULT_TRAIN_STEPS = 1000
@@ -53,16 +57,27 @@ def estimate_bytes(probe: Probe) -> int:
     else:
         side = (probe.height // _VAE_FACTOR) * (probe.width // _VAE_FACTOR)
         latent = batch * _LATENT_CHANNELS * side
+        if probe.num_frames > 1:  # video (Wan): 16 channels, frames compressed by 4
+            latent = batch * _VIDEO_CHANNELS * _latent_frames(probe.num_frames) * side
     runs_unet = probe.model != MODEL_NONE and probe.noise_pred == "model"
     floats = latent * 4 + latent * guided * 2
     if runs_unet:
         floats += latent * guided * UNET_WORKING_SET
         floats += batch * guided * probe.prompt_length * _EMBEDDING_DIM
+        if probe.num_frames > 1:
+            # One head's attention scores over every video token (patch 1x2x2).
+            tokens = _latent_frames(probe.num_frames) * side // 4
+            floats += tokens * tokens
     if probe.observe in NEEDS_VAE:
-        floats += batch * 3 * probe.height * probe.width * VAE_WORKING_SET
+        frames = probe.num_frames
+        floats += batch * 3 * frames * probe.height * probe.width * VAE_WORKING_SET
     floats += latent * _config_int(probe, "solver_order", 0)
     train_steps = _config_int(probe, "num_train_timesteps", _DEFAULT_TRAIN_STEPS)
     return floats * _FLOAT + train_steps * SCHEDULER_TABLES * _DOUBLE
+
+
+def _latent_frames(num_frames: int) -> int:
+    return (num_frames - 1) // 4 + 1
 
 
 def budget_problem(probe: Probe) -> str | None:
@@ -73,7 +88,7 @@ def budget_problem(probe: Probe) -> str | None:
     return (
         f"this probe would need about {_mib(needed)} MiB of tensors; the limit is "
         f"{_mib(PROBE_BUDGET_BYTES)} MiB (make it smaller: height/width, batch, "
-        "latent_shape, num_train_timesteps)"
+        "num_frames, latent_shape, num_train_timesteps)"
     )
 
 

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from quizapp.packs.code_checks import check_code_question, check_excerpt
-from quizapp.packs.modelref import ModelNotFound, resolve_model
+from quizapp.packs.modelref import ModelNotFound, pipeline_of, resolve_controlnet, resolve_model
 from quizapp.packs.models import (
     MODEL_NONE,
     AnyQuestion,
@@ -29,13 +29,19 @@ from quizapp.packs.models import (
 from quizapp.packs.probebudget import budget_problem
 from quizapp.packs.regex import check_pattern
 from quizapp.packs.vocabulary import (
+    FAMILY_FIELDS,
+    FAMILY_MISTAKES,
+    FAMILY_OBSERVABLES,
+    LATENT_RANK,
     NEEDS_UNET,
     NEEDS_VAE,
+    PIPELINE_FAMILIES,
     PRED_ORIGINAL_SCHEDULERS,
     SCHEDULER_NEEDS,
     SIGMA_SCHEDULERS,
     ObservableKind,
     observable_kind,
+    parse_indexed,
 )
 
 Loc = tuple[int | str, ...]
@@ -159,9 +165,11 @@ def _check_probe(probe: Probe, question: AnyQuestion, pack_dir: Path | None) -> 
             f"needs a {wanted}",
         )
     try:
-        resolve_model(probe.model, pack_dir)
+        folder = resolve_model(probe.model, pack_dir)
     except ModelNotFound as error:
         yield (*at, "model"), str(error)
+    else:
+        yield from _check_family(probe, folder, pack_dir, at)
     too_big = budget_problem(probe)
     if too_big is not None:
         yield at, too_big
@@ -191,6 +199,59 @@ def _check_probe(probe: Probe, question: AnyQuestion, pack_dir: Path | None) -> 
     if name in ("sigma", "sigmas") and probe.scheduler not in SIGMA_SCHEDULERS:
         yield (*at, "observe"), f"{probe.scheduler} keeps no sigmas"
     yield from _check_loop_fields(probe, at)
+
+
+def _family(probe: Probe, folder: Path | None) -> str:
+    """The model family that runs the probe (`packs/vocabulary.PIPELINE_FAMILIES`)."""
+    pipeline = pipeline_of(folder)
+    family = PIPELINE_FAMILIES.get(pipeline, "sd15") if pipeline is not None else "sd15"
+    return "controlnet" if probe.controlnet is not None and family == "sd15" else family
+
+
+def _check_family(
+    probe: Probe, folder: Path | None, pack_dir: Path | None, at: Loc
+) -> Iterator[Issue]:
+    """Fields, observables and mistakes that the probe's model family does not take."""
+    pipeline = pipeline_of(folder)
+    if pipeline is not None and pipeline not in PIPELINE_FAMILIES:
+        yield (*at, "model"), f"no model family runs {pipeline} (model {probe.model!r})"
+        return
+    family = _family(probe, folder)
+    if probe.controlnet is not None:
+        if family != "controlnet":
+            yield (*at, "controlnet"), f"a ControlNet steers an SD 1.5 model, not {family}"
+        try:
+            resolve_controlnet(probe.controlnet)
+        except ModelNotFound as error:
+            yield (*at, "controlnet"), str(error)
+    for name, families in FAMILY_FIELDS.items():
+        if getattr(probe, name) != Probe.model_fields[name].default and family not in families:
+            takers = ", ".join(sorted(families))
+            yield (*at, name), f"{name} is for {takers} models; this one is {family}"
+    offered = FAMILY_OBSERVABLES.get(probe.observe)
+    if offered is not None and family not in offered:
+        takers = ", ".join(sorted(offered))
+        yield (
+            (*at, "observe"),
+            f"{probe.observe!r} exists for {takers} models; this one is {family}",
+        )
+    makers = FAMILY_MISTAKES.get(probe.mistake)
+    if makers is not None and family not in makers:
+        yield (*at, "mistake"), f"{probe.mistake} is a mistake of {', '.join(sorted(makers))}"
+    if probe.latent_shape is not None and (len(probe.latent_shape) == 5) != (family == "wan"):
+        yield (*at, "latent_shape"), "latent_shape is (B, C, F, H, W) for video, else 4 numbers"
+    indexed = parse_indexed(probe.observe)
+    if indexed is not None and indexed[0] != "alphas_cumprod":
+        rank = LATENT_RANK.get(family, 4)
+        if probe.mistake == "unpacked_latents":
+            rank = 4
+        if probe.latent_shape is not None:
+            rank = len(probe.latent_shape)
+        if len(indexed[1]) != rank:
+            yield (
+                (*at, "observe"),
+                f"{indexed[0]} has {rank} dimensions in the {family} family: give {rank} indices",
+            )
 
 
 def _check_loop_fields(probe: Probe, at: Loc) -> Iterator[Issue]:

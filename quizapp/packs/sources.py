@@ -2,12 +2,17 @@
 
 A git source is cloned (shallow, no prompts, with a deadline) into a temporary folder that
 the caller removes; paths in errors are then shown relative to the repository, after its URL.
+
+Only regular files are taken: a link (`x.yaml -> /etc/shadow`, in a folder or a repository)
+would be followed by the loader and its lines echoed in errors, and a FIFO or device named
+`x.yaml` would block or never end. Either refuses the whole source, with its own message.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import stat
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -60,16 +65,34 @@ def fetch(source: str, scratch: Path) -> Fetched:
     path = Path(source).expanduser()
     if is_git_url(source) or is_bare_repo(path):
         return _clone(source, scratch)
-    if path.is_file():
+    if path.is_symlink() or (path.exists() and not path.is_dir()):
         if path.suffix not in PACK_SUFFIXES:
             raise SourceError(f"{source}: not a pack file (expected .yaml or .yml)")
-        return Fetched([path], path.parent, str(path.resolve()))
+        return _only_regular(Fetched([path], path.parent, str(path.resolve())))
     if path.is_dir():
         files = pack_files(path)
         if not files:
             raise SourceError(f"{source}: no pack files (*.yaml, *.yml) in this folder")
-        return Fetched(files, path, str(path.resolve()))
+        return _only_regular(Fetched(files, path, str(path.resolve())))
     raise SourceError(f"{source}: no such file or folder, and not a git URL")
+
+
+def _only_regular(fetched: Fetched) -> Fetched:
+    """`fetched`, unless one of its files is a link or not a regular file (SourceError)."""
+    for file in fetched.files:
+        # A clone's files live in a temporary folder: name them inside the repository.
+        where = str(file) if fetched.commit is None else f"{fetched.source}:{file.name}"
+        try:
+            mode = file.lstat().st_mode
+        except OSError as error:
+            raise SourceError(f"{where}: cannot read: {error.strerror}") from None
+        if stat.S_ISLNK(mode):
+            raise SourceError(
+                f"{where} is a symbolic link; install takes the pack file itself, not a link"
+            )
+        if not stat.S_ISREG(mode):
+            raise SourceError(f"{where} is not a regular file (a FIFO, device or socket)")
+    return fetched
 
 
 def _clone(source: str, scratch: Path) -> Fetched:
@@ -102,4 +125,4 @@ def _clone(source: str, scratch: Path) -> Fetched:
     files = pack_files(checkout)
     if not files:
         raise SourceError(f"{source}: no pack files (*.yaml, *.yml) at the repository's top")
-    return Fetched(files, checkout, source, head.stdout.strip())
+    return _only_regular(Fetched(files, checkout, source, head.stdout.strip()))

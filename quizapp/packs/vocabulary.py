@@ -158,6 +158,19 @@ OBSERVABLES: dict[str, ObservableKind] = {
     "prev_sample.dtype": "name",
     "pred_original_sample.dtype": "name",
     "noise_pred.std_ratio": "number",
+    # The denoiser's inputs and output across model families (named as the pipelines pass
+    # them; `FAMILY_OBSERVABLES` says which family has which).
+    "denoiser_output.shape": "shape",
+    "denoiser_timestep": "number",
+    "pooled_projections.shape": "shape",
+    "text_embeds.shape": "shape",
+    "time_ids": "sequence",
+    "img_ids.shape": "shape",
+    "txt_ids.shape": "shape",
+    "guidance": "number",
+    "down_block_res_samples.count": "number",
+    "mid_block_res_sample.shape": "shape",
+    "video.shape": "shape",
 }
 
 #: Indexed observables: `prev_sample[0,1,2,3]`, `alphas_cumprod[500]`.
@@ -166,25 +179,87 @@ INDEXED_OBSERVABLE = re.compile(
     r"\[(?P<index>\s*\d+\s*(?:,\s*\d+\s*)*)\]$"
 )
 
-#: How many indices each indexed observable takes.
-INDEXED_ARITY: dict[str, int] = {
-    "prev_sample": 4,
-    "pred_original_sample": 4,
-    "alphas_cumprod": 1,
+#: How many indices each indexed observable takes: the latents' rank, 4 for images, 3 for
+#: Flux's packed latents, 5 for video (`LATENT_RANK` says which family has which).
+INDEXED_ARITY: dict[str, tuple[int, ...]] = {
+    "prev_sample": (3, 4, 5),
+    "pred_original_sample": (3, 4, 5),
+    "alphas_cumprod": (1,),
 }
+#: The rank of the latents each family carries through the loop (4 for the others).
+LATENT_RANK: dict[str, int] = {"flux": 3, "wan": 5}
 
-#: Observables that only exist when the UNet runs (`noise_pred: model`).
+#: Observables that only exist when the denoiser runs (`noise_pred: model`).
 NEEDS_UNET: frozenset[str] = frozenset(
     {
         "unet_output.shape",
         "encoder_hidden_states.shape",
         "latent_model_input.shape",
         "noise_pred.std_ratio",
+        "denoiser_output.shape",
+        "denoiser_timestep",
+        "pooled_projections.shape",
+        "text_embeds.shape",
+        "time_ids",
+        "img_ids.shape",
+        "txt_ids.shape",
+        "guidance",
+        "down_block_res_samples.count",
+        "mid_block_res_sample.shape",
     }
 )
 
 #: Observables that need the VAE.
-NEEDS_VAE: frozenset[str] = frozenset({"image.shape"})
+NEEDS_VAE: frozenset[str] = frozenset({"image.shape", "video.shape"})
+
+#: Model families by the pipeline a model folder names (`model_index.json` `_class_name`);
+#: `controlnet` is chosen by a probe's `controlnet:` on an SD 1.5 model.
+PIPELINE_FAMILIES: dict[str, str] = {
+    "StableDiffusionPipeline": "sd15",
+    "StableDiffusionImg2ImgPipeline": "sd15",
+    "StableDiffusionInpaintPipeline": "sd15",
+    "StableDiffusionXLPipeline": "sdxl",
+    "StableDiffusionXLImg2ImgPipeline": "sdxl",
+    "StableDiffusion3Pipeline": "sd3",
+    "FluxPipeline": "flux",
+    "WanPipeline": "wan",
+}
+FAMILY_NAMES: tuple[str, ...] = ("sd15", "sdxl", "sd3", "flux", "controlnet", "wan")
+
+#: Observables only some families have, and which. Any other observable: every family.
+FAMILY_OBSERVABLES: dict[str, frozenset[str]] = {
+    "pooled_projections.shape": frozenset({"sd3", "flux"}),
+    "text_embeds.shape": frozenset({"sdxl"}),
+    "time_ids": frozenset({"sdxl"}),
+    "img_ids.shape": frozenset({"flux"}),
+    "txt_ids.shape": frozenset({"flux"}),
+    "guidance": frozenset({"flux"}),
+    "down_block_res_samples.count": frozenset({"controlnet"}),
+    "mid_block_res_sample.shape": frozenset({"controlnet"}),
+    "video.shape": frozenset({"wan"}),
+    "image.shape": frozenset({"sd15", "sdxl", "sd3", "flux", "controlnet"}),
+}
+
+#: Probe fields only some families read (named after the pipeline argument), and which.
+FAMILY_FIELDS: dict[str, frozenset[str]] = {
+    "true_cfg_scale": frozenset({"flux"}),
+    "num_frames": frozenset({"wan"}),
+    "max_sequence_length": frozenset({"sd3", "flux", "wan"}),
+    "original_size": frozenset({"sdxl"}),
+    "crops_coords_top_left": frozenset({"sdxl"}),
+    "target_size": frozenset({"sdxl"}),
+    "controlnet_conditioning_scale": frozenset({"controlnet"}),
+}
+
+#: Mistakes only some families can make, and which. Any other mistake: every family.
+FAMILY_MISTAKES: dict[str, frozenset[str]] = {
+    "time_ids_width_first": frozenset({"sdxl"}),
+    "no_shift": frozenset({"sd3", "flux"}),
+    "unpacked_latents": frozenset({"flux"}),
+    "frames_as_latent_frames": frozenset({"wan"}),
+    "unscaled_controlnet_residuals": frozenset({"controlnet"}),
+    "skip_inpaint_concat": frozenset({"sd15"}),
+}
 
 MISTAKES: tuple[str, ...] = (
     "none",
@@ -194,6 +269,11 @@ MISTAKES: tuple[str, ...] = (
     "no_cfg_concat",
     "skip_scale_model_input",
     "skip_inpaint_concat",
+    "time_ids_width_first",
+    "no_shift",
+    "unpacked_latents",
+    "frames_as_latent_frames",
+    "unscaled_controlnet_residuals",
 )
 
 Mistake = Literal[
@@ -204,6 +284,11 @@ Mistake = Literal[
     "no_cfg_concat",
     "skip_scale_model_input",
     "skip_inpaint_concat",
+    "time_ids_width_first",
+    "no_shift",
+    "unpacked_latents",
+    "frames_as_latent_frames",
+    "unscaled_controlnet_residuals",
 ]
 
 
@@ -216,7 +301,7 @@ def observable_kind(observe: str) -> ObservableKind | None:
     if match is None:
         return None
     indices = match.group("index").split(",")
-    if len(indices) != INDEXED_ARITY[match.group("name")]:
+    if len(indices) not in INDEXED_ARITY[match.group("name")]:
         return None
     return "number"
 

@@ -119,10 +119,26 @@ class FeedbackScreen(Screen[str | None]):
             return
         if self.outcome is not None:
             return
+        waiting = self.session.unsaved
         self.outcome = self.session.record(self.answer, event.result, self.rubric, self.seconds)
+        self._say_if_unsaved(waiting)
         self.query_one(GradeView).result = event.result
         self._show_rating()
         self.refresh_bindings()
+
+    def _say_if_unsaved(self, waiting_before: int) -> None:
+        """A store that could not take the answer: say so; the session goes on regardless."""
+        recorder = self.session.recorder
+        if recorder.error is not None:
+            self.notify(
+                f"Your answer could not be saved ({recorder.error}). It is kept, and saved "
+                "with your next answer once the store can take it.",
+                title="Not saved",
+                severity="error",
+                timeout=15,
+            )
+        elif waiting_before:
+            self.notify(f"Saved {waiting_before} earlier answer(s) that were waiting.")
 
     def _show_rating(self) -> None:
         outcome = self.outcome

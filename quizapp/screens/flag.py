@@ -10,6 +10,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Input, Label
 
+from quizapp.store.db import StoreIOError
 from quizapp.study.practice import PracticeSession
 from quizapp.widgets.safe_inputs import SafeInput
 
@@ -53,8 +54,13 @@ def flag_current(screen: Screen[Any], session: PracticeSession) -> None:
         return
 
     def flagged(note: str | None) -> None:
-        if note is not None:
+        if note is None:
+            return
+        try:
             session.flag(note)
-            screen.notify("Flagged for the pack's author (see `quizapp stats`).")
+        except StoreIOError as error:  # a full disk: the session goes on without the flag
+            screen.notify(f"The flag could not be saved ({error}).", severity="error")
+            return
+        screen.notify("Flagged for the pack's author (see `quizapp stats`).")
 
     screen.app.push_screen(FlagScreen(item.pack_id, item.question.id), flagged)

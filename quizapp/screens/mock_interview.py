@@ -25,7 +25,9 @@ from quizapp.screens.confirm_quit import ConfirmQuit
 from quizapp.screens.letter_keys import LetterKeyScreen, letter_key
 from quizapp.screens.report import ReportScreen
 from quizapp.screens.rubric import RubricScreen
+from quizapp.store.db import StoreIOError
 from quizapp.study.interview import MockInterview, describe_expected
+from quizapp.study.recording import Recorder
 from quizapp.widgets.answer_input import AnswerInput
 from quizapp.widgets.inputs import answer_input_for
 from quizapp.widgets.notes_answer import NotesAnswer
@@ -345,7 +347,26 @@ class MockScreen(LetterKeyScreen):
             self._show_waiting()
             return
         self._reported = True
-        report, _row = self.interview.save()
+        try:
+            report, _row = self.interview.save()
+        except StoreIOError as error:
+            # A full disk: the report is still the candidate's to read, just not kept.
+            report = self.interview.report()
+            self.notify(
+                f"This interview's report could not be saved ({error}); it is shown only.",
+                title="Not saved",
+                severity="error",
+                timeout=15,
+            )
+        recorder = Recorder.of(self.interview.store)
+        if recorder.error is not None:
+            self.notify(
+                f"{len(recorder.waiting)} answer(s) could not be saved ({recorder.error}). "
+                "They are kept, and saved with your next answer once the store can take them.",
+                title="Not saved",
+                severity="error",
+                timeout=15,
+            )
         self.app.switch_screen(ReportScreen(report))
 
     def _show_waiting(self) -> None:

@@ -304,7 +304,7 @@ class StatsScreen(Screen[None]):
             key,
             SPECS[key].description,
             shown_values(store)[key],
-            lambda text: set_setting(store, key, text),
+            lambda text: set_setting(store, key, text, self.context.clock().date()),
         )
         self.app.push_screen(dialog, saved)
 

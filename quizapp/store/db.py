@@ -35,6 +35,8 @@ from quizapp.store.opening import (
     BUSY_TIMEOUT_SECONDS,
     ReadOnlyStore,
     check_writable,
+    failure,
+    opening_lock,
     retry_locked,
 )
 from quizapp.store.rows import (
@@ -64,6 +66,14 @@ _BUSY_TIMEOUT_MS = 5000
 
 class StoreError(Exception):
     """The store cannot be opened or used; the message is one line meant for the user."""
+
+
+class StoreIOError(StoreError):
+    """A statement failed on a store that opened fine: a full disk, an I/O error, a lock.
+
+    Raised instead of `sqlite3.OperationalError` so that callers can keep what they meant
+    to write and try again (`study.recording.Recorder`); the message says which it was.
+    """
 
 
 def _fingerprint(path: Path) -> str | None:
@@ -140,7 +150,7 @@ def _inspect(path: Path) -> _Existing:
     try:
         probe = sqlite3.connect(uri, uri=True)
     except sqlite3.Error as error:
-        raise StoreError(f"cannot open {path}: {error_line(error)}") from error
+        raise StoreError(failure(path, error, "open")) from error
     try:
         application_id = probe.execute("PRAGMA application_id").fetchone()[0]
         version = probe.execute("PRAGMA user_version").fetchone()[0]
@@ -150,6 +160,11 @@ def _inspect(path: Path) -> _Existing:
         if not (is_ours or is_blank):
             raise StoreError(
                 f"{path} is a SQLite database of another application; quizapp will not touch it"
+            )
+        if version < 0 or (is_ours and version == 0 and tables > 0):
+            raise StoreError(
+                f"{path} has schema version {version}, which no quizapp writes; quizapp will "
+                "not touch it (move it aside, or set QUIZAPP_HOME, to start fresh)"
             )
         if version > LATEST_VERSION:
             raise StoreError(
@@ -165,9 +180,7 @@ def _inspect(path: Path) -> _Existing:
             detail = one_line(check)
             raise StoreError(f"{path} is corrupt ({detail}); move it aside to start fresh")
     except sqlite3.DatabaseError as error:
-        raise StoreError(
-            f"{path} is corrupt ({error_line(error)}); move it aside to start fresh"
-        ) from error
+        raise StoreError(failure(path, error, "read")) from error
     finally:
         probe.close()
     return _Existing(version=version)
@@ -202,6 +215,11 @@ class Store(AggregateQueries, SuspensionQueries, SettingsQueries):
             StoreError: If the file is corrupt, not SQLite, another application's database,
                 or from a newer schema version; the file is then left untouched.
         """
+        with opening_lock(path):
+            return cls._open_locked(path)
+
+    @classmethod
+    def _open_locked(cls, path: Path) -> Store:
         existing = _inspect(path)
         try:
             check_writable(path)
@@ -214,14 +232,14 @@ class Store(AggregateQueries, SuspensionQueries, SettingsQueries):
                 path, isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_SECONDS
             )
         except (OSError, sqlite3.Error) as error:
-            raise StoreError(f"cannot open {path}: {error_line(error)}") from error
+            raise StoreError(failure(path, error, "open")) from error
         connection.row_factory = sqlite3.Row
         try:
             # Another process may be creating the same store right now: retry while locked.
             retry_locked(lambda: _prepare(connection, path, existing.version))
         except sqlite3.Error as error:
             connection.close()
-            raise StoreError(f"cannot prepare {path}: {error_line(error)}") from error
+            raise StoreError(failure(path, error, "prepare")) from error
         except StoreError:
             connection.close()
             raise
@@ -251,7 +269,10 @@ class Store(AggregateQueries, SuspensionQueries, SettingsQueries):
         with self._lock:
             if self._connection is None:
                 raise StoreError(f"the progress store {self.path} is closed")
-            yield self._connection
+            try:
+                yield self._connection
+            except sqlite3.OperationalError as error:
+                raise StoreIOError(failure(self.path, error, "use")) from error
 
     def _write(self, sql: str, params: tuple[Any, ...]) -> int:
         with self._db() as db:
@@ -463,7 +484,7 @@ class Store(AggregateQueries, SuspensionQueries, SettingsQueries):
                 "INSERT OR REPLACE INTO probe_cache (key, value_json, trace_json) VALUES (?, ?, ?)",
                 (key, value_json, trace_json),
             )
-        except sqlite3.Error:
+        except (sqlite3.Error, StoreError):
             return
 
     # -- pack versions ---------------------------------------------------------------

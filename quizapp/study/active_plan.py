@@ -8,11 +8,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from quizapp.store.db import Store
 from quizapp.study.history import due_forecast, start_of_day
-from quizapp.study.plan import InterviewPlan, at_risk_keys, build_plan, plan_retention, plan_session
+from quizapp.study.plan import (
+    InterviewPlan,
+    PlanError,
+    at_risk_keys,
+    build_plan,
+    check_interview,
+    plan_retention,
+    plan_session,
+)
 from quizapp.study.planning import StudyItem
 from quizapp.study.scheduling import MemoryModel
 from quizapp.study.settings import Settings, load_settings
@@ -30,8 +38,8 @@ def active_plan(
         settings: The learner's settings (`interview_date`, `desired_retention`).
     """
     today = now.astimezone(UTC).date()
-    interview = settings.interview_date
-    if interview is None or interview < today:
+    interview = _planned(settings, today)
+    if interview is None:
         return None
     retention = plan_retention((interview - today).days, settings.desired_retention)
     active = set(store.unsuspended(installed))
@@ -69,7 +77,19 @@ def memory_model(store: Store, now: datetime) -> MemoryModel:
     """The model scheduling uses now: the learner's, at the plan's retention if one is active."""
     settings = load_settings(store)
     today = now.astimezone(UTC).date()
-    interview = settings.interview_date
-    if interview is None or interview < today:
+    interview = _planned(settings, today)
+    if interview is None:
         return settings.model()
     return settings.model(plan_retention((interview - today).days, settings.desired_retention))
+
+
+def _planned(settings: Settings, today: date) -> date | None:
+    """The interview date a plan is made for: none when past, or too far (a hand-edited store)."""
+    interview = settings.interview_date
+    if interview is None:
+        return None
+    try:
+        check_interview(today, interview)
+    except PlanError:
+        return None
+    return interview

@@ -36,7 +36,7 @@ from quizapp.study.active_plan import memory_model
 from quizapp.study.clock import Clock
 from quizapp.study.mock_plan import plan_mock, question_budget_seconds, total_budget
 from quizapp.study.planning import NO_FILTERS, Filters, StudyItem
-from quizapp.study.recording import record_answer
+from quizapp.study.recording import Answer, Recorder
 from quizapp.study.report import MockReport, ReportItem, Status, build_report, to_json
 from quizapp.study.variants import draw_items
 
@@ -573,9 +573,9 @@ class MockInterview:
         at = slot.answered_at or self.clock()
         # The learner's parameters and retention (raised under an interview plan).
         model = memory_model(self.store, at)
-        record_answer(
-            self.store, slot.item, slot.answer, correct, rating, slot.seconds, "mock", at, model
-        )
+        answer = Answer(slot.item, slot.answer, correct, rating, slot.seconds, "mock", at, model)
+        # A store that cannot take it now (a full disk) keeps it and retries: see Recorder.
+        Recorder.of(self.store).record(answer)
         slot.recorded = True
 
     def _require_active(self) -> Slot:

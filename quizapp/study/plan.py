@@ -31,6 +31,8 @@ RETENTION_RAISE = 0.03
 CLOSE_DAYS = 14
 MOCK_EVERY = 3
 LIGHT_DAY_CAP = 15
+#: The farthest interview a plan is made for: a year ahead, and a day for leap years.
+MAX_PLAN_DAYS = 366
 
 
 class PlanError(ValueError):
@@ -119,6 +121,22 @@ def _spread(total: int, slots: int) -> list[int]:
     return [base + (1 if i < extra else 0) for i in range(slots)]
 
 
+def check_interview(today: date, interview: date) -> None:
+    """Raise PlanError unless `interview` is today or later, and at most `MAX_PLAN_DAYS` away.
+
+    The one bound on an interview date, for `config`, `plan` and the palette alike: a plan
+    has a line per day (`9999-12-31` once printed 2.9 M of them).
+    """
+    days_left = (interview - today).days
+    if days_left < 0:
+        raise PlanError(f"the interview date {interview.isoformat()} is in the past")
+    if days_left > MAX_PLAN_DAYS:
+        raise PlanError(
+            f"the interview date {interview.isoformat()} is {days_left} days away; "
+            f"a plan covers at most {MAX_PLAN_DAYS} days"
+        )
+
+
 def build_plan(
     today: date,
     interview: date,
@@ -143,11 +161,10 @@ def build_plan(
             today's quota stays the day's, and counted against it.
 
     Raises:
-        PlanError: If the interview is before today.
+        PlanError: If the interview is before today or over `MAX_PLAN_DAYS` away.
     """
+    check_interview(today, interview)
     days_left = (interview - today).days
-    if days_left < 0:
-        raise PlanError(f"the interview date {interview.isoformat()} is in the past")
     retention = plan_retention(days_left, base_retention)
     count = max(1, days_left)
     busy = count - 1  # every day but the last carries new and brought-forward work

@@ -2,7 +2,9 @@
 
 UI-free: screens drive it, tests drive it directly. Every graded answer is written to the
 store the moment `record` is called (a review row, and the FSRS card unless cramming), so
-a crash or a kill after an answer never loses it. The clock is injected.
+a crash or a kill after an answer never loses it; one the store cannot take (a full disk)
+is kept and retried by the store's `Recorder` (`Outcome.saved`, `unsaved`). The clock is
+injected.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from quizapp.study.planning import (
     plan_cram,
     plan_practice,
 )
-from quizapp.study.recording import record_answer, reschedule
+from quizapp.study.recording import Answer, Recorder
 from quizapp.study.scheduling import DEFAULT_MODEL, MemoryModel, rubric_rating
 from quizapp.study.variants import draw_items
 
@@ -64,9 +66,9 @@ class Outcome:
         suggested: The rating the answer earns by default; None when it could not be graded
             (the schedule is then left alone unless the learner rates it).
         rating: The rating applied to the card (the suggestion or the learner's override).
-        card_before: The card JSON before this answer, kept so an override can be re-applied.
         hints_used: Hints revealed before answering.
-        review_id: The stored review's id, so an override can correct its rating.
+        stored: The answer as handed to the store's `Recorder` (what it wrote, or what
+            waits to be written when the store could not take it).
     """
 
     item: StudyItem
@@ -75,9 +77,13 @@ class Outcome:
     seconds: float
     suggested: Rating | None
     rating: Rating | None = None
-    card_before: str | None = None
     hints_used: int = 0
-    review_id: int | None = None
+    stored: Answer | None = None
+
+    @property
+    def saved(self) -> bool:
+        """True once the answer is in the store (False while it waits for a retry)."""
+        return self.stored is None or self.stored.saved
 
     @property
     def right(self) -> bool:
@@ -139,6 +145,16 @@ class PracticeSession:
     flagged: int = 0
     _shown_at: datetime | None = None
     _hints_shown: int = 0
+
+    @property
+    def recorder(self) -> Recorder:
+        """Where answers go: the store's recorder, which keeps what it could not store."""
+        return Recorder.of(self.store)
+
+    @property
+    def unsaved(self) -> int:
+        """Answers given that the store could not take yet (kept in memory, retried)."""
+        return len(self.recorder.waiting)
 
     @classmethod
     def plan(
@@ -282,18 +298,10 @@ class PracticeSession:
         seconds = self.elapsed() if seconds is None else seconds
         suggested = self.suggest(result, seconds, rubric)
         outcome = Outcome(item, answer, result, seconds, suggested, hints_used=self._hints_shown)
-        recorded = record_answer(
-            self.store,
-            item,
-            answer,
-            result.correct,
-            suggested,
-            seconds,
-            self.mode,
-            self.clock(),
-            self.model,
+        outcome.stored = Answer(
+            item, answer, result.correct, suggested, seconds, self.mode, self.clock(), self.model
         )
-        outcome.card_before, outcome.review_id = recorded.card_before, recorded.review_id
+        self.recorder.record(outcome.stored)
         outcome.rating = suggested
         self.outcomes.append(outcome)
         return outcome
@@ -308,11 +316,11 @@ class PracticeSession:
         if chosen == outcome.rating:
             return
         outcome.rating = chosen
-        if self.cram:
+        if self.cram or outcome.stored is None:
             return
-        reschedule(self.store, outcome.item, outcome.card_before, chosen, self.clock(), self.model)
-        if outcome.review_id is not None:
-            self.store.set_review_rating(outcome.review_id, chosen)
+        # Rescheduled from the card before the answer, at the time of the override.
+        outcome.stored.rating, outcome.stored.rescheduled_at = chosen, self.clock()
+        self.recorder.record(outcome.stored)
 
     def skip(self) -> None:
         """Move past the current question without recording an answer."""

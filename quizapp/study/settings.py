@@ -15,6 +15,7 @@ from datetime import date
 from fsrs.scheduler import DEFAULT_PARAMETERS, LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS
 
 from quizapp.store.db import Store
+from quizapp.study.plan import PlanError, check_interview
 from quizapp.study.scheduling import DEFAULT_RETENTION, MemoryModel
 
 #: Where desired retention may be set: below 0.7 reviews come too late to be useful; at
@@ -37,13 +38,18 @@ def _retention(text: str) -> str:
     return repr(round(value, 4))
 
 
-def _interview_date(text: str) -> str:
+def _interview_date(text: str, today: date) -> str:
     if text.strip().lower() in ("", "none", "off"):
         return ""
     try:
-        return date.fromisoformat(text.strip()).isoformat()
+        when = date.fromisoformat(text.strip())
     except ValueError:
         raise SettingError(f"interview_date must be YYYY-MM-DD or 'none', got {text!r}") from None
+    try:
+        check_interview(today, when)
+    except PlanError as error:
+        raise SettingError(f"interview_date: {error}") from None
+    return when.isoformat()
 
 
 def _parameters(text: str) -> str:
@@ -70,12 +76,15 @@ def _parameters(text: str) -> str:
 
 @dataclass(frozen=True)
 class SettingSpec:
-    """One key: what it is for, its default (as shown), and its parser to stored text."""
+    """One key: what it is for, its default (as shown), and its parser to stored text.
+
+    A parser takes the text and today's date (an interview date must be ahead, not far).
+    """
 
     key: str
     description: str
     default: str
-    parse: Callable[[str], str]
+    parse: Callable[[str, date], str]
 
 
 SPECS: dict[str, SettingSpec] = {
@@ -85,7 +94,7 @@ SPECS: dict[str, SettingSpec] = {
             "desired_retention",
             "chance of recall FSRS schedules for (0.70-0.98)",
             repr(DEFAULT_RETENTION),
-            _retention,
+            lambda text, _today: _retention(text),
         ),
         SettingSpec(
             "interview_date",
@@ -97,7 +106,7 @@ SPECS: dict[str, SettingSpec] = {
             "fsrs_parameters",
             "FSRS parameters (set by `quizapp optimize`; 'default' resets)",
             "default",
-            _parameters,
+            lambda text, _today: _parameters(text),
         ),
     )
 }
@@ -148,13 +157,19 @@ def shown_values(store: Store) -> dict[str, str]:
     return {key: raw.get(key) or spec.default for key, spec in SPECS.items()}
 
 
-def set_setting(store: Store, key: str, text: str) -> str:
+def set_setting(store: Store, key: str, text: str, today: date) -> str:
     """Check and store one value; returns it as stored (empty text means the default).
+
+    Args:
+        store: The progress store.
+        key: One of `SPECS`.
+        text: The value as typed.
+        today: The learner's today (an interview date is checked against it).
 
     Raises:
         SettingError: For an unknown key or a bad value.
     """
-    stored = _spec(key).parse(text)
+    stored = _spec(key).parse(text, today)
     if stored:
         store.write_setting(key, stored)
     else:
@@ -164,4 +179,4 @@ def set_setting(store: Store, key: str, text: str) -> str:
 
 def save_parameters(store: Store, parameters: tuple[float, ...]) -> None:
     """Store fitted FSRS parameters (checked against FSRS's bounds)."""
-    set_setting(store, "fsrs_parameters", ",".join(repr(p) for p in parameters))
+    store.write_setting("fsrs_parameters", _parameters(",".join(repr(p) for p in parameters)))

@@ -1,10 +1,11 @@
-"""textual-serve's server with what a shared machine needs: a token, an origin check.
+"""textual-serve's server with what a shared machine needs: a token, origin checks, a cap.
 
-Each browser connection runs its own app process (textual-serve's model). Bound to the
-loopback interface nobody else can reach it; bound anywhere else it asks for a token, which
-the page's form turns into an HttpOnly cookie so the token does not linger in the URL bar.
-The websocket also checks its `Origin`: browsers let any web page open a websocket to
-localhost, and without that check a page on the internet could drive the learner's app.
+Each browser connection runs its own app process (textual-serve's model; `session.py` runs
+one within bounds). Bound to the loopback interface nobody else can reach it, and the
+`Host` and `Origin` of every request must name the address served (`origin.py` says why);
+bound anywhere else it asks for a token, which the page's form turns into an HttpOnly
+cookie so the token does not linger in the URL bar. At most `max_sessions` app processes
+run at once: past that the page says the server is full.
 """
 
 from __future__ import annotations
@@ -12,19 +13,20 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hmac
-import html
-import ipaddress
 import logging
 import signal
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import aiohttp_jinja2
 import textual_serve
 from aiohttp import web
 from textual_serve.server import Server, to_int
+
+from quizapp.web.origin import is_loopback, loopback_host_ok, origin_ok
+from quizapp.web.pages import full_page, token_page
+from quizapp.web.session import Sessions
 
 COOKIE = "quizapp_token"
 _SHUTDOWN_SECONDS = 3.0
@@ -32,33 +34,6 @@ TEMPLATES = Path(__file__).parent / "templates"
 STATICS = Path(textual_serve.__file__).parent / "static"
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
-
-_TOKEN_PAGE = """<!DOCTYPE html>
-<html><head><meta charset="utf-8"><title>{title}: token</title>
-<style>
-body {{ background: #0c181f; color: #eee; font-family: menlo, monospace; display: flex;
-       align-items: center; justify-content: center; height: 100vh; margin: 0; }}
-form {{ background: #12232d; padding: 32px; }}
-input {{ font: inherit; padding: 8px; width: 24em; }}
-button {{ font: inherit; padding: 8px 24px; background: #5e0ba7; color: #fff; border: none; }}
-.error {{ color: #ff7070; }}
-</style></head>
-<body><form method="get" action="/">
-<p>{title} is shared on this network. Enter the token printed where it was started.</p>
-{error}<p><input id="token" name="token" type="password" autofocus autocomplete="off">
-<button type="submit">Open</button></p>
-</form></body></html>
-"""
-
-
-def is_loopback(host: str) -> bool:
-    """True for addresses only this machine can reach (`localhost`, 127.0.0.0/8, ::1)."""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
 
 
 class QuizServer(Server):
@@ -69,11 +44,18 @@ class QuizServer(Server):
         host: Interface to bind.
         port: Port to bind.
         token: Required from clients when set.
+        max_sessions: How many app processes may run at once.
         title: Shown on the page.
     """
 
     def __init__(
-        self, command: str, host: str, port: int, token: str | None, title: str = "quizapp"
+        self,
+        command: str,
+        host: str,
+        port: int,
+        token: str | None,
+        max_sessions: int,
+        title: str = "quizapp",
     ) -> None:
         super().__init__(
             command,
@@ -84,6 +66,8 @@ class QuizServer(Server):
             statics_path=STATICS,
         )
         self.token = token
+        self.loopback = is_loopback(host)
+        self.sessions = Sessions(command, max_sessions, self.download_manager)
 
     def initialize_logging(self) -> None:
         # textual-serve logs every connection with rich tracebacks; one line each is plenty.
@@ -122,9 +106,12 @@ class QuizServer(Server):
 
     @web.middleware
     async def _guard(self, request: web.Request, handler: Handler) -> web.StreamResponse:
+        if self.loopback and not loopback_host_ok(request.host, self.port):
+            # DNS rebinding: a foreign name that resolved to this machine.
+            raise web.HTTPForbidden(text=f"Host {request.host!r} is not this server's address")
         if request.path.startswith("/static/"):
             return await handler(request)
-        if request.path == "/ws" and not _same_origin(request):
+        if request.path == "/ws" and not origin_ok(request.headers.get("Origin"), request.host):
             raise web.HTTPForbidden(text="cross-origin websocket refused")
         if self.token is None or self._token_ok(request.cookies.get(COOKIE)):
             return await handler(request)
@@ -137,13 +124,15 @@ class QuizServer(Server):
             response.set_cookie(COOKIE, self.token, httponly=True, samesite="Strict")
             raise response
         if request.path == "/":
-            error = '<p class="error">Wrong token.</p>' if given is not None else ""
-            page = _TOKEN_PAGE.format(title=html.escape(self.title), error=error)
+            page = token_page(self.title, wrong=given is not None)
             return web.Response(text=page, content_type="text/html", status=401)
         raise web.HTTPUnauthorized(text="token required")
 
     async def handle_index(self, request: web.Request) -> web.Response:
         """The page, with URLs for the host the browser used (not the bind address)."""
+        if self.sessions.full:
+            page = full_page(self.title, self.sessions.full_message())
+            return web.Response(text=page, content_type="text/html", status=503)
         base = f"{request.scheme}://{request.host}"
         websocket = ("wss" if request.scheme == "https" else "ws") + f"://{request.host}"
         context: dict[str, Any] = {
@@ -154,8 +143,6 @@ class QuizServer(Server):
         }
         return aiohttp_jinja2.render_template("app_index.html", request, context)
 
-
-def _same_origin(request: web.Request) -> bool:
-    """A websocket opened by our own page (browsers always send Origin; tools may not)."""
-    origin = request.headers.get("Origin")
-    return origin is None or urlsplit(origin).netloc == request.host
+    async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
+        """The terminal's websocket: one bounded session (see `session.py`)."""
+        return await self.sessions.handle(request)

@@ -18,6 +18,7 @@ from textual.app import ComposeResult, SuspendNotSupported
 from textual.binding import Binding, BindingType
 from textual.widgets import Label, TextArea
 
+from quizapp.boundedread import UnreadableAnswer, read_answer_file
 from quizapp.packs.harnesses import HARNESSES
 from quizapp.packs.models import CodeQuestion
 from quizapp.widgets.answer_input import AnswerInput
@@ -119,9 +120,14 @@ class CodeAnswer(AnswerInput):
             if finished.returncode != 0:
                 self.show_error(f"{command} exited with {finished.returncode}; code unchanged.")
                 return
+            try:
+                edited = read_answer_file(str(path))
+            except UnreadableAnswer as error:
+                self.show_error(f"{error}; code unchanged.")
+                return
             editor = self.query_one(CodeEditor)
             # A replace, not a reload, so ctrl+z can undo the external edit.
-            editor.replace(path.read_text(encoding="utf-8"), (0, 0), editor.document.end)
+            editor.replace(edited, (0, 0), editor.document.end)
             self.show_error("")
         finally:
             path.unlink(missing_ok=True)

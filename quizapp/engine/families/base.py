@@ -1,15 +1,16 @@
 """The model family interface: what the one loop (`engine/loop.py`) asks of a denoiser.
 
 A model family is one module of `engine/families/` holding one `Family` subclass: the SD 1.5
-UNet (`sd15.py`) today; SDXL, SD3, Flux, ControlNet and video models are further modules of
-the same shape. The loop owns what every family shares (the scheduler, the mistakes, the
-stand-in predictions, the record of the observed step) and calls a family hook wherever
-denoisers differ:
+UNet (`sd15.py`), SDXL (`sdxl.py`), SD3 (`sd3.py`), Flux (`flux.py`), Wan video
+(`wan.py`) and an SD 1.5 UNet steered by a ControlNet (`controlnet.py`). The loop owns what
+every family shares (the scheduler, the mistakes, the stand-in predictions, the record of
+the observed step) and calls a family hook wherever denoisers differ:
 
 - `load`: the networks the denoiser call needs (a UNet; a transformer; a UNet and a
   ControlNet), loaded once per process with `engine/load.load_part`;
-- `latent_shape`, `pack`, `unpack`: the shape of the noise the loop draws (4-D images,
-  5-D video), and how the loop carries it (Flux packs 2x2 patches into (B, HW/4, 64));
+- `latent_shape`, `pack`: the shape of the noise the loop draws (4-D images, 5-D video),
+  and how the loop carries it (Flux packs 2x2 patches into (B, HW/4, 64); `decode`
+  unpacks them to the drawn shape);
 - `set_timesteps`: how the scheduler gets its schedule (a flow-matching family passes
   `sigmas` and the resolution-dependent shift `mu`);
 - `conditioning`: the stand-in prompt embeddings and whatever else the denoiser takes
@@ -20,7 +21,7 @@ denoisers differ:
   `scale_model_input`, channels concatenated), `predict` calls the network(s) with the
   conditioning and returns the prediction the scheduler steps with (guidance applied);
 - `decode`: latents to pixels;
-- `offers`: which denoiser observables the family records (`packs/vocabulary.NEEDS_UNET`).
+- `offers`: which observables the family has (`packs/vocabulary.FAMILY_OBSERVABLES`).
 
 Every hook that records takes the `StepRecord` of the observed iteration, or None on the
 others (and in harnesses): record only when it is given.
@@ -38,8 +39,9 @@ import torch
 
 from quizapp.engine import load
 from quizapp.engine.guidance import Guidance
-from quizapp.engine.mistakes import Mistake
+from quizapp.engine.mistakes import NO_MISTAKE, Mistake
 from quizapp.engine.reference.record import StepRecord
+from quizapp.packs.vocabulary import FAMILY_OBSERVABLES
 
 #: A latent shape: (B, C, H, W) for images, (B, C, F, H, W) for video.
 Shape = tuple[int, ...]
@@ -68,6 +70,36 @@ class LatentRequest:
     height: int
     width: int
     frames: int = 1
+    mistake: Mistake = NO_MISTAKE
+
+
+@dataclass(frozen=True)
+class PipelineArgs:
+    """The probe's pipeline-call arguments a family reads, named as the pipelines name them.
+
+    Attributes:
+        height, width: The image size in pixels.
+        guidance_scale: CFG's scale; Flux embeds it instead (`guidance`).
+        true_cfg_scale: Flux's real CFG (a second, negative-prompt transformer call) above 1.
+        max_sequence_length: The T5 token count (SD3: CLIP's 77 come on top); None: the
+            pipeline's default.
+        original_size, crops_coords_top_left, target_size: SDXL's time ids, (h, w) pairs;
+            None: (height, width), (0, 0), (height, width) as the pipeline defaults them.
+        controlnet_conditioning_scale: What the ControlNet's residuals are multiplied by.
+    """
+
+    height: int = 512
+    width: int = 512
+    guidance_scale: float = 1.0
+    true_cfg_scale: float = 1.0
+    max_sequence_length: int | None = None
+    original_size: tuple[int, int] | None = None
+    crops_coords_top_left: tuple[int, int] = (0, 0)
+    target_size: tuple[int, int] | None = None
+    controlnet_conditioning_scale: float = 1.0
+
+
+NO_ARGS = PipelineArgs()
 
 
 class Family(ABC):
@@ -95,17 +127,21 @@ class Family(ABC):
         """The latents as the loop carries them (default: as drawn)."""
         return latents
 
-    def unpack(self, latents: torch.Tensor) -> torch.Tensor:
-        """The carried latents back in the shape the decoder takes (default: as carried)."""
-        return latents
-
-    def set_timesteps(self, scheduler: Any, num_inference_steps: int, shape: Shape) -> None:
+    def set_timesteps(
+        self, scheduler: Any, num_inference_steps: int, shape: Shape, mistake: Mistake = NO_MISTAKE
+    ) -> None:
         """Give the scheduler its schedule (default: `set_timesteps(num_inference_steps)`)."""
         scheduler.set_timesteps(num_inference_steps)
 
     @abstractmethod
     def conditioning(
-        self, denoiser: Any, shape: Shape, prompt_length: int, cfg: bool, seed: int
+        self,
+        denoiser: Any,
+        shape: Shape,
+        prompt_length: int,
+        cfg: bool,
+        seed: int,
+        args: PipelineArgs = NO_ARGS,
     ) -> Conditioning:
         """Seeded stand-ins for the prompt's embeddings and the denoiser's other inputs.
 
@@ -115,6 +151,7 @@ class Family(ABC):
             prompt_length: Tokens in the stand-in prompt.
             cfg: Whether classifier-free guidance runs (embeddings doubled).
             seed: The probe's seed; each stand-in draws from its own `seed + k` generator.
+            args: The pipeline-call arguments (sizes, guidance, time ids, scales).
         """
 
     @abstractmethod
@@ -157,16 +194,18 @@ class Family(ABC):
         return ""
 
     @abstractmethod
-    def decode(self, model_path: Path, latents: torch.Tensor) -> torch.Tensor:
-        """The pixels of `latents` (what the loop carries), through the model's VAE.
+    def decode(self, model_path: Path, latents: torch.Tensor, shape: Shape) -> torch.Tensor:
+        """The pixels of `latents` (what the loop carries, drawn with `shape`: packed latents
+        unpack to it), through the model's VAE.
 
         Raises:
             ProbeError: the model has no VAE, or it does not load.
         """
 
     def offers(self, observable: str) -> bool:
-        """True when the family records `observable` (default: every one)."""
-        return True
+        """True when the family records `observable` (`packs/vocabulary.FAMILY_OBSERVABLES`)."""
+        families = FAMILY_OBSERVABLES.get(observable)
+        return families is None or self.name in families
 
 
 # --- helpers the families share -------------------------------------------------------------

@@ -17,9 +17,11 @@ from diffusers import AutoencoderKL, UNet2DConditionModel
 from quizapp.engine import guidance as cfg_guidance
 from quizapp.engine import load
 from quizapp.engine.families.base import (
+    NO_ARGS,
     Conditioning,
     Family,
     LatentRequest,
+    PipelineArgs,
     Shape,
     scale_model_input,
     shape_text,
@@ -54,7 +56,13 @@ class SD15(Family):
         return (request.batch, latent_channels(model_path), request.height // f, request.width // f)
 
     def conditioning(
-        self, denoiser: Any, shape: Shape, prompt_length: int, cfg: bool, seed: int
+        self,
+        denoiser: Any,
+        shape: Shape,
+        prompt_length: int,
+        cfg: bool,
+        seed: int,
+        args: PipelineArgs = NO_ARGS,
     ) -> Conditioning:
         """Stand-in embeddings, and for a 9-channel UNet the inpainting mask and image."""
         dim = int(denoiser.config.cross_attention_dim)
@@ -91,12 +99,31 @@ class SD15(Family):
         record: StepRecord | None,
     ) -> torch.Tensor:
         """`unet(x, t, encoder_hidden_states).sample`, then CFG and its rescale."""
+        return self.guided_unet_call(
+            denoiser, model_input, t, conditioning, guidance, mistake, record
+        )
+
+    def guided_unet_call(
+        self,
+        unet: Any,
+        model_input: torch.Tensor,
+        t: Any,
+        conditioning: Conditioning,
+        guidance: Guidance,
+        mistake: Mistake,
+        record: StepRecord | None,
+        **unet_kwargs: Any,
+    ) -> torch.Tensor:
+        """The UNet call every UNet family shares (`unet_kwargs`: SDXL's added conditions,
+        a ControlNet's residuals), then CFG over the two halves and its rescale."""
         embeds = conditioning.prompt_embeds
         if record is not None:
             record.encoder_hidden_states = embeds
             record.trace.append(f"latent_model_input {shape_text(model_input)}")
             record.trace.append(f"encoder_hidden_states {shape_text(embeds)}")
-        output: torch.Tensor = denoiser(model_input, t, encoder_hidden_states=embeds).sample
+        output: torch.Tensor = unet(
+            model_input, t, encoder_hidden_states=embeds, **unet_kwargs
+        ).sample
         if record is not None:
             record.unet_output = output
             record.trace.append(f"unet_output {shape_text(output)}")
@@ -117,7 +144,7 @@ class SD15(Family):
             return f" = uncond + {guidance.scale:g}·(cond − uncond)"
         return ""
 
-    def decode(self, model_path: Path, latents: torch.Tensor) -> torch.Tensor:
+    def decode(self, model_path: Path, latents: torch.Tensor, shape: Shape) -> torch.Tensor:
         """`vae.decode(latents / scaling_factor).sample`."""
         vae = load.load_part(model_path, "vae", AutoencoderKL)
         with torch.no_grad():

@@ -168,7 +168,7 @@ def image_shape(record: StepRecord) -> list[int]:
     if record.model_path is None or record.family is None:
         raise ProbeError("image.shape needs a model with a VAE (model is `none`)")
     # 5. Decode: only this observable needs the pixels, so the loop leaves it to here.
-    image = record.family.decode(record.model_path, _prev_sample(record))
+    image = record.family.decode(record.model_path, _prev_sample(record), record.shape)
     record.trace.append(f"image {tuple(image.shape)} = vae.decode(prev_sample / scaling_factor)")
     return _shape_of(image)
 
@@ -324,3 +324,89 @@ def noise_pred_std_ratio(record: StepRecord) -> float:
     if record.noise_pred_text is None:
         raise ProbeError("noise_pred.std_ratio needs classifier-free guidance (guidance_scale > 1)")
     return float(record.noise_pred.std() / record.noise_pred_text.std())
+
+
+# --- the denoiser's inputs across model families --------------------------------------------
+
+
+def _input(record: StepRecord, name: str) -> Any:
+    """The denoiser input `name` the family recorded at the observed step."""
+    _needs_unet(record, name)
+    value = record.inputs.get(name)
+    if value is None:
+        family = record.family.name if record.family is not None else "this"
+        raise ProbeError(f"the {family} model family's denoiser takes no {name}")
+    return value
+
+
+@observable("denoiser_output.shape")
+def denoiser_output_shape(record: StepRecord) -> list[int]:
+    """Shape of the denoiser's output (UNet or transformer), before guidance."""
+    _needs_unet(record, "denoiser_output.shape")
+    return _shape_of(record.unet_output)
+
+
+@observable("denoiser_timestep")
+def denoiser_timestep(record: StepRecord) -> float:
+    """The timestep value the denoiser receives: `t` (SD, SDXL, SD3, Wan), `t / 1000` (Flux)."""
+    _needs_unet(record, "denoiser_timestep")
+    value = record.inputs.get("timestep", record.timestep)
+    return float(value.reshape(-1)[0]) if isinstance(value, torch.Tensor) else float(value)
+
+
+@observable("pooled_projections.shape")
+def pooled_projections_shape(record: StepRecord) -> list[int]:
+    """SD3's and Flux's pooled text embedding, as the transformer receives it."""
+    return _shape_of(_input(record, "pooled_projections"))
+
+
+@observable("text_embeds.shape")
+def text_embeds_shape(record: StepRecord) -> list[int]:
+    """SDXL's pooled `text_embeds` in `added_cond_kwargs`."""
+    return _shape_of(_input(record, "text_embeds"))
+
+
+@observable("time_ids")
+def time_ids(record: StepRecord) -> list[float]:
+    """SDXL's six time ids of the conditional row (the last): original size, crop, target."""
+    return _floats(_input(record, "time_ids")[-1])
+
+
+@observable("img_ids.shape")
+def img_ids_shape(record: StepRecord) -> list[int]:
+    """Flux's image RoPE ids: one (0, row, col) per packed latent token."""
+    return _shape_of(_input(record, "img_ids"))
+
+
+@observable("txt_ids.shape")
+def txt_ids_shape(record: StepRecord) -> list[int]:
+    """Flux's text RoPE ids: one row of zeros per T5 token."""
+    return _shape_of(_input(record, "txt_ids"))
+
+
+@observable("guidance")
+def guidance(record: StepRecord) -> float:
+    """Flux's embedded guidance: the guidance scale the transformer receives."""
+    return float(_input(record, "guidance").reshape(-1)[0])
+
+
+@observable("down_block_res_samples.count")
+def down_block_res_samples_count(record: StepRecord) -> float:
+    """How many residuals the ControlNet returns for the UNet's skip connections."""
+    return float(len(_input(record, "down_block_res_samples")))
+
+
+@observable("mid_block_res_sample.shape")
+def mid_block_res_sample_shape(record: StepRecord) -> list[int]:
+    """The ControlNet's residual for the UNet's mid block."""
+    return _shape_of(_input(record, "mid_block_res_sample"))
+
+
+@observable("video.shape")
+def video_shape(record: StepRecord) -> list[int]:
+    """Shape of the decoded video: (B, 3, F, H, W), as the video VAE returns it."""
+    if record.model_path is None or record.family is None:
+        raise ProbeError("video.shape needs a model with a VAE (model is `none`)")
+    video = record.family.decode(record.model_path, _prev_sample(record), record.shape)
+    record.trace.append(f"video {tuple(video.shape)} = vae.decode(prev_sample, un-normalised)")
+    return _shape_of(video)

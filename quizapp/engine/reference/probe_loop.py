@@ -21,14 +21,15 @@ import torch
 
 from quizapp.engine import load
 from quizapp.engine.families import family_for
-from quizapp.engine.families.base import Family, LatentRequest, Shape
+from quizapp.engine.families.base import Family, LatentRequest, PipelineArgs, Shape
 from quizapp.engine.guidance import Guidance
 from quizapp.engine.loop import Loop, StandIn, number_text
-from quizapp.engine.mistakes import mistake_named
+from quizapp.engine.mistakes import NO_MISTAKE, Mistake, mistake_named
 from quizapp.engine.reference import part_way
 from quizapp.engine.reference.errors import MEMORY_LIMIT, ProbeError, memory_exhausted
 from quizapp.engine.reference.record import StepRecord
 from quizapp.oneline import describe_exception
+from quizapp.packs.modelref import ModelNotFound, resolve_controlnet
 from quizapp.packs.models import Fill, Probe
 
 #: The probe's `dtype` names.
@@ -62,9 +63,9 @@ def run_loop(probe: Probe, model_path: Path | None) -> StepRecord:
     runs_denoiser = probe.noise_pred == "model"
     if runs_denoiser and model_path is None:
         raise ProbeError("model `none` has no UNet: set noise_pred to `random` or {fill: x}")
-    family = family_for(model_path)
+    family = family_for(model_path, controlnet_path(probe))
     denoiser = family.load(model_path) if runs_denoiser and model_path is not None else None
-    shape = latent_shape(probe, family, model_path)
+    shape = latent_shape(probe, family, model_path, mistake)
     if probe.dtype != "float32" and runs_denoiser:
         raise ProbeError(
             f"dtype {probe.dtype} applies to the scheduler's math only: "
@@ -76,6 +77,7 @@ def run_loop(probe: Probe, model_path: Path | None) -> StepRecord:
         model_path=model_path,
         ran_unet=runs_denoiser,
         family=family,
+        shape=shape,
     )
     versions = load.versions()
     record.trace.append(f"diffusers {versions['diffusers']}, torch {versions['torch']}")
@@ -98,12 +100,48 @@ def run_loop(probe: Probe, model_path: Path | None) -> StepRecord:
     return record
 
 
-def latent_shape(probe: Probe, family: Family, model_path: Path | None) -> Shape:
-    """Step 2's shape: `latent_shape`, or the family's for the probe's batch and size."""
+def latent_shape(
+    probe: Probe, family: Family, model_path: Path | None, mistake: Mistake = NO_MISTAKE
+) -> Shape:
+    """Step 2's shape: `latent_shape`, or the family's for the probe's batch, size, frames."""
     if probe.latent_shape is not None:
         return tuple(probe.latent_shape)
     batch = probe.batch_size * probe.num_images_per_prompt
-    return family.latent_shape(LatentRequest(batch, probe.height, probe.width), model_path)
+    request = LatentRequest(batch, probe.height, probe.width, probe.num_frames, mistake)
+    return family.latent_shape(request, model_path)
+
+
+def pipeline_args(probe: Probe) -> PipelineArgs:
+    """The probe's pipeline-call arguments, as the families read them."""
+
+    def pair(values: list[int] | None) -> tuple[int, int] | None:
+        return (values[0], values[1]) if values is not None else None
+
+    return PipelineArgs(
+        height=probe.height,
+        width=probe.width,
+        guidance_scale=probe.guidance_scale,
+        true_cfg_scale=probe.true_cfg_scale,
+        max_sequence_length=probe.max_sequence_length,
+        original_size=pair(probe.original_size),
+        crops_coords_top_left=pair(probe.crops_coords_top_left) or (0, 0),
+        target_size=pair(probe.target_size),
+        controlnet_conditioning_scale=probe.controlnet_conditioning_scale,
+    )
+
+
+def controlnet_path(probe: Probe) -> Path | None:
+    """The folder of the probe's `controlnet:` (a bundled id or an absolute folder).
+
+    Raises:
+        ProbeError: it names no ControlNet folder.
+    """
+    if probe.controlnet is None:
+        return None
+    try:
+        return resolve_controlnet(probe.controlnet)
+    except ModelNotFound as error:
+        raise ProbeError(str(error)) from error
 
 
 def _run(
@@ -156,7 +194,12 @@ def _run(
     # the family's other inputs; a stand-in prediction when the denoiser does not run.
     if loop.denoiser is not None:
         loop.conditioning = loop.family.conditioning(
-            loop.denoiser, shape, probe.prompt_length, loop.guidance.cfg, probe.seed
+            loop.denoiser,
+            shape,
+            probe.prompt_length,
+            loop.guidance.cfg,
+            probe.seed,
+            pipeline_args(probe),
         )
     else:
         loop.stand_in, loop.stand_in_name = _stand_in(probe)

@@ -28,12 +28,17 @@ class StepRecord:
         sigma: The scheduler's sigma at the observed step, when it has sigmas.
         init_noise_sigma: The factor random latents were multiplied by.
         input_scale: The factor `scale_model_input` applied at the observed step.
+        shape: The shape the loop drew its latents with (before a family packs them).
         latents: x_t entering the observed step.
         latent_model_input: What went into the UNet, after cat and scaling.
         encoder_hidden_states: The stand-in prompt embeddings given to the UNet.
         unet_output: The UNet's `.sample`.
         noise_pred: The prediction after guidance (or the filled/random stand-in).
         noise_pred_text: Under CFG, the conditional half of the UNet's output.
+        inputs: The denoiser's other inputs at the observed step, by the names the
+            pipelines pass them (`pooled_projections`, `text_embeds`, `time_ids`,
+            `img_ids`, `txt_ids`, `guidance`, `timestep`, `down_block_res_samples`,
+            `mid_block_res_sample`): what the family's `predict` handed the network.
         loop_timesteps: The timesteps the loop walks (part of the schedule for img2img).
         output: The last `scheduler.step` output of the observed iteration.
         error: The exception the loop raised, or None.
@@ -49,12 +54,14 @@ class StepRecord:
     sigma: float | None = None
     init_noise_sigma: float = 1.0
     input_scale: float = 1.0
+    shape: tuple[int, ...] = ()
     latents: Any = None
     latent_model_input: Any = None
     encoder_hidden_states: Any = None
     unet_output: Any = None
     noise_pred: Any = None
     noise_pred_text: Any = None
+    inputs: dict[str, Any] = field(default_factory=dict)
     loop_timesteps: Any = None
     output: Any = None
     error: BaseException | None = None

@@ -10,7 +10,7 @@ from pathlib import Path
 from quizapp.engine.families import family_for
 from quizapp.engine.reference.errors import ProbeError
 from quizapp.engine.reference.observables import observe
-from quizapp.engine.reference.probe_loop import run_loop
+from quizapp.engine.reference.probe_loop import controlnet_path, run_loop
 from quizapp.engine.reference.record import StepRecord
 from quizapp.packs.models import MODEL_NONE, Probe, Value
 from quizapp.packs.vocabulary import NEEDS_UNET, NEEDS_VAE
@@ -71,7 +71,7 @@ def check_offered(probe: Probe, model_path: Path | None) -> None:
         ProbeError: an observable the model's family does not offer, a UNet observable
             without the UNet, or an image without a VAE.
     """
-    family = family_for(model_path)
+    family = family_for(model_path, controlnet_path(probe))
     if not family.offers(probe.observe):
         raise ProbeError(f"the {family.name} model family does not offer {probe.observe}")
     if probe.observe in NEEDS_UNET and probe.noise_pred != "model":
