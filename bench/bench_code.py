@@ -1,12 +1,14 @@
 """Learner code: a fresh child's start, and warm denoise_loop grading.
 
-1. Start of a fresh learner child (budget 0.1x): a submission of `pass` sent to the warm code
-   server (JSON over a pipe, fork, limits, exec, collect), against a cold
-   `python -c "import torch, diffusers"`, which is what a child would pay without the warm
-   server.
+1. Start of a confined run (budget 0.1x): a submission of `pass` sent to the warm code
+   server (JSON over a pipe; the zygote forks the keeper and the runner into new namespaces;
+   limits, capabilities dropped, Landlock, seccomp; exec; the judge reads the channel), against
+   a cold `python -c "import torch, diffusers"`, which is what a run would pay without the
+   warm zygote.
 2. Grading denoise_loop warm (budget 1.5x): the bundled reference solution graded by the warm
-   code server on the harness's default cases (fork, run, compare every case), against calling
-   the same function on the same case inputs directly in this warm process.
+   code server on the harness's default cases (a confined run sends each raw output, the judge
+   compares every case), against calling the same function on the same case inputs directly
+   in this warm process.
 
 Both use one torch thread. Prints the ratios; asserts nothing.
 
@@ -28,6 +30,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from common import alternate, report
 
 from quizapp import locations
+from quizapp.engine.confine.support import support
 from quizapp.grading.code_grading import CodeGrader
 from quizapp.packs.loader import load_pack
 from quizapp.packs.models import CodeQuestion
@@ -91,6 +94,7 @@ def main() -> None:
         while not grader.ready:
             time.sleep(0.01)
         print(f"code server startup (spawn to warm): {time.perf_counter() - started:.2f} s")
+        print(support().summary())
         grader.run("pass", None)
         children = []
         for _ in range(args.repeat):
@@ -99,7 +103,7 @@ def main() -> None:
             children.append(time.perf_counter() - t0)
             assert response.status == "done"
         report(
-            "fresh learner child vs cold import torch, diffusers",
+            "a confined run's start vs cold import torch, diffusers",
             statistics.median(children),
             cold,
             CHILD_BUDGET,

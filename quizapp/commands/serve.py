@@ -16,6 +16,7 @@ import quizapp
 from quizapp import locations, startup_gc
 from quizapp.commands.common import Context, pass_context
 from quizapp.commands.errors import UserError
+from quizapp.grading import confinement_policy
 
 _PROFILE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 
@@ -69,6 +70,12 @@ def _check_port(host: str, port: int) -> None:
     show_default=True,
     help="Browser sessions at once (each runs an app process of about 60 MiB).",
 )
+@click.option(
+    "--allow-unconfined-code",
+    is_flag=True,
+    help="Run code questions even where the kernel cannot confine learner code "
+    "(on a host others can reach, they are refused there otherwise).",
+)
 @pass_context
 def serve(
     ctx: Context,
@@ -77,6 +84,7 @@ def serve(
     token: str | None,
     profile: str | None,
     max_sessions: int,
+    allow_unconfined_code: bool,
 ) -> None:
     """Serve the app in a browser; every connection runs its own session.
 
@@ -103,6 +111,9 @@ def serve(
             pack_dirs.append(shared)
         locations.profile_dir(profile).mkdir(parents=True, exist_ok=True)
     os.environ.update(child_environment(profile))
+    if not is_loopback(host) and not allow_unconfined_code:
+        # Inherited by every session's code server: code it cannot confine is refused.
+        os.environ[confinement_policy.ENV] = "1"
     if host in ("0.0.0.0", "::"):
         # Every interface: the address to give others is this machine's, not the wildcard.
         shown = socket.gethostname()

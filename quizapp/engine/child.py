@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TextIO
 
 from quizapp.engine.protocol import (
@@ -32,7 +32,7 @@ def protocol_stream() -> TextIO:
     return protocol
 
 
-def serve(lines: TextIO, out: TextIO, answer: Callable[[Request], Answer | Failure]) -> None:
+def serve(lines: Iterable[str], out: TextIO, answer: Callable[[Request], Answer | Failure]) -> None:
     """Answer requests from `lines` on `out` until end of input.
 
     Args:

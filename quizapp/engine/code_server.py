@@ -5,15 +5,17 @@ requests on stdin (`engine/child.py` serves them): `RunCode` with a `CodeReport`
 one-line `Failure` for a harness that cannot build its cases), `GetExamples` with each
 harness's mistake examples, the ping with `Ready` once warm.
 
-Cases are built here, by trusted code, and cached; the learner's code runs only in a forked
-child (`engine/harness/sandbox.py`). This is a separate process from the reference worker:
-learner code never shares a process with the probes' references. A `RunCode` without a
-harness runs the source alone (the limits, without cases).
+Cases are built here, by trusted code, and cached; this process is the judge. The learner's
+code runs only in a confined runner forked by the zygote (`engine/sandbox/`), which never
+holds an expected output, and sends back raw outputs the judge compares. This is a separate
+process from the reference worker: learner code never shares a process with the probes'
+references. A `RunCode` without a harness runs the source alone (the limits, without cases).
 """
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from quizapp.engine.child import protocol_stream, serve
@@ -43,15 +45,23 @@ def handle(request: Request) -> Answer | Failure:
 
 
 def run(request: RunCode) -> CodeReport | Failure:
-    """Build the harness's cases (cached) and run the source on them in a forked child."""
-    from quizapp.engine.harness import registry, sandbox
+    """Build the harness's cases (cached) and judge the source's run on them.
+
+    The run happens in a confined runner forked by the zygote, which holds the cases'
+    inputs only; the expected outputs, the comparison and the verdict stay here.
+    """
+    from quizapp.engine.harness import registry
+    from quizapp.engine.sandbox import submission, zygote
     from quizapp.oneline import describe_exception
     from quizapp.packs.harnesses import HARNESSES
 
+    refusal = submission.refusal()
+    if refusal:
+        return Failure(refusal)
     harness = request.harness
     if harness is not None and harness not in HARNESSES:
         return Failure(f"unknown harness {harness!r}")
-    memory_mb = request.memory_mb or sandbox.DEFAULT_MEMORY_MB
+    memory_mb = request.memory_mb or submission.DEFAULT_MEMORY_MB
     function = None
     cases = []
     names: tuple[str, ...] = ()
@@ -62,7 +72,12 @@ def run(request: RunCode) -> CodeReport | Failure:
             cases = registry.cases_for(harness, spec.full_cases(request.cases))
         except Exception as error:  # a case the harness cannot build is the pack's problem
             return Failure(f"cannot build the {harness} cases: {describe_exception(error)}")
-    report = sandbox.run_submission(request.source, function, cases, request.timeout, memory_mb)
+    try:
+        report = submission.run(
+            zygote.current(), request.source, function, cases, request.timeout, memory_mb
+        )
+    except zygote.ZygoteDied as error:  # the server exits after this answer, to be restarted
+        return Failure(f"the code runner stopped: {error}")
     report["mistake"] = overall_mistake(report["cases"], names)
     return CodeReport(**report)
 
@@ -108,16 +123,31 @@ def warm_up() -> None:
         unet(latents, 1, encoder_hidden_states=torch.zeros(2, 8, unet.config.cross_attention_dim))
 
 
+def _while_the_zygote_lives(lines: Iterable[str]) -> Iterator[str]:
+    """The request lines until the zygote has died: the server then exits, and its client
+    starts a fresh one (a zygote cannot be forked again from a judge that has built cases)."""
+    from quizapp.engine.sandbox import zygote
+
+    for line in lines:
+        yield line
+        if zygote.died():
+            return
+
+
 def main() -> None:
-    """Warm up, then serve stdin until it closes."""
+    """Warm up, fork the zygote, then serve stdin until it closes."""
     watch_parent()
     protocol = protocol_stream()
-    from quizapp.engine.harness import sandbox
-
-    sandbox.PRIVATE_FDS.append(protocol.fileno())
     warm_up()
+    from quizapp.engine.confine.support import support
+    from quizapp.engine.sandbox import zygote
+
+    # Forked before the first case is built, so that no expected output is in its memory.
+    zygote.current(private=(protocol.fileno(), sys.stdin.fileno()))
+    if not support().complete:
+        print(support().summary(), file=sys.stderr, flush=True)  # said once, per server
     try:
-        serve(sys.stdin, protocol, handle)
+        serve(_while_the_zygote_lives(sys.stdin), protocol, handle)
     except KeyboardInterrupt:
         sys.exit(130)
 
