@@ -15,6 +15,7 @@ from tui_helpers import SIZE, hold_cursors, make_app, settle
 
 from quizapp.grading.service import GradingService
 from quizapp.store.db import Store
+from quizapp.widgets.code_answer import CodeEditor
 
 CODE_PACKS = Path(__file__).parent / "code"
 TALL = (SIZE[0], 48)
@@ -30,6 +31,13 @@ def test_code_question(snap_compare: Any, store: Store) -> None:
     async def run_before(pilot: Pilot[Any]) -> None:
         await pilot.press("p")
         await settle(pilot)
+        # The screen focuses the editor after a refresh; on a busy machine the snapshot was
+        # taken before or after it (the cursor cell differed). Wait for it.
+        editor = pilot.app.screen.query_one(CodeEditor)
+        for _ in range(50):
+            if editor.has_focus:
+                break
+            await pilot.pause(0.05)
         await hold_cursors(pilot)
 
     assert snap_compare(app_for(store), terminal_size=TALL, run_before=run_before)
