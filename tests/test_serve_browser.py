@@ -17,7 +17,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from serve_helpers import Served
+from serve_helpers import PACKS, Served
+from tui_helpers import first_review_letter
 
 CHROMIUM = Path("/usr/bin/chromium")
 OUTPUT = Path(__file__).parent / "output"
@@ -101,7 +102,7 @@ def reviews(database: Path) -> list[tuple[str, str, int]]:
 
 
 def answer_the_web_pack_question(terminal: Terminal) -> None:
-    """From home: highlight the test pack (loaded after the bundled ones), answer `a`."""
+    """From home: highlight the test pack (loaded after the bundled ones), answer it right."""
     from quizapp import locations
     from quizapp.packs.registry import pack_files
 
@@ -110,7 +111,8 @@ def answer_the_web_pack_question(terminal: Terminal) -> None:
     bundled = len(pack_files(locations.content_dir()))
     terminal.press(*["ArrowDown"] * bundled, "Enter")
     terminal.wait_for("epsilon-prediction")
-    terminal.press("a", "Enter")
+    right = first_review_letter(PACKS / "one-question.yaml", "noise")  # choices are shuffled
+    terminal.press(right, "Enter")
 
 
 def wait_for_review(database: Path) -> list[tuple[str, str, int]]:

@@ -19,6 +19,7 @@ from tui_helpers import (
     CACHED_TRACE,
     EXECUTED_PACKS,
     Clock,
+    first_review_letter,
     hold_cursors,
     make_app,
     settle,
@@ -72,7 +73,10 @@ def test_summary_of_a_session_ended_early(
     async def run_before(pilot: Pilot[Any]) -> None:
         await pilot.press("p")
         await pilot.pause()
-        await pilot.press("b")  # wrong: it will come back, relearned
+        # wrong: it will come back, relearned
+        await pilot.press(
+            first_review_letter(BASIC_PACKS / "ui-basics.yaml", "choice-noise", False)
+        )
         await settle(pilot)
         await pilot.press("enter")
         await pilot.pause()

@@ -120,3 +120,24 @@ class FamilyWorker:
 
     def close(self) -> None:
         pass
+
+
+def right_letter(question: Any) -> str:
+    """The letter of the right choice of `question` as it is shown (choices are shuffled per
+    review: `grading/qtypes/choice.in_review_order`)."""
+    from quizapp.grading.formatting import choice_letter
+
+    return choice_letter(next(i for i, choice in enumerate(question.choices) if choice.correct))
+
+
+def first_review_letter(pack_file: Path, question_id: str, right: bool = True) -> str:
+    """The letter of the right (or the first wrong) choice of a question's first review."""
+    from quizapp.grading.formatting import choice_letter
+    from quizapp.grading.qtypes.choice import in_review_order
+    from quizapp.packs.loader import load_pack
+
+    pack = load_pack(pack_file).pack
+    shown = in_review_order(pack.question(question_id), pack.pack.id, 0)  # type: ignore[arg-type]
+    return choice_letter(
+        next(i for i, choice in enumerate(shown.choices) if bool(choice.correct) == right)
+    )

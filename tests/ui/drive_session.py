@@ -18,7 +18,20 @@ from quizapp.app import QuizApp
 from quizapp.packs.registry import Registry
 
 PACKS = Path(__file__).parent / "packs"
-ANSWERS = ["a", "1x4x64x64", "0.18215", "scheduler", "750, 500, 250, 0"]
+
+
+def _first_choice_answer() -> str:
+    """The right letter of choice-noise at its first review (choices shuffle per review)."""
+    from quizapp.grading.formatting import choice_letter
+    from quizapp.grading.qtypes.choice import in_review_order
+    from quizapp.packs.loader import load_pack
+
+    pack = load_pack(PACKS / "ui-basics.yaml").pack
+    shown = in_review_order(pack.question("choice-noise"), pack.pack.id, 0)  # type: ignore[arg-type]
+    return choice_letter(next(i for i, choice in enumerate(shown.choices) if choice.correct))
+
+
+ANSWERS = [_first_choice_answer(), "1x4x64x64", "0.18215", "scheduler", "750, 500, 250, 0"]
 
 
 async def answer(pilot, text: str) -> None:  # type: ignore[no-untyped-def]
